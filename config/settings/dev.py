@@ -1,0 +1,4 @@
+from config.settings.base import *  # noqa: F403
+
+
+DEBUG = True

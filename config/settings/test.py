@@ -1,0 +1,4 @@
+from config.settings.base import *  # noqa: F403
+
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,62 @@
+"""The `spaser` command line: one sub-command per job of the data core."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from spaser.errors import SpaserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spaser", description="Spaser : données de la commande publique et SPASER.")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    decp = groups.add_parser("decp", help="Données essentielles de la commande publique").add_subparsers(
+        dest="command", required=True
+    )
+    importer = decp.add_parser("import", help="Importer des fichiers DECP dans l'entrepôt")
+    importer.add_argument("files", nargs="+", type=Path, metavar="FICHIER")
+    importer.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    importer.add_argument("--report-json", type=Path, help="Écrire le bilan de l'import en JSON")
+    importer.add_argument("--no-progress", action="store_true", help="Ne pas afficher de barre de progression")
+    importer.set_defaults(handler="spaser.decp.commands:run_import")
+
+    quality = decp.add_parser("quality", help="Résumé de la qualité des données de l'entrepôt")
+    quality.add_argument("--store", required=True, type=Path)
+    quality.add_argument("--format", choices=["table", "json"], default="table")
+    quality.set_defaults(handler="spaser.decp.commands:run_quality")
+
+    download = decp.add_parser("download", help="Télécharger les DECP consolidées publiées sur data.gouv.fr")
+    download.add_argument("--dest", type=Path, default=Path("var/downloads"), help="Dossier de destination")
+    download.add_argument("--dataset-url", help="Adresse de l'API du jeu de données (par défaut : DECP consolidées)")
+    download.add_argument("--no-progress", action="store_true")
+    download.set_defaults(handler="spaser.decp.download:run_download")
+
+    demo = groups.add_parser("demo", help="Données de démonstration").add_subparsers(dest="command", required=True)
+    generate = demo.add_parser("generate", help="Générer un fichier DECP 2022 synthétique réaliste")
+    generate.add_argument("--marches", type=int, required=True, help="Nombre de marchés")
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("--out", type=Path, required=True)
+    generate.add_argument("--files", type=int, default=1, help="Répartir en N fichiers qui se recouvrent")
+    generate.add_argument("--no-progress", action="store_true")
+    generate.set_defaults(handler="spaser.demo.generator:run_generate")
+    return parser
+
+
+def _resolve(handler: str):
+    module_name, function_name = handler.split(":")
+    module = __import__(module_name, fromlist=[function_name])
+    return getattr(module, function_name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _resolve(args.handler)(args) or 0
+    except SpaserError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
