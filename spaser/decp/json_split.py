@@ -1,0 +1,251 @@
+"""Split a DECP JSON document into chunks of whole records without parsing it in Python.
+
+National DECP files are single JSON documents of several GB (`{"marches": [...]}` or
+`{"marches": {"marche": [...], "contrat-concession": [...]}}`). Parsing them whole costs 7 to 8
+times their size in memory, and streaming them record by record through a Python parser is slow.
+Instead, a vectorised scan (numpy) finds the structural characters outside strings, tracks the
+nesting depth, and cuts the byte stream between records. Each chunk is written as a JSON array
+that DuckDB then parses in parallel. Every record gets a `"__pos"` member (its ordinal in the
+file) so that errors and rejections can name it.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+
+from spaser.errors import SpaserError
+
+
+BLOCK_SIZE = 16 << 20
+RECORD_CONTAINERS = {"marches": None, "marche": "marche", "contrat-concession": "concession"}
+# Character classes of the structural scan: 1 opens, 2 closes, 3 is a quote, 4 a backslash.
+_CLASS = np.zeros(256, dtype=np.int8)
+_CLASS[[ord("{"), ord("[")]] = 1
+_CLASS[[ord("}"), ord("]")]] = 2
+_CLASS[ord('"')] = 3
+_CLASS[ord("\\")] = 4
+_POS_DIGITS = 12
+
+
+@dataclass
+class Chunk:
+    """Whole records of one container (marchés or concessions), ready to be read as a JSON array."""
+
+    kind_hint: str | None
+    first_ordinal: int
+    count: int
+    first_offset: int
+    payload: bytes
+
+
+@dataclass
+class _ScanState:
+    depth: int = 0
+    in_string: bool = False
+    record_depth: int | None = None
+    container: str | None = None
+    containers_seen: list[str] = field(default_factory=list)
+
+
+class JsonSplitter:
+    """Cut a DECP JSON byte stream into chunks of records; raises SpaserError on structural errors."""
+
+    def __init__(self, stream: BinaryIO, display_name: str, block_size: int = BLOCK_SIZE):
+        self.stream = stream
+        self.display_name = display_name
+        self.block_size = block_size
+        self.state = _ScanState()
+        self.records = 0
+        self.bytes_read = 0
+        self._context = b""  # the bytes just before the current buffer, to read a key cut by a block boundary
+        self._quotes = np.empty(0, dtype=np.int64)
+
+    def chunks(self) -> Iterator[Chunk]:
+        carry = b""
+        carry_offset = 0
+        first = True
+        while True:
+            data = self.stream.read(self.block_size)
+            if first:
+                data = data.removeprefix(b"\xef\xbb\xbf")
+                first = False
+            self.bytes_read += len(data)
+            if not data:
+                break
+            buffer = carry + data
+            consumed, chunks = self._scan(buffer, carry_offset)
+            yield from chunks
+            self._context = (self._context + buffer[:consumed])[-256:]
+            carry = buffer[consumed:]
+            carry_offset += consumed
+        self._check_end(carry, carry_offset)
+
+    def _check_end(self, rest: bytes, offset: int) -> None:
+        consumed, chunks = self._scan(rest, offset, final=True)
+        if chunks:
+            raise AssertionError("records after the end of the stream")
+        if self.state.in_string or self.state.depth != 0:
+            raise SpaserError(
+                f"{self.display_name} : fichier tronqué ou mal formé, la structure JSON n'est pas refermée "
+                f"(fin du fichier à l'octet {offset + len(rest)}, après l'enregistrement n° {self.records})."
+            )
+        if self.state.record_depth is None:
+            raise SpaserError(
+                f"{self.display_name} : ce fichier JSON n'est pas un fichier DECP "
+                "(aucune liste « marches », « marche » ou « contrat-concession » trouvée)."
+            )
+
+    def _scan(self, buffer: bytes, base: int, final: bool = False) -> tuple[int, list[Chunk]]:
+        """Scan `buffer` from the carried state; return how many bytes are consumed and the chunks found."""
+        raw = np.frombuffer(buffer, dtype=np.uint8)
+        classes = _CLASS[raw]
+        structural = np.flatnonzero(classes)
+        kinds = classes[structural]
+        quotes = structural[kinds == 3]
+        quotes = self._unescaped(raw, quotes, structural[kinds == 4])
+        self._quotes = quotes
+        brackets = structural[(kinds == 1) | (kinds == 2)]
+        # A bracket is inside a string when an odd number of real quotes precede it.
+        quotes_before = np.searchsorted(quotes, brackets) + int(self.state.in_string)
+        brackets = brackets[quotes_before % 2 == 0]
+        delta = np.where(_CLASS[raw[brackets]] == 1, 1, -1)
+        depth_after = self.state.depth + np.cumsum(delta)
+        depth_before = depth_after - delta
+        if len(depth_after) and depth_after.min() < 0:
+            bad = int(brackets[np.argmax(depth_after < 0)])
+            raise SpaserError(f"{self.display_name} : JSON mal formé, crochet fermant en trop à l'octet {base + bad}.")
+        if self.state.record_depth is None and len(brackets):
+            self._detect_layout(buffer, brackets, depth_before, base)
+        chunks, consumed = self._cut(buffer, raw, brackets, depth_before, depth_after, base)
+        if consumed == len(buffer) or final:
+            self._advance_state(len(quotes), depth_after)
+        else:
+            self.state.depth = self.state.record_depth
+            self.state.in_string = False
+        return consumed, chunks
+
+    def _advance_state(self, quote_count: int, depth_after: np.ndarray) -> None:
+        self.state.in_string ^= bool(quote_count % 2)
+        if len(depth_after):
+            self.state.depth = int(depth_after[-1])
+
+    @staticmethod
+    def _unescaped(raw: np.ndarray, quotes: np.ndarray, backslashes: np.ndarray) -> np.ndarray:
+        if not len(backslashes):
+            return quotes
+        candidates = np.flatnonzero(raw[np.maximum(quotes - 1, 0)] == 92)
+        keep = np.ones(len(quotes), dtype=bool)
+        for index in candidates:
+            position = int(quotes[index]) - 1
+            run = 0
+            while position >= 0 and raw[position] == 92:
+                run += 1
+                position -= 1
+            keep[index] = run % 2 == 0
+        return quotes[keep]
+
+    def _detect_layout(self, buffer: bytes, brackets: np.ndarray, depth_before: np.ndarray, base: int) -> None:
+        first_array = np.flatnonzero(np.frombuffer(buffer, np.uint8)[brackets] == ord("["))
+        if not len(first_array):
+            return
+        index = int(first_array[0])
+        self.state.record_depth = int(depth_before[index]) + 1
+
+    def _container_key(self, buffer: bytes, position: int) -> str | None:
+        """The key of the array opened at `position` (`"marche": [` → marche), None for a top-level array."""
+        head = (self._context + buffer[:position])[-200:].rstrip()
+        if not head.endswith(b":"):
+            return None
+        head = head[:-1].rstrip()
+        start = head.rfind(b'"', 0, len(head) - 1)
+        return head[start + 1 : -1].decode("utf-8", "replace")
+
+    def _cut(self, buffer, raw, brackets, depth_before, depth_after, base) -> tuple[list[Chunk], int]:
+        record_depth = self.state.record_depth
+        if record_depth is None:
+            return [], len(buffer)
+        chars = raw[brackets]
+        opens_container = (chars == ord("[")) & (depth_before == record_depth - 1)
+        closes_container = (chars == ord("]")) & (depth_after == record_depth - 1)
+        record_start = (chars == ord("{")) & (depth_before == record_depth)
+        record_end = (chars == ord("}")) & (depth_after == record_depth)
+        events = np.flatnonzero(opens_container | closes_container)
+        chunks: list[Chunk] = []
+        segment_from = 0
+        consumed = 0
+        for event in [*events.tolist(), len(brackets)]:
+            segment = slice(segment_from, event)
+            if self.state.container is not None:
+                chunk, end = self._records_chunk(buffer, brackets[segment], record_start[segment], record_end[segment])
+                if chunk:
+                    chunk.first_offset += base
+                    chunks.append(chunk)
+                if end is not None:
+                    consumed = end
+            if event == len(brackets):
+                break
+            position = int(brackets[event])
+            if opens_container[event]:
+                self._open_container(buffer, position, base)
+            else:
+                self.state.container = None
+            consumed = position + 1
+            segment_from = event + 1
+        if self.state.container is None:
+            consumed = len(buffer)
+        return chunks, consumed
+
+    def _open_container(self, buffer: bytes, position: int, base: int) -> None:
+        key = self._container_key(buffer, position)
+        if key is not None and key not in RECORD_CONTAINERS:
+            if self.state.record_depth == 2 and not self.state.containers_seen:
+                raise SpaserError(
+                    f"{self.display_name} : ce fichier JSON n'est pas un fichier DECP (liste « {key} » "
+                    "au lieu de « marches »)."
+                )
+            key = "ignored"
+        self.state.container = key or "marches"
+        self.state.containers_seen.append(self.state.container)
+
+    def _records_chunk(self, buffer, positions, starts_mask, ends_mask) -> tuple[Chunk | None, int | None]:
+        starts = positions[starts_mask]
+        ends = positions[ends_mask]
+        complete = min(len(starts), len(ends))
+        if not complete or self.state.container == "ignored":
+            return None, (int(ends[complete - 1]) + 1 if complete else None)
+        starts, ends = starts[:complete], ends[:complete]
+        payload = self._with_positions(buffer, starts, ends, self._quotes)
+        chunk = Chunk(
+            kind_hint=RECORD_CONTAINERS.get(self.state.container),
+            first_ordinal=self.records + 1,
+            count=complete,
+            first_offset=int(starts[0]),
+            payload=payload,
+        )
+        self.records += complete
+        return chunk, int(ends[-1]) + 1
+
+    def _with_positions(self, buffer: bytes, starts: np.ndarray, ends: np.ndarray, quotes: np.ndarray) -> bytes:
+        """`[` + the records with `"__pos":N,` inserted after each opening brace + `]`."""
+        raw = np.frombuffer(buffer, dtype=np.uint8)
+        body = raw[starts[0] : ends[-1] + 1]
+        ordinals = np.arange(self.records + 1, self.records + 1 + len(starts))
+        # An empty record `{}` has no quote between its braces: no comma after its `__pos`.
+        empty = np.searchsorted(quotes, starts) == np.searchsorted(quotes, ends)
+        inserted = _position_members(ordinals, empty)
+        indices = np.repeat(starts - starts[0] + 1, inserted.shape[1])
+        merged = np.insert(body, indices, inserted.ravel())
+        return b"[" + merged.tobytes() + b"]"
+
+
+def _position_members(ordinals: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """One row of bytes per record: `"__pos":` then the ordinal right-aligned, then `,` (or a space)."""
+    powers = 10 ** np.arange(_POS_DIGITS - 1, -1, -1, dtype=np.int64)
+    digits = (ordinals[:, None] // powers) % 10 + ord("0")
+    digits = np.where(ordinals[:, None] >= powers, digits, ord(" ")).astype(np.uint8)
+    digits[:, -1] = ordinals % 10 + ord("0")
+    prefix = np.broadcast_to(np.frombuffer(b'"__pos":', dtype=np.uint8), (len(ordinals), 8))
+    suffix = np.where(empty, ord(" "), ord(",")).astype(np.uint8)[:, None]
+    return np.hstack([prefix, digits, suffix])

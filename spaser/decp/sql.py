@@ -1,0 +1,478 @@
+"""DuckDB SQL of the DECP normaliser: staging (one per source shape) then one shared cleaning step.
+
+Staging turns a source shape (JSON records of any format, tabular rows) into `staged` rows of raw
+text values and lists. Cleaning turns `staged` rows into the canonical model of `docs/decp-model.md`
+and attaches the quality flags. Nothing here changes a value silently: each correction or doubt
+becomes a flag `{code, field, value}` stored with the contract.
+"""
+
+from spaser.decp.enums import NO_CONSIDERATION, UNKNOWN_MARKERS, variant_rows
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def install_macros(connection) -> None:
+    """Create the cleaning macros on a DuckDB connection."""
+    connection.execute(_ENUM_KEY)
+    rows = variant_rows()
+    keys = connection.execute(
+        "SELECT list(enum_key(label)) FROM (SELECT unnest($labels) AS label)", {"labels": [r[1] for r in rows]}
+    ).fetchone()[0]
+    folded = {f"{enumeration}|{key}": canonical for (enumeration, _, canonical), key in zip(rows, keys, strict=True)}
+    exact = {f"{enumeration}|{label}": canonical for enumeration, label, canonical in rows}
+    for statement in _macros(exact, folded):
+        connection.execute(statement)
+
+
+def _sql_map(mapping: dict[str, str]) -> str:
+    return "MAP {" + ", ".join(f"{_sql_string(k)}: {_sql_string(v)}" for k, v in mapping.items()) + "}"
+
+
+_ENUM_KEY = (
+    "CREATE OR REPLACE MACRO enum_key(x) AS trim(regexp_replace(strip_accents(lower(replace(replace(x, 'œ', "
+    "'oe'), 'Œ', 'oe'))), '[^a-z0-9]+', ' ', 'g'))"
+)
+
+
+def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
+    markers = ", ".join(_sql_string(m) for m in UNKNOWN_MARKERS)
+    return [
+        # NULL for missing values and for producers' "no information" markers.
+        f"CREATE OR REPLACE MACRO informed(x) AS CASE WHEN trim(x) IN ('', {markers}) THEN NULL ELSE trim(x) END",
+        f"CREATE OR REPLACE MACRO enum_exact(e, x) AS ({_sql_map(exact)})[e || '|' || x]",
+        f"CREATE OR REPLACE MACRO enum_folded(e, x) AS ({_sql_map(folded)})[e || '|' || enum_key(x)]",
+        "CREATE OR REPLACE MACRO enum_value(e, x) AS CASE WHEN informed(x) IS NULL THEN NULL "
+        "ELSE coalesce(enum_exact(e, informed(x)), enum_folded(e, informed(x))) END",
+        # A value that is present and informed but matches no label of its enumeration.
+        "CREATE OR REPLACE MACRO enum_unknown(e, x) AS informed(x) IS NOT NULL AND enum_value(e, x) IS NULL",
+        "CREATE OR REPLACE MACRO digits_only(x) AS regexp_replace(x, '[\\s.\\-]', '', 'g')",
+        # Luhn check used by INSEE for SIREN and SIRET; La Poste's establishments use a sum of digits mod 5.
+        "CREATE OR REPLACE MACRO luhn_ok(s) AS regexp_full_match(s, '[0-9]+') AND list_sum(list_transform("
+        "range(length(s)), lambda i: CASE WHEN (length(s) - i) % 2 = 0 THEN "
+        "(TRY_CAST(substr(s, i + 1, 1) AS INTEGER) * 2) % 10 + (TRY_CAST(substr(s, i + 1, 1) AS INTEGER) * 2) // 10 "
+        "ELSE TRY_CAST(substr(s, i + 1, 1) AS INTEGER) END)) % 10 = 0",
+        "CREATE OR REPLACE MACRO siret_ok(s) AS length(s) = 14 AND (luhn_ok(s) OR (substr(s, 1, 9) = '356000000' "
+        "AND list_sum(list_transform(range(14), lambda i: TRY_CAST(substr(s, i + 1, 1) AS INTEGER))) % 5 = 0))",
+        # A SIRET read as a number loses its leading zero: restore it when the padded value passes the check.
+        "CREATE OR REPLACE MACRO siret_clean(x) AS CASE WHEN regexp_full_match(digits_only(x), '[0-9]{13}') "
+        "AND siret_ok('0' || digits_only(x)) THEN '0' || digits_only(x) ELSE digits_only(x) END",
+        # CPV check digit: digits weighted 3, 7, 1 (repeated), sum modulo 10.
+        "CREATE OR REPLACE MACRO cpv_check(c) AS list_sum(list_transform(range(8), lambda i: "
+        "TRY_CAST(substr(c, i + 1, 1) AS INTEGER) * [3, 7, 1][i % 3 + 1])) % 10",
+        "CREATE OR REPLACE MACRO cpv_digits(x) AS regexp_extract(regexp_replace(x, '^INX\\s*', ''), "
+        "'^\\s*([0-9]{7,8})', 1)",
+        "CREATE OR REPLACE MACRO cpv_clean(x) AS CASE WHEN length(cpv_digits(x)) = 7 THEN '0' || cpv_digits(x) "
+        "WHEN length(cpv_digits(x)) = 8 THEN cpv_digits(x) END",
+        "CREATE OR REPLACE MACRO cpv_given_check(x) AS TRY_CAST(regexp_extract(x, '^\\s*(?:INX\\s*)?[0-9]{7,8}"
+        "\\s*-\\s*([0-9])', 1) AS INTEGER)",
+        # Dates: ISO with or without a time zone suffix or a time, or French dd/mm/yyyy.
+        "CREATE OR REPLACE MACRO date_text(x) AS CASE "
+        "WHEN regexp_matches(trim(x), '^[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN substr(trim(x), 1, 10) "
+        "WHEN regexp_matches(trim(x), '^[0-9]{2}/[0-9]{2}/[0-9]{4}') THEN substr(trim(x), 7, 4) || '-' "
+        "|| substr(trim(x), 4, 2) || '-' || substr(trim(x), 1, 2) END",
+        "CREATE OR REPLACE MACRO date_parsed(x) AS TRY_CAST(date_text(x) AS DATE)",
+        "CREATE OR REPLACE MACRO date_clean(x) AS CASE WHEN year(date_parsed(x)) BETWEEN 1990 AND 2100 "
+        "THEN date_parsed(x) END",
+        # French decimal comma and thousands spaces (`14 700,00`) are read too.
+        "CREATE OR REPLACE MACRO number_clean(x) AS coalesce(TRY_CAST(informed(x) AS DOUBLE), TRY_CAST(replace("
+        "regexp_replace(informed(x), '[\\s\u00a0\u202f]', '', 'g'), ',', '.') AS DOUBLE))",
+        "CREATE OR REPLACE MACRO integer_clean(x) AS CAST(ceil(number_clean(x)) AS BIGINT)",
+        "CREATE OR REPLACE MACRO bool_clean(x) AS CASE lower(informed(x)) WHEN 'true' THEN true WHEN 'oui' THEN "
+        "true WHEN '1' THEN true WHEN '1.0' THEN true WHEN 'false' THEN false WHEN 'non' THEN false "
+        "WHEN '0' THEN false WHEN '0.0' THEN false END",
+        # Sentinels seen in consolidated files: 999999999, 99999999999.99, 12311111111, 123456789…
+        "CREATE OR REPLACE MACRO amount_sentinel(a) AS a IN (999999999, 9999999999, 99999999999.99, 99999999999, "
+        "12311111111, 1e17) OR starts_with(CAST(CAST(floor(a) AS HUGEINT) AS VARCHAR), '123456789') "
+        "OR (a >= 1e8 AND regexp_matches(CAST(CAST(floor(a) AS HUGEINT) AS VARCHAR), '(0{7}|1{7}|2{7}|3{7}|4{7}"
+        "|5{7}|6{7}|7{7}|8{7}|9{7})'))",
+        # List elements of the JSON forms: wrapped `[{"titulaire": {...}}]`, flat `[{...}]`, nested `[[{...}]]`,
+        # or a single wrapped object `{"titulaire": [...]}` as XML converters write it.
+        "CREATE OR REPLACE MACRO json_items(j, wrapper) AS CASE json_type(j) "
+        "WHEN 'ARRAY' THEN flatten(list_transform(CAST(json_extract(j, '$[*]') AS JSON[]), lambda e: "
+        "CASE WHEN json_type(e) = 'ARRAY' THEN CAST(json_extract(e, '$[*]') AS JSON[]) "
+        "WHEN json_type(json_extract(e, '$.' || wrapper)) = 'ARRAY' THEN CAST(json_extract(json_extract(e, '$.' || wrapper), '$[*]') AS JSON[]) "
+        "ELSE [coalesce(json_extract(e, '$.' || wrapper), e)] END)) "
+        "WHEN 'OBJECT' THEN CASE WHEN json_type(json_extract(j, '$.' || wrapper)) = 'ARRAY' THEN CAST(json_extract(json_extract(j, '$.' || wrapper), '$[*]') "
+        "AS JSON[]) ELSE [coalesce(json_extract(j, '$.' || wrapper), j)] END END",
+        # Label lists: `{"considerationSociale": [...]}` (2022), a flat list (2.0.0 draft), a single string,
+        # or a Python-list string "['Clause sociale']" (data.economie CSV). NULL when the field is absent.
+        "CREATE OR REPLACE MACRO json_labels(j, wrapper) AS CASE "
+        "WHEN j IS NULL OR json_type(j) = 'NULL' THEN NULL "
+        "WHEN json_type(j) = 'OBJECT' THEN CASE json_type(json_extract(j, '$.' || wrapper)) WHEN 'ARRAY' THEN "
+        "json_extract_string(json_extract(j, '$.' || wrapper), '$[*]') WHEN 'NULL' THEN NULL ELSE [json_extract_string(j, '$.' || wrapper)] END "
+        "WHEN json_type(j) = 'ARRAY' THEN json_extract_string(j, '$[*]') "
+        "ELSE text_labels(json_extract_string(j, '$')) END",
+        "CREATE OR REPLACE MACRO text_labels(t) AS CASE WHEN t IS NULL THEN NULL "
+        "WHEN regexp_matches(trim(t), '^\\[.*\\]$') THEN list_filter(list_transform(string_split(regexp_replace("
+        "trim(t), '^\\[|\\]$', '', 'g'), ','), lambda v: trim(trim(v), '''\" ')), lambda v: v <> '') "
+        "ELSE list_filter(list_transform(string_split(t, ','), lambda v: trim(v)), lambda v: v <> '') END",
+        f"CREATE OR REPLACE MACRO considerations(e, labels) AS CASE WHEN labels IS NULL THEN NULL "
+        f"WHEN len(labels) > 0 AND len(list_filter(labels, lambda v: enum_value(e, v) IS NOT NULL)) = 0 THEN NULL "
+        f"ELSE list_sort(list_distinct(list_filter(list_transform(labels, lambda v: enum_value(e, v)), "
+        f"lambda v: v IS NOT NULL AND v <> '{NO_CONSIDERATION}'))) END",
+        "CREATE OR REPLACE MACRO label_set(e, labels) AS CASE WHEN labels IS NULL THEN NULL ELSE "
+        "list_sort(list_distinct(list_filter(list_transform(labels, lambda v: enum_value(e, v)), "
+        "lambda v: v IS NOT NULL))) END",
+        "CREATE OR REPLACE MACRO unknown_labels(e, labels) AS list_filter(coalesce(labels, []), "
+        "lambda v: enum_unknown(e, v))",
+        "CREATE OR REPLACE MACRO flag(code, field, value) AS {'code': code, 'field': field, 'value': value}",
+    ]
+
+
+JSON_COLUMNS = {
+    "__pos": "BIGINT",
+    "_type": "VARCHAR",
+    "typeContrat": "VARCHAR",
+    "id": "VARCHAR",
+    "acheteur": "JSON",
+    "acheteur.id": "VARCHAR",
+    "autoriteConcedante": "JSON",
+    "nature": "VARCHAR",
+    "objet": "VARCHAR",
+    "codeCPV": "VARCHAR",
+    "procedure": "VARCHAR",
+    "lieuExecution": "JSON",
+    "dureeMois": "VARCHAR",
+    "dateNotification": "VARCHAR",
+    "dateSignature": "VARCHAR",
+    "dateDebutExecution": "VARCHAR",
+    "datePublicationDonnees": "VARCHAR",
+    "montant": "VARCHAR",
+    "valeurGlobale": "VARCHAR",
+    "montantSubventionPublique": "VARCHAR",
+    "formePrix": "VARCHAR",
+    "typesPrix": "JSON",
+    "typePrix": "JSON",
+    "techniques": "JSON",
+    "technique": "JSON",
+    "modalitesExecution": "JSON",
+    "modaliteExecution": "JSON",
+    "idAccordCadre": "VARCHAR",
+    "marcheInnovant": "VARCHAR",
+    "ccag": "VARCHAR",
+    "offresRecues": "VARCHAR",
+    "attributionAvance": "VARCHAR",
+    "tauxAvance": "VARCHAR",
+    "typeGroupementOperateurs": "VARCHAR",
+    "sousTraitanceDeclaree": "VARCHAR",
+    "origineUE": "VARCHAR",
+    "origineFrance": "VARCHAR",
+    "titulaires": "JSON",
+    "concessionnaires": "JSON",
+    "considerationsSociales": "JSON",
+    "considerationsEnvironnementales": "JSON",
+    "modifications": "JSON",
+    "actesSousTraitance": "JSON",
+    "modificationsActesSousTraitance": "JSON",
+}
+
+
+def json_read(files_sql: str) -> str:
+    columns = ", ".join(f"{_sql_string(name)}: {_sql_string(kind)}" for name, kind in JSON_COLUMNS.items())
+    return (
+        f"read_json({files_sql}, format = 'array', columns = {{{columns}}}, filename = 'chunk_file', "
+        "maximum_object_size = 16777216)"
+    )
+
+
+_AWARDEE = "{'id': trim(json_extract_string(t, '$.id')), 'type': trim(json_extract_string(t, '$.typeIdentifiant'))}"
+
+# Staging of JSON records (formats 2019, 2022, 2.0.0 draft, and XML converted to the 2022 JSON shape).
+STAGE_JSON = f"""
+SELECT
+    CASE WHEN c.kind_hint = 'concession' OR r.autoriteConcedante IS NOT NULL
+              OR r._type ILIKE 'contrat%' OR r.typeContrat ILIKE '%concession%' THEN 'concession'
+         ELSE 'marche' END AS kind,
+    c.source_file,
+    r.__pos AS source_position,
+    c.read_base + r.__pos AS read_seq,
+    coalesce(json_extract_string(r.acheteur, '$.id'), json_extract_string(r.autoriteConcedante, '$.id'), r."acheteur.id") AS buyer_raw,
+    r.id AS id_raw,
+    r.nature AS nature_raw,
+    r.objet,
+    r.codeCPV AS cpv_raw,
+    r.procedure AS procedure_raw,
+    json_extract_string(r.lieuExecution, '$.code') AS place_code,
+    json_extract_string(r.lieuExecution, '$.typeCode') AS place_type_raw,
+    r.dureeMois AS duration_raw,
+    coalesce(r.dateNotification, r.dateSignature) AS notification_raw,
+    r.datePublicationDonnees AS publication_raw,
+    r.dateDebutExecution AS execution_start_raw,
+    coalesce(r.montant, r.valeurGlobale) AS amount_raw,
+    r.montantSubventionPublique AS subsidy_raw,
+    r.formePrix AS price_form_raw,
+    json_labels(coalesce(r.typesPrix, r.typePrix), 'typePrix') AS price_types_raw,
+    json_labels(coalesce(r.techniques, r.technique), 'technique') AS techniques_raw,
+    json_labels(coalesce(r.modalitesExecution, r.modaliteExecution), 'modaliteExecution') AS execution_modes_raw,
+    r.idAccordCadre AS framework_id,
+    r.marcheInnovant AS innovative_raw,
+    r.ccag AS ccag_raw,
+    r.offresRecues AS offers_raw,
+    r.attributionAvance AS advance_raw,
+    r.tauxAvance AS advance_rate_raw,
+    r.typeGroupementOperateurs AS grouping_raw,
+    r.sousTraitanceDeclaree AS subcontracting_declared_raw,
+    r.origineUE AS origin_eu_raw,
+    r.origineFrance AS origin_france_raw,
+    json_labels(r.considerationsSociales, 'considerationSociale') AS social_raw,
+    json_labels(r.considerationsEnvironnementales, 'considerationEnvironnementale') AS environmental_raw,
+    list_transform(coalesce(json_items(coalesce(r.titulaires, r.concessionnaires),
+        CASE WHEN r.concessionnaires IS NOT NULL THEN 'concessionnaire' ELSE 'titulaire' END), []),
+        lambda t: {_AWARDEE}) AS awardees_raw,
+    list_transform(coalesce(json_items(r.modifications, 'modification'), []), lambda m: {{
+        'id': json_extract_string(m, '$.id'),
+        'notification': coalesce(json_extract_string(m, '$.dateNotificationModification'), json_extract_string(m, '$.dateSignatureModification')),
+        'publication': json_extract_string(m, '$.datePublicationDonneesModification'),
+        'amount': coalesce(json_extract_string(m, '$.montant'), json_extract_string(m, '$.valeurGlobale')),
+        'duration': json_extract_string(m, '$.dureeMois'),
+        'awardees': list_transform(coalesce(json_items(json_extract(m, '$.titulaires'), 'titulaire'), []), lambda t: {_AWARDEE})
+    }}) AS modifications_raw,
+    list_transform(coalesce(json_items(r.actesSousTraitance, 'acteSousTraitance'), []), lambda a: {{
+        'id': json_extract_string(a, '$.id'),
+        'subcontractor_id': trim(json_extract_string(a, '$.sousTraitant.id')),
+        'subcontractor_type': trim(json_extract_string(a, '$.sousTraitant.typeIdentifiant')),
+        'duration': json_extract_string(a, '$.dureeMois'),
+        'notification': json_extract_string(a, '$.dateNotification'),
+        'publication': json_extract_string(a, '$.datePublicationDonnees'),
+        'amount': json_extract_string(a, '$.montant'),
+        'price_variation': json_extract_string(a, '$.variationPrix')
+    }}) AS subcontracts_raw,
+    len(coalesce(json_items(r.modificationsActesSousTraitance, 'modificationActeSousTraitance'), []))
+        AS subcontract_modifications
+FROM {{source}} AS r JOIN chunks AS c ON c.chunk_file = r.chunk_file
+"""
+
+
+SCALAR_DOMAINS = (
+    ("siret", "buyer_raw"),
+    ("siret", "unnest(list_transform(awardees_raw, lambda t: t.id))"),
+    ("siret", "unnest(list_transform(subcontracts_raw, lambda a: a.subcontractor_id))"),
+    ("cpv", "cpv_raw"),
+    ("date", "notification_raw"),
+    ("date", "publication_raw"),
+    ("date", "execution_start_raw"),
+    ("nature", "nature_raw"),
+    ("procedure", "procedure_raw"),
+    ("formePrix", "price_form_raw"),
+    ("ccag", "ccag_raw"),
+    ("typeGroupementOperateurs", "grouping_raw"),
+    ("typeCode", "place_type_raw"),
+    ("typeIdentifiant", "unnest(list_transform(awardees_raw, lambda t: t.type))"),
+)
+LIST_DOMAINS = (
+    ("typePrix", "price_types_raw"),
+    ("technique", "techniques_raw"),
+    ("modaliteExecution", "execution_modes_raw"),
+    ("considerationSociale", "social_raw"),
+    ("considerationEnvironnementale", "environmental_raw"),
+)
+
+
+def _distinct_values(domains) -> str:
+    return " UNION ".join(
+        f"SELECT '{domain}' AS domain, {expression} AS raw FROM staged" for domain, expression in domains
+    )
+
+
+# Expensive checks (Luhn, check digits, folded enumerations) run once per distinct raw value, not per record.
+SCALAR_VALUES = f"""
+CREATE OR REPLACE TABLE scalar_values AS
+SELECT domain, raw, value,
+    CASE domain
+        WHEN 'siret' THEN CASE WHEN NOT coalesce(siret_ok(value), false) THEN 'siret_invalide'
+                               WHEN value <> raw THEN 'siret_corrige' END
+        WHEN 'cpv' THEN CASE WHEN informed(raw) IS NOT NULL AND value IS NULL THEN 'cpv_invalide'
+                             WHEN length(cpv_digits(raw)) = 7 THEN 'cpv_zero_restaure'
+                             WHEN cpv_given_check(raw) <> cpv_check(value) THEN 'cpv_cle_invalide' END
+        WHEN 'date' THEN CASE WHEN informed(raw) IS NOT NULL AND value IS NULL THEN 'date_impossible'
+                              WHEN CAST(value AS DATE) > current_date THEN 'date_future' END
+        ELSE CASE WHEN enum_unknown(domain, raw) THEN 'valeur_inconnue' END
+    END AS flag
+FROM (
+    SELECT domain, raw, CASE domain
+        WHEN 'siret' THEN siret_clean(raw)
+        WHEN 'cpv' THEN cpv_clean(raw)
+        WHEN 'date' THEN CAST(date_clean(raw) AS VARCHAR)
+        ELSE enum_value(domain, raw) END AS value
+    FROM ({_distinct_values(SCALAR_DOMAINS)}) WHERE raw IS NOT NULL)
+"""
+
+LIST_VALUES = f"""
+CREATE OR REPLACE TABLE list_values AS
+SELECT domain, raw,
+    CASE WHEN domain LIKE 'consideration%' THEN considerations(domain, raw) ELSE label_set(domain, raw) END AS value,
+    unknown_labels(domain, raw) AS unknown
+FROM ({_distinct_values(LIST_DOMAINS)}) WHERE raw IS NOT NULL
+"""
+
+STAGED_AWARDEES = """
+CREATE OR REPLACE TABLE staged_awardees AS
+SELECT read_seq,
+    list({'id': CASE WHEN resolved_type = 'SIRET' THEN coalesce(siret_value, id) ELSE id END,
+          'typeIdentifiant': resolved_type} ORDER BY rank) AS titulaires,
+    flatten(list([
+        CASE WHEN resolved_type = 'SIRET' AND siret_flag IS NOT NULL THEN flag(siret_flag, 'titulaires.id', id) END,
+        CASE WHEN type_flag IS NOT NULL THEN flag(type_flag, 'titulaires.typeIdentifiant', type) END
+    ])) AS awardee_flags
+FROM (
+    SELECT a.read_seq, a.rank, a.t.id AS id, a.t.type AS type, si.value AS siret_value, si.flag AS siret_flag,
+           ty.flag AS type_flag,
+           coalesce(ty.value, CASE WHEN regexp_full_match(digits_only(a.t.id), '[0-9]{13,14}') THEN 'SIRET' END)
+               AS resolved_type
+    FROM (SELECT read_seq, unnest(awardees_raw) AS t, generate_subscripts(awardees_raw, 1) AS rank FROM staged) a
+    LEFT JOIN scalar_values si ON si.domain = 'siret' AND si.raw = a.t.id
+    LEFT JOIN scalar_values ty ON ty.domain = 'typeIdentifiant' AND ty.raw = a.t.type)
+GROUP BY read_seq
+"""
+
+_SCALAR_JOINS = {
+    "buyer": ("siret", "buyer_raw"),
+    "cpv": ("cpv", "cpv_raw"),
+    "notified": ("date", "notification_raw"),
+    "published": ("date", "publication_raw"),
+    "started": ("date", "execution_start_raw"),
+    "nature": ("nature", "nature_raw"),
+    "proc": ("procedure", "procedure_raw"),
+    "price_form": ("formePrix", "price_form_raw"),
+    "ccag": ("ccag", "ccag_raw"),
+    "grouping": ("typeGroupementOperateurs", "grouping_raw"),
+    "place_type": ("typeCode", "place_type_raw"),
+}
+_LIST_JOINS = {
+    "price_types": ("typePrix", "price_types_raw"),
+    "techniques": ("technique", "techniques_raw"),
+    "modes": ("modaliteExecution", "execution_modes_raw"),
+    "social": ("considerationSociale", "social_raw"),
+    "environmental": ("considerationEnvironnementale", "environmental_raw"),
+}
+_JOINS = "\n".join(
+    [
+        f"LEFT JOIN scalar_values {alias} ON {alias}.domain = '{domain}' AND {alias}.raw = s.{column}"
+        for alias, (domain, column) in _SCALAR_JOINS.items()
+    ]
+    + [
+        f"LEFT JOIN list_values {alias} ON {alias}.domain = '{domain}' AND {alias}.raw = s.{column}"
+        for alias, (domain, column) in _LIST_JOINS.items()
+    ]
+    + ["LEFT JOIN staged_awardees aw ON aw.read_seq = s.read_seq"]
+)
+_SCALAR_FLAGS = {
+    "nature": ("nature", "nature_raw"),
+    "proc": ("procedure", "procedure_raw"),
+    "price_form": ("formePrix", "price_form_raw"),
+    "ccag": ("ccag", "ccag_raw"),
+    "grouping": ("typeGroupementOperateurs", "grouping_raw"),
+    "place_type": ("lieuExecution.typeCode", "place_type_raw"),
+    "cpv": ("codeCPV", "cpv_raw"),
+    "notified": ("dateNotification", "notification_raw"),
+    "published": ("datePublicationDonnees", "publication_raw"),
+}
+_FLAGS = [
+    *(
+        f"CASE WHEN {alias}.flag IS NOT NULL THEN [flag({alias}.flag, '{field}', s.{column})] END"
+        for alias, (field, column) in _SCALAR_FLAGS.items()
+    ),
+    "CASE WHEN buyer.flag IS NOT NULL THEN [flag(buyer.flag, CASE s.kind WHEN 'marche' THEN 'acheteur.id' "
+    "ELSE 'autoriteConcedante.id' END, s.buyer_raw)] END",
+    *(
+        f"list_transform({alias}.unknown, lambda v: flag('valeur_inconnue', '{field}', v))"
+        for alias, field in (
+            ("price_types", "typesPrix"),
+            ("techniques", "techniques"),
+            ("modes", "modalitesExecution"),
+            ("social", "considerationsSociales"),
+            ("environmental", "considerationsEnvironnementales"),
+        )
+    ),
+    "aw.awardee_flags",
+    "CASE WHEN starts_with(trim(s.id_raw), 'INX') THEN [flag('valeur_inexacte', 'id', s.id_raw)] END",
+    "CASE WHEN informed(s.notification_raw) IS NULL THEN [flag('date_manquante', "
+    "CASE s.kind WHEN 'marche' THEN 'dateNotification' ELSE 'dateSignature' END, NULL)] END",
+    "CASE WHEN CAST(published.value AS DATE) < CAST(notified.value AS DATE) "
+    "THEN [flag('publication_avant_notification', 'datePublicationDonnees', s.publication_raw)] END",
+    "CASE WHEN informed(s.amount_raw) IS NULL THEN [flag('montant_manquant', 'montant', NULL)] "
+    "WHEN amount IS NULL THEN [flag('montant_illisible', 'montant', s.amount_raw)] "
+    "WHEN amount <= 0 THEN [flag('montant_nul_ou_negatif', 'montant', s.amount_raw)] "
+    "WHEN amount_sentinel(amount) THEN [flag('montant_sentinelle', 'montant', s.amount_raw)] "
+    "WHEN amount >= 1e9 THEN [flag('montant_aberrant', 'montant', s.amount_raw)] END",
+    "CASE WHEN contains(s.objet, '\ufffd') THEN [flag('encodage_defectueux', 'objet', NULL)] END",
+]
+
+# The canonical columns, named as in the official schemas (concessions: montant = valeurGlobale,
+# dateNotification = dateSignature), plus provenance and flags.
+CLEAN = f"""
+SELECT
+    s.kind,
+    coalesce(buyer.value, s.buyer_raw) AS acheteur_id,
+    regexp_replace(trim(s.id_raw), '^INX\\s*', '') AS id,
+    nature.value AS nature,
+    s.objet,
+    cpv.value AS codeCPV,
+    proc.value AS procedure,
+    informed(s.place_code) AS lieuExecution_code,
+    place_type.value AS lieuExecution_typeCode,
+    integer_clean(s.duration_raw) AS dureeMois,
+    CAST(notified.value AS DATE) AS dateNotification,
+    CAST(published.value AS DATE) AS datePublicationDonnees,
+    CAST(started.value AS DATE) AS dateDebutExecution,
+    amount AS montant,
+    number_clean(s.subsidy_raw) AS montantSubventionPublique,
+    price_form.value AS formePrix,
+    price_types.value AS typesPrix,
+    techniques.value AS techniques,
+    modes.value AS modalitesExecution,
+    informed(s.framework_id) AS idAccordCadre,
+    bool_clean(s.innovative_raw) AS marcheInnovant,
+    ccag.value AS ccag,
+    integer_clean(s.offers_raw) AS offresRecues,
+    bool_clean(s.advance_raw) AS attributionAvance,
+    number_clean(s.advance_rate_raw) AS tauxAvance,
+    grouping.value AS typeGroupementOperateurs,
+    bool_clean(s.subcontracting_declared_raw) AS sousTraitanceDeclaree,
+    number_clean(s.origin_eu_raw) AS origineUE,
+    number_clean(s.origin_france_raw) AS origineFrance,
+    social.value AS considerationsSociales,
+    environmental.value AS considerationsEnvironnementales,
+    coalesce(aw.titulaires, []) AS titulaires,
+    list_transform(s.modifications_raw, lambda m: {{
+        'id': integer_clean(m.id),
+        'dateNotificationModification': date_clean(m.notification),
+        'datePublicationDonneesModification': date_clean(m.publication),
+        'montant': number_clean(m.amount),
+        'dureeMois': integer_clean(m.duration),
+        'titulaires': list_transform(m.awardees, lambda t: {{'id': siret_clean(t.id),
+            'typeIdentifiant': enum_value('typeIdentifiant', t.type)}})
+    }}) AS modifications,
+    list_transform(s.subcontracts_raw, lambda a: {{
+        'id': integer_clean(a.id),
+        'sousTraitant_id': siret_clean(a.subcontractor_id),
+        'sousTraitant_typeIdentifiant': enum_value('typeIdentifiant', a.subcontractor_type),
+        'dureeMois': integer_clean(a.duration),
+        'dateNotification': date_clean(a.notification),
+        'datePublicationDonnees': date_clean(a.publication),
+        'montant': number_clean(a.amount),
+        'variationPrix': enum_value('variationPrix', a.price_variation)
+    }}) AS actesSousTraitance,
+    s.subcontract_modifications AS nombreModificationsActesSousTraitance,
+    list_filter(flatten([{", ".join(f"coalesce({f}, [])" for f in _FLAGS)}]), lambda f: f IS NOT NULL) AS flags,
+    CASE WHEN informed(s.buyer_raw) IS NULL THEN
+              CASE s.kind WHEN 'marche' THEN 'acheteur.id' ELSE 'autoriteConcedante.id' END
+         WHEN informed(s.id_raw) IS NULL THEN 'id' END AS rejected_field,
+    s.source_file,
+    s.source_position,
+    s.read_seq
+FROM (SELECT *, number_clean(amount_raw) AS amount FROM staged) s
+{_JOINS}
+"""
+
+# Fields of a version that make it different from another: everything but provenance and publication date.
+CONTENT_COLUMNS = (
+    "kind, acheteur_id, id, nature, objet, codeCPV, procedure, lieuExecution_code, lieuExecution_typeCode, "
+    "dureeMois, dateNotification, dateDebutExecution, montant, montantSubventionPublique, formePrix, typesPrix, "
+    "techniques, modalitesExecution, idAccordCadre, marcheInnovant, ccag, offresRecues, attributionAvance, "
+    "tauxAvance, typeGroupementOperateurs, sousTraitanceDeclaree, origineUE, origineFrance, "
+    "considerationsSociales, considerationsEnvironnementales, titulaires, modifications, actesSousTraitance, "
+    "nombreModificationsActesSousTraitance"
+)
