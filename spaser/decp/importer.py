@@ -1,17 +1,17 @@
 """Import DECP files into the analytics store: read, normalise, deduplicate, account for every record."""
 
 import codecs
-import io
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import duckdb
+import numpy as np
 import orjson
 
 from spaser.decp import sql, store as stores, tabular
-from spaser.decp.json_split import JsonSplitter
+from spaser.decp.json_layout import ChunkFile, json_chunk_files
+from spaser.decp.json_split import Chunk, JsonSplitter
 from spaser.decp.sources import Input, expand_inputs, sniff
 from spaser.decp.xml_reader import xml_chunks
 from spaser.errors import SpaserError
@@ -20,6 +20,17 @@ from spaser.errors import SpaserError
 STATUSES = ("new", "replaced", "duplicate", "rejected")
 FILE_SEQUENCE = 10**9  # read_seq = run × 10^12 + file × 10^9 + position: unique and in reading order
 RUN_SEQUENCE = 10**12
+WORK_TABLES = (
+    "sources",
+    "staged",
+    "positions",
+    "scalar_values",
+    "list_values",
+    "staged_awardees",
+    "incoming",
+    "statuses",
+)
+_CLEANED = f"SELECT *, hash({sql.CONTENT_COLUMNS}) AS content_hash FROM ({sql.CLEAN})"
 
 
 @dataclass
@@ -51,31 +62,31 @@ class ImportReport:
         return asdict(self)
 
 
-class _NotUtf8(Exception):
-    pass
-
-
-def import_files(
-    paths: list[Path], store: Path, on_progress: Callable[[str, int, int], None] | None = None
-) -> ImportReport:
+def import_files(paths: list[Path], store: Path, on_step: Callable[[str], None] | None = None) -> ImportReport:
     """Import `paths` into `store`; the store is left unchanged if anything fails."""
     inputs = expand_inputs(paths)
     formats = [(source, sniff(source)) for source in inputs]
+    announce = on_step or (lambda message: None)
     with stores.rebuilding(store) as (connection, work):
         sql.install_macros(connection)
         run_id = stores.next_run_id(connection)
-        report = ImportReport(run_id=run_id)
-        _create_incoming(connection, work)
-        chunks_table: list[tuple[str, str, str | None, int]] = []
+        report = ImportReport(run_id=run_id, files=[FileReport(file=s.name, format=kind) for s, kind in formats])
+        _create_work_tables(connection, work, formats, run_id)
+        chunk_files: list[ChunkFile] = []
         for index, (source, kind) in enumerate(formats):
-            base = run_id * RUN_SEQUENCE + (index + 1) * FILE_SEQUENCE
-            file_report = FileReport(file=source.name, format=kind)
-            report.files.append(file_report)
-            if kind in ("json", "xml"):
-                _split(source, kind, work, base, file_report, chunks_table, on_progress)
+            announce(f"Lecture de {source.name}")
+            if kind == "json":
+                chunk_files.extend(json_chunk_files(source, work, _prefix(index)))
+            elif kind == "xml":
+                chunk_files.extend(_xml_chunk_files(source, work, _prefix(index)))
             else:
-                file_report.records_read = tabular.stage(connection, source, kind, base)
-        _load_chunks(connection, chunks_table, formats)
+                tabular.stage(connection, source, kind, index, work)
+                _count_read(connection, report)
+                _clean_staged(connection)
+        if chunk_files:
+            announce("Normalisation des enregistrements")
+            _load_json(connection, chunk_files, formats, report)
+        announce("Dédoublonnage et mise à jour de l'entrepôt")
         _account(connection, report)
         _rebuild_contracts(connection)
         report.quarantine = _write_quarantine(connection, store, run_id)
@@ -84,33 +95,37 @@ def import_files(
     return report
 
 
-WORK_TABLES = ("chunks", "staged", "scalar_values", "list_values", "staged_awardees", "incoming", "statuses")
+def _prefix(index: int) -> str:
+    return f"f{index:04d}"
 
 
-def _create_incoming(connection: duckdb.DuckDBPyConnection, work: Path) -> None:
+def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, formats: list, run_id: int) -> None:
+    connection.execute("CREATE OR REPLACE TABLE sources (file_index INTEGER, source_file VARCHAR, read_base BIGINT)")
+    connection.executemany(
+        "INSERT INTO sources VALUES (?, ?, ?)",
+        [(i, source.name, run_id * RUN_SEQUENCE + (i + 1) * FILE_SEQUENCE) for i, (source, _) in enumerate(formats)],
+    )
     empty = work / "empty.json"
     empty.write_bytes(b"[]")
-    connection.execute(
-        "CREATE OR REPLACE TABLE chunks (chunk_file VARCHAR, source_file VARCHAR, kind_hint VARCHAR, read_base BIGINT)"
-    )
-    connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.STAGE_JSON.replace('{source}', sql.json_read(repr(str(empty))))}")
-    _clean_staged(connection, create=True)
+    connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.staged_json(repr(str(empty)), typed=True)}")
+    _build_dictionaries(connection)
+    connection.execute(f"CREATE OR REPLACE TABLE incoming AS {_CLEANED} LIMIT 0")
 
 
-def normalise(connection: duckdb.DuckDBPyConnection, staged_sql: str) -> None:
-    """Stage records with `staged_sql`, clean them and append them to `incoming`."""
-    connection.execute(f"CREATE OR REPLACE TABLE staged AS {staged_sql}")
-    _clean_staged(connection, create=False)
-
-
-def _clean_staged(connection: duckdb.DuckDBPyConnection, create: bool) -> None:
-    for statement in (sql.SCALAR_VALUES, sql.LIST_VALUES, sql.STAGED_AWARDEES):
+def _build_dictionaries(connection: duckdb.DuckDBPyConnection) -> None:
+    for statement in (sql.POSITIONS, sql.SCALAR_VALUES, sql.LIST_VALUES, sql.STAGED_AWARDEES):
         connection.execute(statement)
-    cleaned = f"SELECT *, hash({sql.CONTENT_COLUMNS}) AS content_hash FROM ({sql.CLEAN})"
-    if create:
-        connection.execute(f"CREATE OR REPLACE TABLE incoming AS {cleaned}")
-    else:
-        connection.execute(f"INSERT INTO incoming BY NAME {cleaned}")
+
+
+def _clean_staged(connection: duckdb.DuckDBPyConnection) -> None:
+    """Clean the rows of `staged` and append them to `incoming`."""
+    _build_dictionaries(connection)
+    connection.execute(f"INSERT INTO incoming BY NAME {_CLEANED}")
+
+
+def _count_read(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    for file_index, count in connection.execute("SELECT file_index, count(*) FROM staged GROUP BY ALL").fetchall():
+        report.files[file_index].records_read += count
 
 
 def _drop_work_tables(connection: duckdb.DuckDBPyConnection) -> None:
@@ -118,95 +133,86 @@ def _drop_work_tables(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _split(source: Input, kind: str, work: Path, base: int, report: FileReport, chunks_table: list, on_progress):
-    try:
-        _write_chunks(source, kind, work, base, report, chunks_table, on_progress, transcode=False)
-    except _NotUtf8:
-        # Windows-1252 is what French producers' non-UTF-8 files are in practice (é as 0xE9).
-        del chunks_table[len(chunks_table) - _chunks_of(chunks_table, source.name) :]
-        report.encoding = "windows-1252 (converti)"
-        _write_chunks(source, kind, work, base, report, chunks_table, on_progress, transcode=True)
-
-
-def _chunks_of(chunks_table: list, name: str) -> int:
-    return sum(1 for row in chunks_table if row[1] == name)
-
-
-def _write_chunks(source, kind, work, base, report, chunks_table, on_progress, transcode: bool) -> None:
-    report.records_read = 0
-    with source.open() as raw:
-        stream = _Windows1252ToUtf8(raw) if transcode else _Utf8Guard(raw)
-        counted = _CountingReader(stream, lambda done: on_progress and on_progress(source.name, done, 0))
-        produced = JsonSplitter(counted, source.name).chunks() if kind == "json" else xml_chunks(counted, source.name)
-        for chunk in produced:
-            path = work / f"chunk-{len(chunks_table):06d}.json"
+def _xml_chunk_files(source: Input, work: Path, prefix: str) -> list[ChunkFile]:
+    files = []
+    with source.open() as stream:
+        for number, chunk in enumerate(xml_chunks(stream, source.name)):
+            path = work / f"{prefix}-{chunk.kind_hint}-{number:06d}.json"
             path.write_bytes(chunk.payload)
-            chunks_table.append((str(path), source.name, chunk.kind_hint, base))
-            report.records_read += chunk.count
+            files.append(ChunkFile(path, chunk.kind_hint))
+    return files
 
 
-def _load_chunks(connection: duckdb.DuckDBPyConnection, chunks_table: list, formats: list) -> None:
-    if not chunks_table:
-        return
-    connection.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?)", chunks_table)
-    files = "[" + ", ".join(repr(row[0]) for row in chunks_table) + "]"
+def _load_json(connection, chunk_files: list[ChunkFile], formats: list, report: ImportReport) -> None:
+    """Stage every chunk in one read with the typed columns; on failure, source by source with fallbacks."""
     try:
-        normalise(connection, sql.STAGE_JSON.replace("{source}", sql.json_read(files)))
-    except duckdb.Error as error:
-        raise _malformed_record_error(error, chunks_table) from error
+        _stage_chunks(connection, chunk_files, typed=True)
+        _count_read(connection, report)
+        _clean_staged(connection)
+        return
+    except duckdb.Error:
+        pass
+    for index, (source, _) in enumerate(formats):
+        own = [chunk for chunk in chunk_files if chunk.path.name.startswith(_prefix(index) + "-")]
+        if own:
+            _stage_source(connection, source, own, report.files[index])
+            _count_read(connection, report)
+            _clean_staged(connection)
 
 
-def _malformed_record_error(error: duckdb.Error, chunks_table: list) -> SpaserError:
-    """Find which record of which source file DuckDB could not read."""
-    for chunk_file, source_name, _, _ in chunks_table:
-        if chunk_file not in str(error):
-            continue
-        payload = Path(chunk_file).read_bytes()
+def _stage_source(connection, source: Input, chunk_files: list[ChunkFile], file_report: FileReport) -> None:
+    """Typed columns, then generic ones (any shape), then a Windows-1252 conversion; else name the bad record."""
+    for typed in (True, False):
         try:
-            orjson.loads(payload)
-        except orjson.JSONDecodeError as decode_error:
-            record = payload.rfind(b'"__pos":', 0, decode_error.pos)
-            number = payload[record + 8 : record + 21].split(b",")[0].strip().decode() if record >= 0 else "?"
-            return SpaserError(f"{source_name} : JSON mal formé dans l'enregistrement n° {number} ({decode_error.msg}).")
-        return SpaserError(f"{source_name} : lecture impossible ({error}).")
-    return SpaserError(f"Lecture impossible des enregistrements ({error}).")
+            _stage_chunks(connection, chunk_files, typed)
+            return
+        except duckdb.Error as error:
+            failure = error
+    if all(_is_utf8(chunk.path) for chunk in chunk_files):
+        raise _malformed_record_error(failure, source)
+    for chunk in chunk_files:
+        chunk.path.write_bytes(chunk.path.read_bytes().decode("cp1252", errors="replace").encode("utf-8"))
+    file_report.encoding = "windows-1252 (converti en UTF-8)"
+    _stage_source(connection, source, chunk_files, file_report)
 
 
-class _CountingReader(io.RawIOBase):
-    def __init__(self, stream: BinaryIO, report: Callable[[int], None]):
-        self.stream = stream
-        self.done = 0
-        self.report = report
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        self.done += len(data)
-        self.report(self.done)
-        return data
+def _stage_chunks(connection, chunk_files: list[ChunkFile], typed: bool) -> None:
+    files = "[" + ", ".join(repr(str(chunk.path)) for chunk in chunk_files) + "]"
+    connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.staged_json(files, typed)}")
 
 
-class _Utf8Guard(io.RawIOBase):
-    """Pass bytes through, raising _NotUtf8 as soon as they are not valid UTF-8."""
-
-    def __init__(self, stream: BinaryIO):
-        self.stream = stream
-        self.decoder = codecs.getincrementaldecoder("utf-8")()
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
         try:
-            self.decoder.decode(data, final=not data)
-        except UnicodeDecodeError as error:
-            raise _NotUtf8 from error
-        return data
+            while block := handle.read(1 << 24):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
-class _Windows1252ToUtf8(io.RawIOBase):
-    def __init__(self, stream: BinaryIO):
-        self.stream = stream
+def _malformed_record_error(error: duckdb.Error, source: Input) -> SpaserError:
+    """Find the record DuckDB could not read, with the general splitter and orjson."""
+    with source.open() as stream:
+        for chunk in JsonSplitter(stream, source.name).chunks():
+            try:
+                orjson.loads(chunk.payload)
+            except orjson.JSONDecodeError as decode_error:
+                return _record_error(source, chunk, decode_error)
+    return SpaserError(f"{source.name} : lecture impossible des enregistrements ({error}).")
 
-    def read(self, size: int = -1) -> bytes:
-        return self.stream.read(size).decode("cp1252", errors="replace").encode("utf-8")
+
+def _record_error(source: Input, chunk: Chunk, decode_error: orjson.JSONDecodeError) -> SpaserError:
+    index = max(0, int(np.searchsorted(chunk.starts, decode_error.pos, side="right")) - 1)
+    offset = chunk.first_offset + int(chunk.starts[index]) - 1
+    with source.open() as stream:
+        line = stream.read(offset).count(b"\n") + 1
+    return SpaserError(
+        f"{source.name} : JSON mal formé dans l'enregistrement n° {chunk.first_ordinal + index} "
+        f"(à partir de la ligne {line}) : {decode_error.msg}."
+    )
 
 
 def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
@@ -362,4 +368,3 @@ def _record_run(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> 
         "INSERT INTO import_runs VALUES ($run, now(), now(), $report)",
         {"run": report.run_id, "report": orjson.dumps(report.as_dict()).decode()},
     )
-

@@ -3,10 +3,10 @@
 National DECP files are single JSON documents of several GB (`{"marches": [...]}` or
 `{"marches": {"marche": [...], "contrat-concession": [...]}}`). Parsing them whole costs 7 to 8
 times their size in memory, and streaming them record by record through a Python parser is slow.
-Instead, a vectorised scan (numpy) finds the structural characters outside strings, tracks the
-nesting depth, and cuts the byte stream between records. Each chunk is written as a JSON array
-that DuckDB then parses in parallel. Every record gets a `"__pos"` member (its ordinal in the
-file) so that errors and rejections can name it.
+This general splitter is a vectorised scan (numpy) that finds the structural characters outside
+strings, tracks the nesting depth, and cuts the byte stream between records. Each chunk is a JSON
+array of whole records that DuckDB then parses in parallel. `spaser.decp.json_layout` avoids even
+this scan for the usual layouts and falls back on it for the others.
 """
 
 from collections.abc import Iterator
@@ -26,7 +26,6 @@ _CLASS[[ord("{"), ord("[")]] = 1
 _CLASS[[ord("}"), ord("]")]] = 2
 _CLASS[ord('"')] = 3
 _CLASS[ord("\\")] = 4
-_POS_DIGITS = 12
 
 
 @dataclass
@@ -38,6 +37,7 @@ class Chunk:
     count: int
     first_offset: int
     payload: bytes
+    starts: np.ndarray  # offset of each record in `payload`
 
 
 @dataclass
@@ -52,17 +52,19 @@ class _ScanState:
 class JsonSplitter:
     """Cut a DECP JSON byte stream into chunks of records; raises SpaserError on structural errors."""
 
-    def __init__(self, stream: BinaryIO, display_name: str, block_size: int = BLOCK_SIZE):
+    def __init__(self, stream: BinaryIO, display_name: str, block_size: int = BLOCK_SIZE, inside_marches=False):
         self.stream = stream
         self.display_name = display_name
         self.block_size = block_size
-        self.state = _ScanState()
+        # A tail that starts after `{"marches": {` is at depth 2, its record arrays at depth 3.
+        self.state = _ScanState(depth=2, record_depth=3) if inside_marches else _ScanState()
         self.records = 0
         self.bytes_read = 0
         self._context = b""  # the bytes just before the current buffer, to read a key cut by a block boundary
         self._quotes = np.empty(0, dtype=np.int64)
 
     def chunks(self) -> Iterator[Chunk]:
+        """Chunks of whole records; raises SpaserError when the document is not DECP, truncated or malformed."""
         carry = b""
         carry_offset = 0
         first = True
@@ -91,7 +93,7 @@ class JsonSplitter:
                 f"{self.display_name} : fichier tronqué ou mal formé, la structure JSON n'est pas refermée "
                 f"(fin du fichier à l'octet {offset + len(rest)}, après l'enregistrement n° {self.records})."
             )
-        if self.state.record_depth is None:
+        if not self.state.containers_seen:
             raise SpaserError(
                 f"{self.display_name} : ce fichier JSON n'est pas un fichier DECP "
                 "(aucune liste « marches », « marche » ou « contrat-concession » trouvée)."
@@ -216,36 +218,15 @@ class JsonSplitter:
         if not complete or self.state.container == "ignored":
             return None, (int(ends[complete - 1]) + 1 if complete else None)
         starts, ends = starts[:complete], ends[:complete]
-        payload = self._with_positions(buffer, starts, ends, self._quotes)
+        payload = b"[" + buffer[int(starts[0]) : int(ends[-1]) + 1] + b"]"
+        relative_starts = starts - starts[0] + 1
         chunk = Chunk(
             kind_hint=RECORD_CONTAINERS.get(self.state.container),
             first_ordinal=self.records + 1,
             count=complete,
             first_offset=int(starts[0]),
             payload=payload,
+            starts=relative_starts,
         )
         self.records += complete
         return chunk, int(ends[-1]) + 1
-
-    def _with_positions(self, buffer: bytes, starts: np.ndarray, ends: np.ndarray, quotes: np.ndarray) -> bytes:
-        """`[` + the records with `"__pos":N,` inserted after each opening brace + `]`."""
-        raw = np.frombuffer(buffer, dtype=np.uint8)
-        body = raw[starts[0] : ends[-1] + 1]
-        ordinals = np.arange(self.records + 1, self.records + 1 + len(starts))
-        # An empty record `{}` has no quote between its braces: no comma after its `__pos`.
-        empty = np.searchsorted(quotes, starts) == np.searchsorted(quotes, ends)
-        inserted = _position_members(ordinals, empty)
-        indices = np.repeat(starts - starts[0] + 1, inserted.shape[1])
-        merged = np.insert(body, indices, inserted.ravel())
-        return b"[" + merged.tobytes() + b"]"
-
-
-def _position_members(ordinals: np.ndarray, empty: np.ndarray) -> np.ndarray:
-    """One row of bytes per record: `"__pos":` then the ordinal right-aligned, then `,` (or a space)."""
-    powers = 10 ** np.arange(_POS_DIGITS - 1, -1, -1, dtype=np.int64)
-    digits = (ordinals[:, None] // powers) % 10 + ord("0")
-    digits = np.where(ordinals[:, None] >= powers, digits, ord(" ")).astype(np.uint8)
-    digits[:, -1] = ordinals % 10 + ord("0")
-    prefix = np.broadcast_to(np.frombuffer(b'"__pos":', dtype=np.uint8), (len(ordinals), 8))
-    suffix = np.where(empty, ord(" "), ord(",")).astype(np.uint8)[:, None]
-    return np.hstack([prefix, digits, suffix])

@@ -121,127 +121,206 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
     ]
 
 
-JSON_COLUMNS = {
-    "__pos": "BIGINT",
-    "_type": "VARCHAR",
-    "typeContrat": "VARCHAR",
-    "id": "VARCHAR",
-    "acheteur": "JSON",
-    "acheteur.id": "VARCHAR",
-    "autoriteConcedante": "JSON",
-    "nature": "VARCHAR",
-    "objet": "VARCHAR",
-    "codeCPV": "VARCHAR",
-    "procedure": "VARCHAR",
-    "lieuExecution": "JSON",
-    "dureeMois": "VARCHAR",
-    "dateNotification": "VARCHAR",
-    "dateSignature": "VARCHAR",
-    "dateDebutExecution": "VARCHAR",
-    "datePublicationDonnees": "VARCHAR",
-    "montant": "VARCHAR",
-    "valeurGlobale": "VARCHAR",
-    "montantSubventionPublique": "VARCHAR",
-    "formePrix": "VARCHAR",
-    "typesPrix": "JSON",
-    "typePrix": "JSON",
-    "techniques": "JSON",
-    "technique": "JSON",
-    "modalitesExecution": "JSON",
-    "modaliteExecution": "JSON",
-    "idAccordCadre": "VARCHAR",
-    "marcheInnovant": "VARCHAR",
-    "ccag": "VARCHAR",
-    "offresRecues": "VARCHAR",
-    "attributionAvance": "VARCHAR",
-    "tauxAvance": "VARCHAR",
-    "typeGroupementOperateurs": "VARCHAR",
-    "sousTraitanceDeclaree": "VARCHAR",
-    "origineUE": "VARCHAR",
-    "origineFrance": "VARCHAR",
-    "titulaires": "JSON",
-    "concessionnaires": "JSON",
-    "considerationsSociales": "JSON",
-    "considerationsEnvironnementales": "JSON",
-    "modifications": "JSON",
-    "actesSousTraitance": "JSON",
-    "modificationsActesSousTraitance": "JSON",
+_SCALAR_FIELDS = (
+    "_type typeContrat id acheteur.id nature objet codeCPV procedure dureeMois dateNotification dateSignature "
+    "dateDebutExecution datePublicationDonnees montant valeurGlobale montantSubventionPublique formePrix "
+    "idAccordCadre marcheInnovant ccag offresRecues attributionAvance tauxAvance typeGroupementOperateurs "
+    "sousTraitanceDeclaree origineUE origineFrance"
+).split()
+_NESTED_FIELDS = (
+    "acheteur autoriteConcedante lieuExecution typesPrix typePrix techniques technique modalitesExecution "
+    "modaliteExecution titulaires concessionnaires considerationsSociales considerationsEnvironnementales "
+    "modifications actesSousTraitance modificationsActesSousTraitance"
+).split()
+# Every nested field as JSON: reads any shape (wrapped or flat lists, nested lists, strings), slowly.
+GENERIC_COLUMNS = {**dict.fromkeys(_SCALAR_FIELDS, "VARCHAR"), **dict.fromkeys(_NESTED_FIELDS, "JSON")}
+
+_AWARDEE_STRUCT = "STRUCT(id VARCHAR, typeIdentifiant VARCHAR)"
+_MODIFICATION_FIELDS = (
+    f"id VARCHAR, dateNotificationModification VARCHAR, dateSignatureModification VARCHAR, "
+    f"datePublicationDonneesModification VARCHAR, montant VARCHAR, valeurGlobale VARCHAR, dureeMois VARCHAR, "
+    f"titulaires STRUCT(titulaire {_AWARDEE_STRUCT}, id VARCHAR, typeIdentifiant VARCHAR)[]"
+)
+_SUBCONTRACT_FIELDS = (
+    f"id VARCHAR, sousTraitant {_AWARDEE_STRUCT}, dureeMois VARCHAR, dateNotification VARCHAR, "
+    "datePublicationDonnees VARCHAR, montant VARCHAR, variationPrix VARCHAR"
+)
+# The usual shapes (2019 flat lists of objects, 2022 wrapped lists), parsed straight into structs: fast.
+# A record of another shape makes DuckDB fail, and the file is read again with GENERIC_COLUMNS.
+TYPED_COLUMNS = {
+    **dict.fromkeys(_SCALAR_FIELDS, "VARCHAR"),
+    "acheteur": "STRUCT(id VARCHAR)",
+    "autoriteConcedante": "STRUCT(id VARCHAR)",
+    "lieuExecution": "STRUCT(code VARCHAR, typeCode VARCHAR)",
+    "typesPrix": "STRUCT(typePrix VARCHAR[])",
+    "techniques": "STRUCT(technique VARCHAR[])",
+    "modalitesExecution": "STRUCT(modaliteExecution VARCHAR[])",
+    "titulaires": f"STRUCT(titulaire {_AWARDEE_STRUCT}, id VARCHAR, typeIdentifiant VARCHAR)[]",
+    "concessionnaires": f"STRUCT(concessionnaire {_AWARDEE_STRUCT}, id VARCHAR, typeIdentifiant VARCHAR)[]",
+    "considerationsSociales": "STRUCT(considerationSociale VARCHAR[])",
+    "considerationsEnvironnementales": "STRUCT(considerationEnvironnementale VARCHAR[])",
+    "modifications": f"STRUCT(modification STRUCT({_MODIFICATION_FIELDS}), {_MODIFICATION_FIELDS})[]",
+    "actesSousTraitance": f"STRUCT(acteSousTraitance STRUCT({_SUBCONTRACT_FIELDS}), {_SUBCONTRACT_FIELDS})[]",
+    "modificationsActesSousTraitance": "STRUCT(modificationActeSousTraitance STRUCT(id VARCHAR), "
+    "modificationActesSousTraitance STRUCT(id VARCHAR), id VARCHAR)[]",
 }
 
 
-def json_read(files_sql: str) -> str:
-    columns = ", ".join(f"{_sql_string(name)}: {_sql_string(kind)}" for name, kind in JSON_COLUMNS.items())
+def json_read(files_sql: str, columns: dict[str, str]) -> str:
+    spec = ", ".join(f"{_sql_string(name)}: {_sql_string(kind)}" for name, kind in columns.items())
     return (
-        f"read_json({files_sql}, format = 'array', columns = {{{columns}}}, filename = 'chunk_file', "
+        f"read_json({files_sql}, format = 'array', columns = {{{spec}}}, filename = 'chunk_file', "
         "maximum_object_size = 16777216)"
     )
 
 
-_AWARDEE = "{'id': trim(json_extract_string(t, '$.id')), 'type': trim(json_extract_string(t, '$.typeIdentifiant'))}"
+def _generic_awardee(t: str) -> str:
+    return (
+        f"{{'id': trim(json_extract_string({t}, '$.id')), "
+        f"'type': trim(json_extract_string({t}, '$.typeIdentifiant'))}}"
+    )
 
-# Staging of JSON records (formats 2019, 2022, 2.0.0 draft, and XML converted to the 2022 JSON shape).
-STAGE_JSON = f"""
+
+def _typed_awardee(t: str, wrapper: str) -> str:
+    return (
+        f"{{'id': trim(coalesce({t}.{wrapper}.id, {t}.id)), "
+        f"'type': trim(coalesce({t}.{wrapper}.typeIdentifiant, {t}.typeIdentifiant))}}"
+    )
+
+
+_GENERIC_NESTED = {
+    "buyer_raw": "coalesce(json_extract_string(r.acheteur, '$.id'), "
+    "json_extract_string(r.autoriteConcedante, '$.id'), r.\"acheteur.id\")",
+    "place_code": "json_extract_string(r.lieuExecution, '$.code')",
+    "place_type_raw": "json_extract_string(r.lieuExecution, '$.typeCode')",
+    "price_types_raw": "json_labels(coalesce(r.typesPrix, r.typePrix), 'typePrix')",
+    "techniques_raw": "json_labels(coalesce(r.techniques, r.technique), 'technique')",
+    "execution_modes_raw": "json_labels(coalesce(r.modalitesExecution, r.modaliteExecution), 'modaliteExecution')",
+    "social_raw": "json_labels(r.considerationsSociales, 'considerationSociale')",
+    "environmental_raw": "json_labels(r.considerationsEnvironnementales, 'considerationEnvironnementale')",
+    "awardees_raw": "list_transform(coalesce(json_items(coalesce(r.titulaires, r.concessionnaires), "
+    "CASE WHEN r.concessionnaires IS NOT NULL THEN 'concessionnaire' ELSE 'titulaire' END), []), "
+    f"lambda t: {_generic_awardee('t')})",
+    "modifications_raw": "list_transform(coalesce(json_items(r.modifications, 'modification'), []), lambda m: {"
+    "'id': json_extract_string(m, '$.id'), "
+    "'notification': coalesce(json_extract_string(m, '$.dateNotificationModification'), "
+    "json_extract_string(m, '$.dateSignatureModification')), "
+    "'publication': json_extract_string(m, '$.datePublicationDonneesModification'), "
+    "'amount': coalesce(json_extract_string(m, '$.montant'), json_extract_string(m, '$.valeurGlobale')), "
+    "'duration': json_extract_string(m, '$.dureeMois'), "
+    "'awardees': list_transform(coalesce(json_items(json_extract(m, '$.titulaires'), 'titulaire'), []), "
+    f"lambda t: {_generic_awardee('t')})}})",
+    "subcontracts_raw": "list_transform(coalesce(json_items(r.actesSousTraitance, 'acteSousTraitance'), []), "
+    "lambda a: {'id': json_extract_string(a, '$.id'), "
+    "'subcontractor_id': trim(json_extract_string(a, '$.sousTraitant.id')), "
+    "'subcontractor_type': trim(json_extract_string(a, '$.sousTraitant.typeIdentifiant')), "
+    "'duration': json_extract_string(a, '$.dureeMois'), "
+    "'notification': json_extract_string(a, '$.dateNotification'), "
+    "'publication': json_extract_string(a, '$.datePublicationDonnees'), "
+    "'amount': json_extract_string(a, '$.montant'), 'price_variation': json_extract_string(a, '$.variationPrix')})",
+    "subcontract_modifications": "len(coalesce(json_items(r.modificationsActesSousTraitance, "
+    "'modificationActeSousTraitance'), []))",
+}
+
+
+def _typed_modification(m: str) -> str:
+    field = f"coalesce({m}.modification.{{0}}, {m}.{{0}})"
+    return (
+        f"{{'id': {field.format('id')}, "
+        f"'notification': coalesce({field.format('dateNotificationModification')}, "
+        f"{field.format('dateSignatureModification')}), "
+        f"'publication': {field.format('datePublicationDonneesModification')}, "
+        f"'amount': coalesce({field.format('montant')}, {field.format('valeurGlobale')}), "
+        f"'duration': {field.format('dureeMois')}, "
+        f"'awardees': list_transform(coalesce(coalesce({m}.modification.titulaires, {m}.titulaires), []), "
+        f"lambda t: {_typed_awardee('t', 'titulaire')})}}"
+    )
+
+
+def _typed_subcontract(a: str) -> str:
+    field = f"coalesce({a}.acteSousTraitance.{{0}}, {a}.{{0}})"
+    return (
+        f"{{'id': {field.format('id')}, "
+        f"'subcontractor_id': trim({field.format('sousTraitant')}.id), "
+        f"'subcontractor_type': trim({field.format('sousTraitant')}.typeIdentifiant), "
+        f"'duration': {field.format('dureeMois')}, 'notification': {field.format('dateNotification')}, "
+        f"'publication': {field.format('datePublicationDonnees')}, 'amount': {field.format('montant')}, "
+        f"'price_variation': {field.format('variationPrix')}}}"
+    )
+
+
+_TYPED_NESTED = {
+    "buyer_raw": 'coalesce(r.acheteur.id, r.autoriteConcedante.id, r."acheteur.id")',
+    "place_code": "r.lieuExecution.code",
+    "place_type_raw": "r.lieuExecution.typeCode",
+    "price_types_raw": "r.typesPrix.typePrix",
+    "techniques_raw": "r.techniques.technique",
+    "execution_modes_raw": "r.modalitesExecution.modaliteExecution",
+    "social_raw": "r.considerationsSociales.considerationSociale",
+    "environmental_raw": "r.considerationsEnvironnementales.considerationEnvironnementale",
+    "awardees_raw": "CASE WHEN r.concessionnaires IS NOT NULL THEN list_transform(r.concessionnaires, "
+    f"lambda t: {_typed_awardee('t', 'concessionnaire')}) ELSE list_transform(coalesce(r.titulaires, []), "
+    f"lambda t: {_typed_awardee('t', 'titulaire')}) END",
+    "modifications_raw": f"list_transform(coalesce(r.modifications, []), lambda m: {_typed_modification('m')})",
+    "subcontracts_raw": f"list_transform(coalesce(r.actesSousTraitance, []), lambda a: {_typed_subcontract('a')})",
+    "subcontract_modifications": "len(coalesce(r.modificationsActesSousTraitance, []))",
+}
+
+_STAGE_SCALARS = {
+    "id_raw": "r.id",
+    "nature_raw": "r.nature",
+    "objet": "r.objet",
+    "cpv_raw": "r.codeCPV",
+    "procedure_raw": "r.procedure",
+    "duration_raw": "r.dureeMois",
+    "notification_raw": "coalesce(r.dateNotification, r.dateSignature)",
+    "publication_raw": "r.datePublicationDonnees",
+    "execution_start_raw": "r.dateDebutExecution",
+    "amount_raw": "coalesce(r.montant, r.valeurGlobale)",
+    "subsidy_raw": "r.montantSubventionPublique",
+    "price_form_raw": "r.formePrix",
+    "framework_id": "r.idAccordCadre",
+    "innovative_raw": "r.marcheInnovant",
+    "ccag_raw": "r.ccag",
+    "offers_raw": "r.offresRecues",
+    "advance_raw": "r.attributionAvance",
+    "advance_rate_raw": "r.tauxAvance",
+    "grouping_raw": "r.typeGroupementOperateurs",
+    "subcontracting_declared_raw": "r.sousTraitanceDeclaree",
+    "origin_eu_raw": "r.origineUE",
+    "origin_france_raw": "r.origineFrance",
+}
+
+
+def staged_json(files_sql: str, typed: bool) -> str:
+    """Staging of JSON records (formats 2019, 2022, 2.0.0 draft, and XML converted to the 2022 JSON shape).
+
+    `ordinal` is the reading order: DuckDB keeps the order of the files and of the records in them.
+    """
+    nested = _TYPED_NESTED if typed else _GENERIC_NESTED
+    source = json_read(files_sql, TYPED_COLUMNS if typed else GENERIC_COLUMNS)
+    columns = ",\n    ".join(f"{expression} AS {name}" for name, expression in {**_STAGE_SCALARS, **nested}.items())
+    return rf"""
 SELECT
-    CASE WHEN c.kind_hint = 'concession' OR r.autoriteConcedante IS NOT NULL
+    CASE WHEN r.kind_hint = 'concession' OR r.autoriteConcedante IS NOT NULL
               OR r._type ILIKE 'contrat%' OR r.typeContrat ILIKE '%concession%' THEN 'concession'
          ELSE 'marche' END AS kind,
-    c.source_file,
-    r.__pos AS source_position,
-    c.read_base + r.__pos AS read_seq,
-    coalesce(json_extract_string(r.acheteur, '$.id'), json_extract_string(r.autoriteConcedante, '$.id'), r."acheteur.id") AS buyer_raw,
-    r.id AS id_raw,
-    r.nature AS nature_raw,
-    r.objet,
-    r.codeCPV AS cpv_raw,
-    r.procedure AS procedure_raw,
-    json_extract_string(r.lieuExecution, '$.code') AS place_code,
-    json_extract_string(r.lieuExecution, '$.typeCode') AS place_type_raw,
-    r.dureeMois AS duration_raw,
-    coalesce(r.dateNotification, r.dateSignature) AS notification_raw,
-    r.datePublicationDonnees AS publication_raw,
-    r.dateDebutExecution AS execution_start_raw,
-    coalesce(r.montant, r.valeurGlobale) AS amount_raw,
-    r.montantSubventionPublique AS subsidy_raw,
-    r.formePrix AS price_form_raw,
-    json_labels(coalesce(r.typesPrix, r.typePrix), 'typePrix') AS price_types_raw,
-    json_labels(coalesce(r.techniques, r.technique), 'technique') AS techniques_raw,
-    json_labels(coalesce(r.modalitesExecution, r.modaliteExecution), 'modaliteExecution') AS execution_modes_raw,
-    r.idAccordCadre AS framework_id,
-    r.marcheInnovant AS innovative_raw,
-    r.ccag AS ccag_raw,
-    r.offresRecues AS offers_raw,
-    r.attributionAvance AS advance_raw,
-    r.tauxAvance AS advance_rate_raw,
-    r.typeGroupementOperateurs AS grouping_raw,
-    r.sousTraitanceDeclaree AS subcontracting_declared_raw,
-    r.origineUE AS origin_eu_raw,
-    r.origineFrance AS origin_france_raw,
-    json_labels(r.considerationsSociales, 'considerationSociale') AS social_raw,
-    json_labels(r.considerationsEnvironnementales, 'considerationEnvironnementale') AS environmental_raw,
-    list_transform(coalesce(json_items(coalesce(r.titulaires, r.concessionnaires),
-        CASE WHEN r.concessionnaires IS NOT NULL THEN 'concessionnaire' ELSE 'titulaire' END), []),
-        lambda t: {_AWARDEE}) AS awardees_raw,
-    list_transform(coalesce(json_items(r.modifications, 'modification'), []), lambda m: {{
-        'id': json_extract_string(m, '$.id'),
-        'notification': coalesce(json_extract_string(m, '$.dateNotificationModification'), json_extract_string(m, '$.dateSignatureModification')),
-        'publication': json_extract_string(m, '$.datePublicationDonneesModification'),
-        'amount': coalesce(json_extract_string(m, '$.montant'), json_extract_string(m, '$.valeurGlobale')),
-        'duration': json_extract_string(m, '$.dureeMois'),
-        'awardees': list_transform(coalesce(json_items(json_extract(m, '$.titulaires'), 'titulaire'), []), lambda t: {_AWARDEE})
-    }}) AS modifications_raw,
-    list_transform(coalesce(json_items(r.actesSousTraitance, 'acteSousTraitance'), []), lambda a: {{
-        'id': json_extract_string(a, '$.id'),
-        'subcontractor_id': trim(json_extract_string(a, '$.sousTraitant.id')),
-        'subcontractor_type': trim(json_extract_string(a, '$.sousTraitant.typeIdentifiant')),
-        'duration': json_extract_string(a, '$.dureeMois'),
-        'notification': json_extract_string(a, '$.dateNotification'),
-        'publication': json_extract_string(a, '$.datePublicationDonnees'),
-        'amount': json_extract_string(a, '$.montant'),
-        'price_variation': json_extract_string(a, '$.variationPrix')
-    }}) AS subcontracts_raw,
-    len(coalesce(json_items(r.modificationsActesSousTraitance, 'modificationActeSousTraitance'), []))
-        AS subcontract_modifications
-FROM {{source}} AS r JOIN chunks AS c ON c.chunk_file = r.chunk_file
+    r.file_index,
+    r.ordinal,
+    {columns}
+FROM (
+    SELECT *, row_number() OVER () AS ordinal,
+        CAST(regexp_extract(chunk_file, '/f([0-9]+)-[a-z]+-[0-9]+\.json$', 1) AS INTEGER) AS file_index,
+        regexp_extract(chunk_file, '-([a-z]+)-[0-9]+\.json$', 1) AS kind_hint
+    FROM {source}
+) AS r
+"""
+
+
+# Reading position of each staged record in its source file (1-based) and in the whole import.
+POSITIONS = """
+CREATE OR REPLACE TABLE positions AS
+SELECT file_index, min(ordinal) AS first_ordinal FROM staged GROUP BY file_index
 """
 
 
@@ -309,7 +388,7 @@ FROM ({_distinct_values(LIST_DOMAINS)}) WHERE raw IS NOT NULL
 
 STAGED_AWARDEES = """
 CREATE OR REPLACE TABLE staged_awardees AS
-SELECT read_seq,
+SELECT ordinal,
     list({'id': CASE WHEN resolved_type = 'SIRET' THEN coalesce(siret_value, id) ELSE id END,
           'typeIdentifiant': resolved_type} ORDER BY rank) AS titulaires,
     flatten(list([
@@ -317,14 +396,14 @@ SELECT read_seq,
         CASE WHEN type_flag IS NOT NULL THEN flag(type_flag, 'titulaires.typeIdentifiant', type) END
     ])) AS awardee_flags
 FROM (
-    SELECT a.read_seq, a.rank, a.t.id AS id, a.t.type AS type, si.value AS siret_value, si.flag AS siret_flag,
+    SELECT a.ordinal, a.rank, a.t.id AS id, a.t.type AS type, si.value AS siret_value, si.flag AS siret_flag,
            ty.flag AS type_flag,
            coalesce(ty.value, CASE WHEN regexp_full_match(digits_only(a.t.id), '[0-9]{13,14}') THEN 'SIRET' END)
                AS resolved_type
-    FROM (SELECT read_seq, unnest(awardees_raw) AS t, generate_subscripts(awardees_raw, 1) AS rank FROM staged) a
+    FROM (SELECT ordinal, unnest(awardees_raw) AS t, generate_subscripts(awardees_raw, 1) AS rank FROM staged) a
     LEFT JOIN scalar_values si ON si.domain = 'siret' AND si.raw = a.t.id
     LEFT JOIN scalar_values ty ON ty.domain = 'typeIdentifiant' AND ty.raw = a.t.type)
-GROUP BY read_seq
+GROUP BY ordinal
 """
 
 _SCALAR_JOINS = {
@@ -356,7 +435,7 @@ _JOINS = "\n".join(
         f"LEFT JOIN list_values {alias} ON {alias}.domain = '{domain}' AND {alias}.raw = s.{column}"
         for alias, (domain, column) in _LIST_JOINS.items()
     ]
-    + ["LEFT JOIN staged_awardees aw ON aw.read_seq = s.read_seq"]
+    + ["LEFT JOIN staged_awardees aw ON aw.ordinal = s.ordinal"]
 )
 _SCALAR_FLAGS = {
     "nature": ("nature", "nature_raw"),
@@ -369,15 +448,30 @@ _SCALAR_FLAGS = {
     "notified": ("dateNotification", "notification_raw"),
     "published": ("datePublicationDonnees", "publication_raw"),
 }
-_FLAGS = [
+# One flag or NULL each: gathered in a single list literal, then filtered.
+_SCALAR_FLAG_EXPRESSIONS = [
     *(
-        f"CASE WHEN {alias}.flag IS NOT NULL THEN [flag({alias}.flag, '{field}', s.{column})] END"
+        f"CASE WHEN {alias}.flag IS NOT NULL THEN flag({alias}.flag, '{field}', s.{column}) END"
         for alias, (field, column) in _SCALAR_FLAGS.items()
     ),
-    "CASE WHEN buyer.flag IS NOT NULL THEN [flag(buyer.flag, CASE s.kind WHEN 'marche' THEN 'acheteur.id' "
-    "ELSE 'autoriteConcedante.id' END, s.buyer_raw)] END",
+    "CASE WHEN buyer.flag IS NOT NULL THEN flag(buyer.flag, CASE s.kind WHEN 'marche' THEN 'acheteur.id' "
+    "ELSE 'autoriteConcedante.id' END, s.buyer_raw) END",
+    "CASE WHEN starts_with(trim(s.id_raw), 'INX') THEN flag('valeur_inexacte', 'id', s.id_raw) END",
+    "CASE WHEN informed(s.notification_raw) IS NULL THEN flag('date_manquante', "
+    "CASE s.kind WHEN 'marche' THEN 'dateNotification' ELSE 'dateSignature' END, NULL) END",
+    "CASE WHEN CAST(published.value AS DATE) < CAST(notified.value AS DATE) "
+    "THEN flag('publication_avant_notification', 'datePublicationDonnees', s.publication_raw) END",
+    "CASE WHEN informed(s.amount_raw) IS NULL THEN flag('montant_manquant', 'montant', NULL) "
+    "WHEN amount IS NULL THEN flag('montant_illisible', 'montant', s.amount_raw) "
+    "WHEN amount <= 0 THEN flag('montant_nul_ou_negatif', 'montant', s.amount_raw) "
+    "WHEN amount_sentinel(amount) THEN flag('montant_sentinelle', 'montant', s.amount_raw) "
+    "WHEN amount >= 1e9 THEN flag('montant_aberrant', 'montant', s.amount_raw) END",
+    "CASE WHEN contains(s.objet, '\ufffd') THEN flag('encodage_defectueux', 'objet', NULL) END",
+]
+_LIST_FLAG_EXPRESSIONS = [
     *(
-        f"list_transform({alias}.unknown, lambda v: flag('valeur_inconnue', '{field}', v))"
+        f"CASE WHEN len({alias}.unknown) > 0 THEN "
+        f"list_transform({alias}.unknown, lambda v: flag('valeur_inconnue', '{field}', v)) END"
         for alias, field in (
             ("price_types", "typesPrix"),
             ("techniques", "techniques"),
@@ -387,18 +481,12 @@ _FLAGS = [
         )
     ),
     "aw.awardee_flags",
-    "CASE WHEN starts_with(trim(s.id_raw), 'INX') THEN [flag('valeur_inexacte', 'id', s.id_raw)] END",
-    "CASE WHEN informed(s.notification_raw) IS NULL THEN [flag('date_manquante', "
-    "CASE s.kind WHEN 'marche' THEN 'dateNotification' ELSE 'dateSignature' END, NULL)] END",
-    "CASE WHEN CAST(published.value AS DATE) < CAST(notified.value AS DATE) "
-    "THEN [flag('publication_avant_notification', 'datePublicationDonnees', s.publication_raw)] END",
-    "CASE WHEN informed(s.amount_raw) IS NULL THEN [flag('montant_manquant', 'montant', NULL)] "
-    "WHEN amount IS NULL THEN [flag('montant_illisible', 'montant', s.amount_raw)] "
-    "WHEN amount <= 0 THEN [flag('montant_nul_ou_negatif', 'montant', s.amount_raw)] "
-    "WHEN amount_sentinel(amount) THEN [flag('montant_sentinelle', 'montant', s.amount_raw)] "
-    "WHEN amount >= 1e9 THEN [flag('montant_aberrant', 'montant', s.amount_raw)] END",
-    "CASE WHEN contains(s.objet, '\ufffd') THEN [flag('encodage_defectueux', 'objet', NULL)] END",
 ]
+_FLAGS = (
+    f"list_filter([{', '.join(_SCALAR_FLAG_EXPRESSIONS)}], lambda f: f IS NOT NULL) || "
+    f"list_filter(flatten([{', '.join(f'coalesce({e}, [])' for e in _LIST_FLAG_EXPRESSIONS)}]), "
+    "lambda f: f IS NOT NULL)"
+)
 
 # The canonical columns, named as in the official schemas (concessions: montant = valeurGlobale,
 # dateNotification = dateSignature), plus provenance and flags.
@@ -436,7 +524,7 @@ SELECT
     social.value AS considerationsSociales,
     environmental.value AS considerationsEnvironnementales,
     coalesce(aw.titulaires, []) AS titulaires,
-    list_transform(s.modifications_raw, lambda m: {{
+    CASE WHEN len(s.modifications_raw) = 0 THEN [] ELSE list_transform(s.modifications_raw, lambda m: {{
         'id': integer_clean(m.id),
         'dateNotificationModification': date_clean(m.notification),
         'datePublicationDonneesModification': date_clean(m.publication),
@@ -444,8 +532,8 @@ SELECT
         'dureeMois': integer_clean(m.duration),
         'titulaires': list_transform(m.awardees, lambda t: {{'id': siret_clean(t.id),
             'typeIdentifiant': enum_value('typeIdentifiant', t.type)}})
-    }}) AS modifications,
-    list_transform(s.subcontracts_raw, lambda a: {{
+    }}) END AS modifications,
+    CASE WHEN len(s.subcontracts_raw) = 0 THEN [] ELSE list_transform(s.subcontracts_raw, lambda a: {{
         'id': integer_clean(a.id),
         'sousTraitant_id': siret_clean(a.subcontractor_id),
         'sousTraitant_typeIdentifiant': enum_value('typeIdentifiant', a.subcontractor_type),
@@ -454,16 +542,18 @@ SELECT
         'datePublicationDonnees': date_clean(a.publication),
         'montant': number_clean(a.amount),
         'variationPrix': enum_value('variationPrix', a.price_variation)
-    }}) AS actesSousTraitance,
+    }}) END AS actesSousTraitance,
     s.subcontract_modifications AS nombreModificationsActesSousTraitance,
-    list_filter(flatten([{", ".join(f"coalesce({f}, [])" for f in _FLAGS)}]), lambda f: f IS NOT NULL) AS flags,
+    {_FLAGS} AS flags,
     CASE WHEN informed(s.buyer_raw) IS NULL THEN
               CASE s.kind WHEN 'marche' THEN 'acheteur.id' ELSE 'autoriteConcedante.id' END
          WHEN informed(s.id_raw) IS NULL THEN 'id' END AS rejected_field,
-    s.source_file,
-    s.source_position,
-    s.read_seq
+    f.source_file,
+    s.ordinal - p.first_ordinal + 1 AS source_position,
+    f.read_base + s.ordinal - p.first_ordinal + 1 AS read_seq
 FROM (SELECT *, number_clean(amount_raw) AS amount FROM staged) s
+JOIN positions p ON p.file_index = s.file_index
+JOIN sources f ON f.file_index = s.file_index
 {_JOINS}
 """
 

@@ -55,7 +55,6 @@ def rebuilding(store: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
         try:
             connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             connection.execute(f"SET temp_directory = '{work / 'spill'}'")
-            connection.execute("SET preserve_insertion_order = false")
             create_schema(connection)
             yield connection, work
             connection.execute("CHECKPOINT")

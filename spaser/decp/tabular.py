@@ -1,7 +1,207 @@
-"""Tabular DECP (decp.info Parquet/CSV, data.economie CSV): staged with SQL, one record per contract."""
+"""Tabular DECP: decp.info / decp-processing (Parquet or CSV), data.economie CSV, buyers' flat exports.
 
+These files hold one row per contract × awardee (× modification state or act): rows are grouped
+back into one record per contract, then cleaned like JSON records. Columns are found by name,
+whatever their case and whether they use `.` or `_` (`acheteur.id`, `acheteur_id`).
+"""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from spaser.decp.sources import Input
 from spaser.errors import SpaserError
 
 
-def stage(connection, source, kind, base, normalise) -> int:
-    raise SpaserError(f"{source.name} : format tabulaire pas encore pris en charge.")
+# Staged column → accepted source column names, compared after folding case, `.` and `_`.
+SCALAR_ALIASES = {
+    "buyer_raw": ("acheteur_id", "acheteur.id"),
+    "id_raw": ("id",),
+    "nature_raw": ("nature",),
+    "objet": ("objet",),
+    "cpv_raw": ("codeCPV",),
+    "procedure_raw": ("procedure",),
+    "place_code": ("lieuExecution_code", "lieuExecution.code"),
+    "place_type_raw": ("lieuExecution_typeCode", "lieuExecution.typeCode"),
+    "duration_raw": ("dureeMois",),
+    "notification_raw": ("dateNotification",),
+    "publication_raw": ("datePublicationDonnees",),
+    "execution_start_raw": ("dateDebutExecution",),
+    "amount_raw": ("montant",),
+    "subsidy_raw": ("montantSubventionPublique",),
+    "price_form_raw": ("formePrix",),
+    "framework_id": ("idAccordCadre",),
+    "innovative_raw": ("marcheInnovant",),
+    "ccag_raw": ("ccag",),
+    "offers_raw": ("offresRecues",),
+    "advance_raw": ("attributionAvance",),
+    "advance_rate_raw": ("tauxAvance",),
+    "grouping_raw": ("typeGroupementOperateurs",),
+    "subcontracting_declared_raw": ("sousTraitanceDeclaree",),
+    "origin_eu_raw": ("origineUE",),
+    "origin_france_raw": ("origineFrance",),
+    "state": ("modification_id",),
+}
+LABEL_ALIASES = {
+    "price_types_raw": ("typesPrix", "typePrix"),
+    "techniques_raw": ("techniques", "technique"),
+    "execution_modes_raw": ("modalitesExecution", "modaliteExecution"),
+    "social_raw": ("considerationsSociales",),
+    "environmental_raw": ("considerationsEnvironnementales",),
+}
+# (id column, type column) of each awardee slot.
+AWARDEE_SLOTS = (
+    ("titulaire_id", "titulaire_typeIdentifiant"),
+    ("titulaire_id_1", "titulaire_typeIdentifiant_1"),
+    ("titulaire_id_2", "titulaire_typeIdentifiant_2"),
+    ("titulaire_id_3", "titulaire_typeIdentifiant_3"),
+    ("titulaires_id", "titulaires_typeIdentifianttype_identifiant"),
+)
+MODIFICATION_ALIASES = {
+    "id": ("idModification",),
+    "notification": ("dateNotificationModificationModification", "dateNotificationModification"),
+    "publication": ("datePublicationDonneesModificationModification", "datePublicationDonneesModification"),
+    "amount": ("montantModification",),
+    "duration": ("dureeMoisModification",),
+}
+SUBCONTRACT_ALIASES = {
+    "id": ("idActeSousTraitance",),
+    "subcontractor_id": ("idSousTraitant",),
+    "subcontractor_type": ("typeIdentifiantSousTraitant",),
+    "duration": ("dureeMoisActeSousTraitance",),
+    "notification": ("dateNotificationActeSousTraitance",),
+    "publication": ("datePublicationDonneesActeSousTraitance",),
+    "amount": ("montantActeSousTraitance",),
+    "price_variation": ("variationPrixActeSousTraitance",),
+}
+
+
+def _fold(name: str) -> str:
+    return name.lower().replace(".", "").replace("_", "").strip()
+
+
+def stage(connection: duckdb.DuckDBPyConnection, source: Input, kind: str, file_index: int, work: Path) -> None:
+    """Replace the rows of `staged` with the records of a tabular source."""
+    relation = _relation(connection, source, kind, work)
+    columns = {_fold(name): name for name in _column_names(connection, relation, source)}
+    if "id" not in columns or not ({"acheteurid"} & columns.keys()):
+        raise SpaserError(
+            f"{source.name} : fichier tabulaire non reconnu comme DECP (colonnes « acheteur.id » et « id » "
+            "introuvables dans l'en-tête)."
+        )
+    connection.execute("DELETE FROM staged")
+    try:
+        connection.execute(f"INSERT INTO staged BY NAME {_records_sql(relation, columns, file_index)}")
+    except duckdb.Error as error:
+        raise SpaserError(f"{source.name} : lecture impossible du fichier tabulaire ({error}).") from error
+
+
+def _relation(connection, source: Input, kind: str, work: Path) -> str:
+    path = _plain_copy(source, work) if source.member or _is_gzip(source.path) else source.path
+    if kind == "parquet":
+        return f"read_parquet('{_escaped(path)}')"
+    return (
+        f"read_csv('{_escaped(path)}', all_varchar = true, header = true, delim = '{_delimiter(path)}', "
+        "quote = '\"', escape = '\"', strict_mode = false, null_padding = true, encoding = 'utf-8')"
+    )
+
+
+def _delimiter(path: Path) -> str:
+    """The separator used most in the header line (the sniffer is misled by commas inside Python lists)."""
+    with open(path, "rb") as handle:
+        header = handle.readline().decode("utf-8", errors="replace")
+    return max((";", "|", "\t", ","), key=header.count)
+
+
+def _escaped(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as raw:
+        return raw.read(2) == b"\x1f\x8b"
+
+
+def _plain_copy(source: Input, work: Path) -> Path:
+    """DuckDB reads a path: decompress a gzip file or a zip member into the work folder first."""
+    target = work / f"tabular-{abs(hash(source.name))}"
+    with source.open() as stream, open(target, "wb") as out:
+        shutil.copyfileobj(stream, out, 1 << 20)
+    return target
+
+
+def _column_names(connection, relation: str, source: Input) -> list[str]:
+    try:
+        return [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+    except duckdb.Error as error:
+        raise SpaserError(f"{source.name} : fichier tabulaire illisible ({error}).") from error
+
+
+def _column(columns: dict[str, str], aliases: tuple[str, ...]) -> str:
+    for alias in aliases:
+        if _fold(alias) in columns:
+            return '"' + columns[_fold(alias)].replace('"', '""') + '"'
+    return "NULL"
+
+
+def _text(columns: dict[str, str], aliases: tuple[str, ...]) -> str:
+    column = _column(columns, aliases)
+    return "NULL::VARCHAR" if column == "NULL" else f"CAST({column} AS VARCHAR)"
+
+
+def _struct(columns: dict[str, str], aliases: dict[str, tuple[str, ...]]) -> str:
+    return "{" + ", ".join(f"'{name}': {_text(columns, names)}" for name, names in aliases.items()) + "}"
+
+
+def _awardees(columns: dict[str, str]) -> str:
+    slots = [
+        f"{{'id': trim({_text(columns, (id_column,))}), 'type': trim({_text(columns, (type_column,))})}}"
+        for id_column, type_column in AWARDEE_SLOTS
+        if _column(columns, (id_column,)) != "NULL"
+    ]
+    return f"list_filter([{', '.join(slots)}], lambda t: informed(t.id) IS NOT NULL)" if slots else "[]"
+
+
+def _records_sql(relation: str, columns: dict[str, str], file_index: int) -> str:
+    """One record per (buyer, id, notification date, initial amount): lots of a reused id stay apart."""
+    scalars = ",\n".join(f"{_text(columns, names)} AS {name}" for name, names in SCALAR_ALIASES.items())
+    labels = ",\n".join(f"text_labels({_text(columns, names)}) AS {name}" for name, names in LABEL_ALIASES.items())
+    modification = _struct(columns, MODIFICATION_ALIASES)
+    subcontract = _struct(columns, SUBCONTRACT_ALIASES)
+    keep = ", ".join(f"any_value({name}) AS {name}" for name in (*SCALAR_ALIASES, *LABEL_ALIASES) if name != "state")
+    return f"""
+WITH source_rows AS (
+    SELECT row_number() OVER () AS line, {scalars}, {labels},
+        {_awardees(columns)} AS row_awardees,
+        {modification} AS row_modification,
+        {subcontract} AS row_subcontract
+    FROM {relation}
+),
+initial AS (SELECT * FROM source_rows WHERE coalesce(TRY_CAST(state AS DOUBLE), 0) = 0),
+states AS (
+    SELECT buyer_raw, id_raw, notification_raw,
+        list(DISTINCT {{'id': state, 'notification': NULL::VARCHAR, 'publication': publication_raw,
+            'amount': amount_raw, 'duration': duration_raw}}) AS state_modifications
+    FROM source_rows WHERE TRY_CAST(state AS DOUBLE) > 0
+    GROUP BY ALL
+),
+grouped AS (
+    SELECT min(line) AS ordinal, {keep},
+        list_distinct(flatten(list(row_awardees))) AS awardees_raw,
+        list_distinct(list(row_modification) FILTER (WHERE informed(row_modification.id) IS NOT NULL))
+            AS row_modifications,
+        list_distinct(list(row_subcontract) FILTER (WHERE informed(row_subcontract.id) IS NOT NULL))
+            AS subcontracts_raw
+    FROM initial
+    GROUP BY buyer_raw, id_raw, notification_raw, amount_raw
+)
+SELECT 'marche' AS kind, {file_index} AS file_index, g.* EXCLUDE (row_modifications),
+    list_transform(coalesce(s.state_modifications, []) || g.row_modifications, lambda m: {{
+        'id': m.id, 'notification': m.notification, 'publication': m.publication, 'amount': m.amount,
+        'duration': m.duration, 'awardees': []::STRUCT(id VARCHAR, type VARCHAR)[]}}) AS modifications_raw,
+    0 AS subcontract_modifications
+FROM grouped g
+LEFT JOIN states s ON s.buyer_raw IS NOT DISTINCT FROM g.buyer_raw AND s.id_raw IS NOT DISTINCT FROM g.id_raw
+    AND s.notification_raw IS NOT DISTINCT FROM g.notification_raw
+"""

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
+import numpy as np
 import orjson
 from lxml import etree
 
@@ -45,7 +46,7 @@ _DECLARED_ENCODING = re.compile(rb"encoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)[\"']",
 
 
 def xml_chunks(stream: BinaryIO, display_name: str) -> Iterator[Chunk]:
-    """Chunks of records as JSON arrays with `__pos`, like `JsonSplitter.chunks`."""
+    """Chunks of records as JSON arrays, like `JsonSplitter.chunks`."""
     records: list[dict] = []
     kind: str | None = None
     count = 0
@@ -55,7 +56,6 @@ def xml_chunks(stream: BinaryIO, display_name: str) -> Iterator[Chunk]:
             records = []
         kind = record_kind
         count += 1
-        record["__pos"] = count
         records.append(record)
     if records:
         yield _chunk(records, kind, count)
@@ -70,6 +70,7 @@ def _chunk(records: list[dict], kind: str | None, last_ordinal: int) -> Chunk:
         count=len(records),
         first_offset=0,
         payload=orjson.dumps(records),
+        starts=np.empty(0, dtype=np.int64),
     )
 
 
@@ -147,9 +148,7 @@ def _records(stream: BinaryIO, display_name: str) -> Iterator[tuple[str, dict]]:
             depth -= 1
     except etree.XMLSyntaxError as error:
         line, column = error.position
-        raise SpaserError(
-            f"{display_name} : XML mal formé ligne {line}, colonne {column} ({error.msg})."
-        ) from error
+        raise SpaserError(f"{display_name} : XML mal formé ligne {line}, colonne {column} ({error.msg}).") from error
 
 
 def _drop_previous_siblings(element) -> None:

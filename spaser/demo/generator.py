@@ -82,7 +82,7 @@ PROCEDURES = (
 )
 OPEN_TENDER, WITHOUT_COMPETITION = 1, 4
 PROCEDURE_WEIGHTS = (
-    (0.86, 0.04, 0.005, 0.025, 0.065, 0.005),  # below the EU thresholds
+    (0.80, 0.10, 0.005, 0.025, 0.065, 0.005),  # below the EU thresholds
     (0.02, 0.80, 0.06, 0.07, 0.035, 0.015),  # above
 )
 
@@ -144,6 +144,7 @@ NO_CCAG_SHARE = 0.33
 GROUPEMENTS = ("Pas de groupement", "Conjoint", "Solidaire")
 TITULAIRE_COUNT_WEIGHTS = (0.94, 0.045, 0.015)
 LIEU_TYPES = ("Code postal", "Code département", "Code commune", "Code région", "Code pays")
+POSTAL_CODE, DEPARTEMENT_CODE, COMMUNE_CODE, REGION_CODE, COUNTRY_CODE = range(5)
 LIEU_TYPE_WEIGHTS = (0.70, 0.22, 0.04, 0.03, 0.01)
 VARIATIONS_PRIX = ("Ferme", "Actualisable", "Révisable")
 ADVANCE_RATES = (0.05, 0.1, 0.2, 0.3, 0.0)  # 0 with attributionAvance = rate unknown
@@ -248,24 +249,26 @@ class BuyerType:
 
 BUYER_TYPES = (
     BuyerType("commune", 0.46, None, 1.0, 1.0, (0.48, 0.20, 0.32), ("21",), True),
-    BuyerType("département", 0.015, 101, 14.0, 1.5, (0.45, 0.15, 0.40), ("22",), True),
-    BuyerType("région", 0.003, 18, 25.0, 1.0, (0.35, 0.20, 0.45), ("23",), False),
+    BuyerType("département", 0.015, 101, 8.0, 1.5, (0.45, 0.15, 0.40), ("22",), True),
+    BuyerType("région", 0.003, 18, 10.0, 1.0, (0.35, 0.20, 0.45), ("23",), False),
     BuyerType("EPCI", 0.09, None, 3.0, 3.0, (0.40, 0.15, 0.45), ("24",), True),
     BuyerType("syndicat", 0.08, None, 1.2, 2.0, (0.45, 0.20, 0.35), ("25",), True),
     BuyerType("établissement public local", 0.11, None, 2.5, 0.3, (0.20, 0.45, 0.35), ("26",), True),
-    BuyerType("État", 0.06, None, 4.0, 0.1, (0.20, 0.30, 0.50), ("11", "12", "13", "17", "18"), False),
+    BuyerType("État", 0.06, None, 3.0, 0.1, (0.20, 0.30, 0.50), ("11", "12", "13", "17", "18"), False),
     BuyerType("EPLE", 0.08, None, 0.4, 0.0, (0.15, 0.50, 0.35), ("19",), True),
     BuyerType("autre", 0.10, None, 1.5, 0.5, (0.40, 0.20, 0.40), ("3", "4", "5", "7", "8"), False),
 )
 REGION_TYPE, STATE_TYPE = 2, 6
 FAMILY_CDF_BY_BUYER_TYPE = np.cumsum([buyer_type.families for buyer_type in BUYER_TYPES], axis=1)
 SITE_COUNT_WEIGHTS = (0.6, 0.3, 0.1)
+MAX_BUYER_SHARE = 0.04
 ID_STYLE_COUNT = 4
 AWARDEE_FAMILY_WEIGHTS = (0.35, 0.25, 0.40)
 LOCAL_AWARDEE_SHARE = np.array([0.60, 0.30, 0.45])
 AWARDEE_FIRST_DIGITS = (0, 3, 4, 5, 7, 8, 9)  # 0: old companies whose SIREN loses its leading zero in spreadsheets
 AWARDEE_FIRST_DIGIT_WEIGHTS = (0.015, 0.10, 0.15, 0.15, 0.10, 0.25, 0.235)
-FOREIGN_AWARDEE_SHARE = 0.02
+FOREIGN_AWARDEE_SHARE = 0.02  # of the pool
+FOREIGN_AWARD_SHARE = 0.017  # of the first titulaires, on top of the foreign companies drawn nationally
 
 # ---------------------------------------------------------------------------------------------------------------
 # Vocabulary of the objets. Templates use the slots {lieu} {voie} {ext} {dest} {neuf} {annee} {secteur}.
@@ -603,7 +606,6 @@ DIRTY_KINDS = {
     "id_absent": ("identifiant absent", 0.3),
 }
 DIRTY_KIND_NAMES = tuple(DIRTY_KINDS)
-DIRTY_KIND_CDF = None  # set below, once the helpers exist
 SIRET_DIRTY_KINDS = frozenset({"siret_espaces", "siret_zero_perdu", "siret_luhn"})
 CONCESSION_DIRTY_KINDS = (
     "siret_espaces",
@@ -665,6 +667,7 @@ LIEU_TYPE_CDF = _cumulative(LIEU_TYPE_WEIGHTS)
 TITULAIRE_COUNT_CDF = _cumulative(TITULAIRE_COUNT_WEIGHTS)
 ADVANCE_RATE_CDF = _cumulative(ADVANCE_RATE_WEIGHTS)
 FRAMEWORK_DURATION_CDF = _cumulative(FRAMEWORK_DURATION_WEIGHTS)
+AMOUNT_ROUNDING_CDF = _cumulative((0.25, 0.45, 0.30))  # to the hundred, to the euro, to the cent
 DEPT_CDF = _cumulative(DEPT_WEIGHTS)
 
 
@@ -735,6 +738,7 @@ class Awardees:
     family_count: np.ndarray
     family_order: np.ndarray  # popularity order within each family block
     leading_zero: np.ndarray  # awardees whose SIRET starts with 0
+    foreign: np.ndarray  # awardees identified by a TVA number or a non-EU identifier
 
 
 @dataclass(frozen=True)
@@ -787,18 +791,24 @@ def _build_buyers(rng: np.random.Generator, count: int) -> Buyers:
     sirets = _buyer_sirets(rng, sirens, site_count)
     activity = np.array([buyer_type.activity for buyer_type in BUYER_TYPES])[types]
     concessions = np.array([buyer_type.concessions for buyer_type in BUYER_TYPES])[types]
-    # A few big buyers publish a large share of the contracts.
-    weight = rng.lognormal(0.0, 1.2, count)
+    # A few big buyers publish a large share of the contracts; the clip keeps one buyer from filling a small file.
+    weight = np.minimum(rng.lognormal(0.0, 1.1, count), 15.0)
+    activity = _capped(activity * weight, MAX_BUYER_SHARE)
     return Buyers(
         sirets=sirets,
         type_index=types,
         dept=dept,
         site_count=site_count,
-        activity_cdf=_cumulative(activity * weight),
+        activity_cdf=_cumulative(activity),
         concession_cdf=_cumulative(concessions * weight),
         id_style=rng.integers(0, ID_STYLE_COUNT, count).tolist(),
         first_number=rng.integers(0, 400, count).tolist(),
     )
+
+
+def _capped(weights: np.ndarray, share: float) -> np.ndarray:
+    """Weights where none exceeds about `share` of the total (it only bites in small populations)."""
+    return np.minimum(weights, share * weights.sum())
 
 
 def _unique_bodies(bodies: list[str], types: np.ndarray, dept: np.ndarray, rng: np.random.Generator) -> list[str]:
@@ -891,6 +901,7 @@ def _index_awardees(rng, ids, kinds, family: np.ndarray, dept: np.ndarray) -> Aw
     )
     leading_zero = np.array([index for index, (kind, value) in enumerate(zip(kinds, ids, strict=True))
                              if kind == "SIRET" and value.startswith("0")])  # fmt: skip
+    foreign = np.array([index for index, kind in enumerate(kinds) if kind != "SIRET"], dtype=np.int64)
     return Awardees(
         ids=ids,
         kinds=kinds,
@@ -900,6 +911,7 @@ def _index_awardees(rng, ids, kinds, family: np.ndarray, dept: np.ndarray) -> Aw
         family_count=family_count,
         family_order=family_order,
         leading_zero=leading_zero,
+        foreign=foreign,
     )
 
 
@@ -921,13 +933,13 @@ def _draw_awardees(rng: np.random.Generator, awardees: Awardees, family: np.ndar
 
 def _lieu_code(kind: int, dept: int, uniform: float) -> str:
     code = DEPT_CODES[dept]
-    if kind == 1:
+    if kind == DEPARTEMENT_CODE:
         return code
-    if kind == 3:
+    if kind == REGION_CODE:
         return DEPT_REGIONS[dept]
-    if kind == 4:
+    if kind == COUNTRY_CODE:
         return "FR"
-    if kind == 2:
+    if kind == COMMUNE_CODE:
         return f"{code}{1 + int(uniform * 30):02d}" if len(code) == 3 else f"{code}{1 + int(uniform * 600):03d}"
     if len(code) == 3:
         return f"{code}{int(uniform * 10)}0"
@@ -954,41 +966,52 @@ class _MarcheRows:
     """One batch of marchés drawn at once; every attribute is a Python list indexed by row."""
 
     def __init__(self, rng: np.random.Generator, population: Population, size: int, position: np.ndarray, force: bool):
-        buyers, awardees = population.buyers, population.awardees
         self.size = size
         link = self._links(rng, size)
+        # Lots of one consultation share the buyer, the dates and the place of their first lot (the chain head).
         head = np.maximum.accumulate(np.where(link == 0, np.arange(size), 0))
         dirty = self._dirty(rng, size, force)
-
-        buyer = _pick(rng.random(size), buyers.activity_cdf)[head]
-        site = np.where(rng.random(size) < 0.7, 0, _index(rng.random(size), buyers.site_count[buyer]))[head]
-        family_cdf = FAMILY_CDF_BY_BUYER_TYPE[buyers.type_index[buyer]]
-        family = (rng.random(size)[:, None] >= family_cdf[:, :-1]).sum(axis=1)[head]
-        cpv = self._cpv(rng, family, head, link, dirty)
-        family = CPV_FAMILY[cpv]
-        dept = buyers.dept[buyer]
-
+        buyer, family, cpv = self._draw_subject(rng, population.buyers, head, link, dirty)
         notification = self._notification_days(rng, position)[head]
         publication = (notification + np.minimum(60, rng.exponential(10.0, size).astype(np.int64)))[head]
-
-        framework = rng.random(size) < FRAMEWORK_SHARE[family]
-        amount = AMOUNT_FLOOR + AMOUNT_MEDIAN_ABOVE_FLOOR[family] * np.exp(AMOUNT_SIGMA * rng.standard_normal(size))
-        below_floor = rng.random(size) < 0.06
-        amount = np.where(below_floor, 25_000 + 15_000 * rng.random(size), amount)
-        procedure = _pick_by_regime(rng.random(size), PROCEDURE_CDFS, (amount >= EU_THRESHOLDS[family]).astype(int))
-        regime = np.where(framework, 0, np.where(family == TRAVAUX, 1, 2))
 
         self.link = link.tolist()
         self.starts_chain = ((link == 0) & np.append(link[1:] > 0, False)).tolist()
         self.dirty = dirty.tolist()
         self.dirty_uniform = rng.random(size).tolist()
+        self.notification = notification.tolist()
+        self.publication = publication.tolist()
+        self._draw_terms(rng, family, cpv)
+        self._draw_parties(rng, population.awardees, family, population.buyers.dept[buyer])
+        self._draw_lieu(rng, population.buyers.dept[buyer], head)
+        self._draw_considerations(rng, family)
+        self._draw_modifications(rng, notification)
+        self._draw_origin(rng, cpv)
+        self._draw_objet_slots(rng)
+
+    def _draw_subject(self, rng, buyers: Buyers, head: np.ndarray, link: np.ndarray, dirty: np.ndarray):
+        """Buyer (and its establishment), family of purchase and CPV entry of each row."""
+        size = len(head)
+        buyer = _pick(rng.random(size), buyers.activity_cdf)[head]
+        site = np.where(rng.random(size) < 0.7, 0, _index(rng.random(size), buyers.site_count[buyer]))[head]
+        family_cdf = FAMILY_CDF_BY_BUYER_TYPE[buyers.type_index[buyer]]
+        family = (rng.random(size)[:, None] >= family_cdf[:, :-1]).sum(axis=1)[head]
+        cpv = self._cpv(rng, family, head, link, dirty)
         self.buyer = buyer.tolist()
         self.site = site.tolist()
         self.cpv = cpv.tolist()
-        self.family = family.tolist()
-        self.notification = notification.tolist()
-        self.publication = publication.tolist()
-        self.amount = _amount_values(amount, framework, _pick(rng.random(size), _cumulative((0.25, 0.45, 0.30))))
+        return buyer, CPV_FAMILY[cpv], cpv
+
+    def _draw_terms(self, rng: np.random.Generator, family: np.ndarray, cpv: np.ndarray) -> None:
+        """Amount, procedure and the contractual terms that depend on them."""
+        size = len(family)
+        framework = rng.random(size) < FRAMEWORK_SHARE[family]
+        amount = AMOUNT_FLOOR + AMOUNT_MEDIAN_ABOVE_FLOOR[family] * np.exp(AMOUNT_SIGMA * rng.standard_normal(size))
+        # Publication is compulsory from 40 000 €; a minority of buyers publish smaller contracts too.
+        amount = np.where(rng.random(size) < 0.06, 25_000 + 15_000 * rng.random(size), amount)
+        procedure = _pick_by_regime(rng.random(size), PROCEDURE_CDFS, (amount >= EU_THRESHOLDS[family]).astype(int))
+        regime = np.where(framework, 0, np.where(family == TRAVAUX, 1, 2))
+        self.amount = _amount_values(amount, framework, _pick(rng.random(size), AMOUNT_ROUNDING_CDF))
         self.procedure = procedure.tolist()
         self.nature = _pick(rng.random(size), NATURE_CDF).tolist()
         self.technique = _pick_by_regime(rng.random(size), TECHNIQUE_CDFS, framework.astype(int)).tolist()
@@ -999,14 +1022,10 @@ class _MarcheRows:
         self.offers = self._offers(rng, procedure).tolist()
         self.duration = self._durations(rng, family, framework).tolist()
         self.innovant = (rng.random(size) < 0.008).tolist()
-        self.subsequent = (~framework & (family != TRAVAUX) & (rng.random(size) < 0.05)).tolist()
+        # Marchés subséquents name the accord-cadre they derive from.
+        subsequent = ~framework & (family != TRAVAUX) & (rng.random(size) < 0.05)
+        self.framework_number = np.where(subsequent, rng.integers(1, 2000, size), 0).tolist()
         self._draw_advance(rng, family)
-        self._draw_parties(rng, awardees, family, dept)
-        self._draw_lieu(rng, dept, head)
-        self._draw_considerations(rng, family)
-        self._draw_modifications(rng, notification)
-        self._draw_origin(rng, cpv)
-        self._draw_objet_slots(rng)
 
     @staticmethod
     def _links(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -1077,7 +1096,13 @@ class _MarcheRows:
     def _draw_parties(self, rng, awardees: Awardees, family: np.ndarray, dept: np.ndarray) -> None:
         size = len(family)
         self.titulaire_count = (1 + _pick(rng.random(size), TITULAIRE_COUNT_CDF)).tolist()
-        self.titulaires = [_draw_awardees(rng, awardees, family, dept).tolist() for _ in range(3)]
+        titulaires = [_draw_awardees(rng, awardees, family, dept) for _ in range(3)]
+        if len(awardees.foreign):
+            abroad = rng.random(size) < FOREIGN_AWARD_SHARE
+            titulaires[0] = np.where(
+                abroad, awardees.foreign[_index(rng.random(size), len(awardees.foreign))], titulaires[0]
+            )
+        self.titulaires = [column.tolist() for column in titulaires]
         self.groupement = (1 + (rng.random(size) < 0.4)).tolist()
         declared = rng.random(size) < np.array([0.12, 0.02, 0.05])[family]
         self.declared = declared.tolist()
@@ -1176,6 +1201,17 @@ def _marche_id(style: int, year: str, number: int, lot: int) -> str:
     return f"{year[2:]}MP{number:05d}" + (f"_LOT{lot}" if lot else "")
 
 
+@dataclass(frozen=True)
+class _Chain:
+    """The consultation whose lots are being written."""
+
+    number: int
+    style: int
+    operation: str
+    lot: int
+    identifier: str  # of the last lot written
+
+
 class MarcheFactory:
     """Builds fresh marchés row by row from vectorised batches, and re-publications of earlier ones."""
 
@@ -1187,7 +1223,8 @@ class MarcheFactory:
         self._force = force_every_dirty_kind
         self._rows: _MarcheRows | None = None
         self._row = 0
-        self._chain: tuple[str, int, str, int] | None = None  # base id, style, operation, lot
+        self._chain: _Chain | None = None
+        self._previous_awardees: list[int] = []
 
     def fresh(self, slot: int, remaining: int) -> tuple[dict, str | None, bool]:
         """The next fresh record, its defect if any, and whether it reuses the id of the previous lot."""
@@ -1241,8 +1278,10 @@ class MarcheFactory:
         record["sousTraitanceDeclaree"] = rows.declared[row] or rows.acte_count[row] > 0
         titulaires = self._titulaires(rows, row)
         record["typeGroupementOperateurs"] = GROUPEMENTS[rows.groupement[row] if len(titulaires) > 1 else 0]
-        if rows.subsequent[row]:
-            record["idAccordCadre"] = f"{int(year) - (row % 2)}-AC{buyer % 1000:03d}{row % 100:02d}"
+        if rows.framework_number[row]:
+            record["idAccordCadre"] = (
+                f"AC{int(year) - 1 - rows.framework_number[row] % 2}-{rows.framework_number[row]:04d}"
+            )
         record["titulaires"] = titulaires
         record["considerationsSociales"] = SOCIAL_MARCHE_OPTIONS[rows.social[row]]
         record["considerationsEnvironnementales"] = ENVIRONMENTAL_OPTIONS[rows.environmental[row]]
@@ -1263,30 +1302,34 @@ class MarcheFactory:
         link = rows.link[row]
         if link == 0:
             self._numbers[buyer] += 1
-            style = self._population.buyers.id_style[buyer]
-            base = str(self._numbers[buyer])
+            number, style = self._numbers[buyer], self._population.buyers.id_style[buyer]
             if not rows.starts_chain[row]:
                 self._chain = None
                 template = entry.objets[int(rows.objet_uniform[row] * len(entry.objets))]
-                return _marche_id(style, year, self._numbers[buyer], 0), _fill(template, rows.slots[row], year)
+                return _marche_id(style, year, number, 0), _fill(template, rows.slots[row], year)
             operations = CPV_GROUPS[entry.group].operations
             operation = _fill(operations[int(rows.objet_uniform[row] * len(operations))], rows.slots[row], year)
-            self._chain = (base, style, operation, 1)
-            return _marche_id(style, year, self._numbers[buyer], 1), f"{operation} : Lot 1 : {entry.lot}"
-        base, style, operation, lot = self._chain
-        self._chain = (base, style, operation, lot + 1)
-        objet = f"{operation} : Lot {lot + 1} : {entry.lot}"
-        # A shared id keeps the number of the first lot, as buyers do when they reuse the consultation number.
-        return _marche_id(style, year, int(base), 1 if link == 2 else lot + 1), objet
+            identifier = _marche_id(style, year, number, 1)
+            self._chain = _Chain(number, style, operation, 1, identifier)
+            return identifier, f"{operation} : Lot 1 : {entry.lot}"
+        chain = self._chain
+        lot = chain.lot + 1
+        # Some buyers give every lot the id of the consultation: the lot then repeats the previous lot's id.
+        identifier = chain.identifier if link == 2 else _marche_id(chain.style, year, chain.number, lot)
+        self._chain = _Chain(chain.number, chain.style, chain.operation, lot, identifier)
+        return identifier, f"{chain.operation} : Lot {lot} : {entry.lot}"
 
     def _titulaires(self, rows: _MarcheRows, row: int) -> list[dict]:
         awardees = self._population.awardees
+        # Co-contractors are distinct companies, and a lot reusing the previous lot's id goes to someone else.
+        excluded = self._previous_awardees if rows.link[row] == 2 else []
         chosen: list[int] = []
         for column in range(rows.titulaire_count[row]):
             awardee = rows.titulaires[column][row]
-            while awardee in chosen:  # co-contractors are distinct companies
+            while awardee in chosen or awardee in excluded:
                 awardee = (awardee + 1) % len(awardees.ids)
             chosen.append(awardee)
+        self._previous_awardees = chosen
         return [{"titulaire": {"typeIdentifiant": awardees.kinds[a], "id": awardees.ids[a]}} for a in chosen]
 
     def _actes(self, rows: _MarcheRows, row: int, notification: int, duration: int) -> list[dict]:
@@ -1302,7 +1345,7 @@ class MarcheFactory:
                 "dureeMois": max(1, duration - int(uniforms[2] * duration / 2)),
                 "dateNotification": DAYS[signed],
                 "datePublicationDonnees": DAYS[signed + int(uniforms[3] * 20)],
-                "montant": max(1, int(_numeric(rows.amount[row]) * (0.05 + 0.25 * uniforms[4]))),
+                "montant": max(1, int(float(rows.amount[row]) * (0.05 + 0.25 * uniforms[4]))),
                 "variationPrix": VARIATIONS_PRIX[int(uniforms[0] * 3)],
             }
             actes.append({"acteSousTraitance": acte})
@@ -1310,7 +1353,7 @@ class MarcheFactory:
 
     def _modifications(self, rows: _MarcheRows, row: int, duration: int) -> list[dict]:
         uniforms = rows.modification_uniforms[row]
-        amount, modifications = _numeric(rows.amount[row]), []
+        amount, modifications = float(rows.amount[row]), []
         for number in range(1, rows.modification_count[row] + 1):
             day = rows.modification_days[row][number - 1]
             offset = 4 * (number - 1)
@@ -1330,7 +1373,7 @@ class MarcheFactory:
     def republish(record: dict, uniforms: list[float]) -> None:
         """Append one modification, as a producer re-publishing the marché after an amendment."""
         modifications = list(record.get("modifications", []))
-        amount, duration = _numeric(record["montant"]), record["dureeMois"]
+        amount, duration = float(record["montant"]), record["dureeMois"]
         last_day = DAY_NUMBER[record["dateNotification"]]
         for item in modifications:
             modification = item["modification"]
@@ -1347,10 +1390,6 @@ class MarcheFactory:
         }
         record["modifications"] = [*modifications, {"modification": modification}]
         record["datePublicationDonnees"] = DAYS[max(publication, DAY_NUMBER[record["datePublicationDonnees"]])]
-
-
-def _numeric(value) -> float:
-    return float(value)
 
 
 def _modification_change(uniforms, amount: float, duration: int) -> dict:
@@ -1482,7 +1521,7 @@ def _execution_data(draw: Callable[[], float], signature: int, value: int, tarif
     annual = {
         "datePublicationDonneesExecution": DAYS[published],
         "depensesInvestissement": int(value * 0.05 * draw()),
-        "tarifs": [{"tarif": {"intituleTarif": label, "tarif": round(2 + 60 * level / (1 + rank), 2)}}
+        "tarifs": [{"tarif": {"intituleTarif": label, "tarif": round(1 + 20 * level / (1 + rank), 2)}}
                    for rank, label in enumerate(tarifs)],
     }  # fmt: skip
     return [{"donneesAnnuelles": annual}]
@@ -1594,7 +1633,8 @@ def _identifier_type_variant(record: dict, u: float, population: Population) -> 
 
 def _impossible_date(record: dict, u: float, population: Population) -> None:
     key = "dateNotification" if "dateNotification" in record else "dateSignature"
-    record[key] = "0" + record[key][1:]  # a typing slip: 2024 becomes 0224
+    day = record[key]
+    record[key] = day[1] + day[0] + day[2:]  # two digits swapped while typing: 2024 becomes 0224
 
 
 def _future_date(record: dict, u: float, population: Population) -> None:
@@ -2027,6 +2067,10 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
+def _count(value: int, singular: str, plural: str) -> str:
+    return f"{_number(value)} {singular if value < 2 else plural}"
+
+
 def _decimal(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
@@ -2037,16 +2081,21 @@ def summary_lines(summary: GenerationSummary, seconds: float) -> list[str]:
         str(summary.paths[0]) if len(summary.paths) == 1 else f"{len(summary.paths)} fichiers ({summary.paths[0]} …)"
     )
     lines = [
-        f"{_number(marches.written)} marchés écrits dans {where} ({_decimal(summary.bytes_written / 1e6)} Mo)",
+        f"{_count(marches.written, 'marché écrit', 'marchés écrits')} dans {where} "
+        f"({_decimal(summary.bytes_written / 1e6)} Mo)",
         f"  dont {_number(marches.distinct)} distincts, {_number(marches.republications)} republications après "
         f"modification, {_number(marches.duplicates)} doublons exacts, {_number(marches.overlaps)} repris du fichier "
         f"précédent, {_number(marches.lots_sharing_id)} lots partageant l'identifiant d'un autre lot",
-        f"{_number(concessions.written)} contrats de concession ({_number(concessions.distinct)} distincts)",
+        f"{_count(concessions.written, 'contrat de concession', 'contrats de concession')} "
+        f"({_number(concessions.distinct)} distincts)",
         f"{_number(summary.buyers)} acheteurs, {_number(summary.awardees)} entreprises titulaires possibles",
     ]
     dirty = marches.dirty_records + concessions.dirty_records
     share = 100 * dirty / max(1, marches.written + concessions.written)
-    lines.append(f"{_number(dirty)} enregistrements volontairement défectueux ({_decimal(share)} %) :")
+    lines.append(
+        f"{_count(dirty, 'enregistrement volontairement défectueux', 'enregistrements volontairement défectueux')} "
+        f"({_decimal(share)} %)" + (" :" if dirty else "")
+    )
     kinds = Counter(marches.dirty) + Counter(concessions.dirty)
     for kind in DIRTY_KIND_NAMES:
         if kinds[kind]:

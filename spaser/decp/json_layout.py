@@ -1,0 +1,190 @@
+"""Find the record arrays of a DECP JSON document from its head and tail, without scanning its body.
+
+The usual layouts are `{"marches": [...]}` (format 2019, 2.0.0 draft), a bare top-level array, and
+`{"marches": {"marche": [...], "contrat-concession": [...]}}` (format 2022). Their record arrays
+can be located from the first kilobytes and the last megabytes: the body of the first array is
+copied as is into a work file (a kernel copy for plain files), and a second, smaller array at the
+end is split by the general splitter. Any other layout, or a tail that does not verify, goes to the
+general splitter (`JsonSplitter`), which is slower but reads anything.
+"""
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from spaser.decp.json_split import RECORD_CONTAINERS, JsonSplitter
+from spaser.decp.sources import Input
+from spaser.errors import SpaserError
+
+
+HEAD_SIZE = 4096
+TAIL_SIZE = 64 << 20
+_HEADS = (
+    (re.compile(rb"\s*\[", re.S), "top", None),
+    (re.compile(rb'\s*\{\s*"marches"\s*:\s*\[', re.S), "2019", None),
+    (re.compile(rb'\s*\{\s*"marches"\s*:\s*\{\s*"(marche|contrat-concession)"\s*:\s*\[', re.S), "2022", 1),
+)
+_TAILS = {"top": re.compile(rb"\]\s*$"), "2019": re.compile(rb"\]\s*\}\s*$"), "2022": re.compile(rb"\]\s*\}\s*\}\s*$")}
+_SECOND_ARRAY = re.compile(rb'\]\s*,\s*"(marche|contrat-concession)"\s*:\s*\[')
+
+
+@dataclass(frozen=True)
+class ChunkFile:
+    path: Path
+    kind_hint: str | None
+
+
+def json_chunk_files(source: Input, work: Path, prefix: str) -> Iterator[ChunkFile]:
+    """Chunk files (JSON arrays of records) of `source`, named `<prefix>-<kind>-<n>.json`, in reading order."""
+    with source.open() as stream:
+        head = stream.read(HEAD_SIZE).removeprefix(b"\xef\xbb\xbf")
+        layout = _layout(head)
+        if layout is None:
+            yield from _split_all(_Prepended(head, stream), source.name, work, prefix)
+            return
+        kind, key, body_start = layout
+        body = work / f"{prefix}-{RECORD_CONTAINERS.get(key) or 'auto'}-000000.json"
+        _copy_body(source, stream, head, body_start, body)
+    second = _cut_tail(body, kind, source.name)
+    if second is None:
+        body.unlink()
+        with source.open() as stream:
+            yield from _split_all(stream, source.name, work, prefix)
+        return
+    yield ChunkFile(body, RECORD_CONTAINERS.get(key))
+    yield from second(work, prefix)
+
+
+def _layout(head: bytes) -> tuple[str, str | None, int] | None:
+    for pattern, kind, key_group in _HEADS:
+        match = pattern.match(head)
+        if match:
+            key = match.group(key_group).decode() if key_group else ("marches" if kind == "2019" else None)
+            return kind, key, match.end()
+    return None
+
+
+def _copy_body(source: Input, stream: BinaryIO, head: bytes, body_start: int, body: Path) -> None:
+    """`[` followed by everything after the opening bracket; the tail is cut later."""
+    with open(body, "wb") as out:
+        out.write(b"[" + head[body_start:])
+        out.flush()
+        if source.member is None and _is_plain(source.path):
+            _kernel_copy(source.path, out, offset=len(head) + _bom_length(source.path))
+        else:
+            shutil.copyfileobj(stream, out, 1 << 20)
+
+
+def _is_plain(path: Path) -> bool:
+    with open(path, "rb") as raw:
+        return raw.read(2) != b"\x1f\x8b"
+
+
+def _bom_length(path: Path) -> int:
+    with open(path, "rb") as raw:
+        return 3 if raw.read(3) == b"\xef\xbb\xbf" else 0
+
+
+def _kernel_copy(path: Path, out, offset: int) -> None:
+    size = path.stat().st_size
+    with open(path, "rb") as raw:
+        while offset < size:
+            copied = os.copy_file_range(raw.fileno(), out.fileno(), size - offset, offset)
+            if copied == 0:
+                break
+            offset += copied
+
+
+def _cut_tail(body: Path, kind: str, display_name: str):
+    """Truncate `body` at the end of its first array; return a producer of the second array's chunk files.
+
+    None when the tail cannot be verified: the caller then splits the whole document.
+    """
+    size = body.stat().st_size
+    with open(body, "r+b") as handle:
+        start = max(0, size - TAIL_SIZE)
+        handle.seek(start)
+        tail = handle.read()
+        ending = _TAILS[kind].search(tail)
+        if not ending:
+            return None
+        first_end, second = ending.start(), _no_chunks
+        if kind == "2022":
+            match = _last_second_array(tail)
+            if match is not None:
+                second = _verified_tail_chunks(tail[match.start() + 1 :], display_name)
+                if second is None:
+                    return None
+                first_end = match.start()
+            elif start > 0 and not _tail_holds_first_kind(tail, body):
+                return None
+        handle.seek(start + first_end)
+        handle.write(b"]")
+        handle.truncate()
+    return second
+
+
+def _no_chunks(work: Path, prefix: str) -> Iterator[ChunkFile]:
+    return iter(())
+
+
+def _tail_holds_first_kind(tail: bytes, body: Path) -> bool:
+    """Without a second key in the tail, its records must be of the first array's kind (marché or concession)."""
+    marker = b'"autoriteConcedante"' if "-concession-" in body.name else b'"acheteur"'
+    return marker in tail
+
+
+def _last_second_array(tail: bytes):
+    matches = list(_SECOND_ARRAY.finditer(tail))
+    return matches[-1] if matches else None
+
+
+def _verified_tail_chunks(rest: bytes, display_name: str):
+    """Split `, "key": [ ... ] } }` with the general splitter; None if it is not a consistent ending."""
+    try:
+        chunks = list(JsonSplitter(_BytesStream(rest.lstrip(b" \t\r\n,")), display_name, inside_marches=True).chunks())
+    except SpaserError:
+        return None
+
+    def produce(work: Path, prefix: str) -> Iterator[ChunkFile]:
+        for number, chunk in enumerate(chunks, start=1):
+            path = work / f"{prefix}-{chunk.kind_hint or 'auto'}-{number:06d}.json"
+            path.write_bytes(chunk.payload)
+            yield ChunkFile(path, chunk.kind_hint)
+
+    return produce
+
+
+def _split_all(stream: BinaryIO, display_name: str, work: Path, prefix: str) -> Iterator[ChunkFile]:
+    for number, chunk in enumerate(JsonSplitter(stream, display_name).chunks()):
+        path = work / f"{prefix}-{chunk.kind_hint or 'auto'}-{number:06d}.json"
+        path.write_bytes(chunk.payload)
+        yield ChunkFile(path, chunk.kind_hint)
+
+
+class _BytesStream:
+    def __init__(self, data: bytes):
+        self.data = memoryview(data)
+        self.offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.data) if size < 0 else self.offset + size
+        piece = bytes(self.data[self.offset : end])
+        self.offset += len(piece)
+        return piece
+
+
+class _Prepended:
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            piece, self.head = self.head, b""
+            return piece + self.stream.read(max(0, size - len(piece))) if size > 0 else piece + self.stream.read()
+        return self.stream.read(size)
