@@ -1,17 +1,116 @@
 """Command-line handlers of `spaser decp import` and `spaser decp quality`."""
 
-import orjson
+import sys
+from contextlib import contextmanager
 
-from spaser.decp.importer import import_files
+import orjson
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from spaser.decp.importer import ImportReport, import_files
+from spaser.decp.quality import quality_summary
+
+
+FLAG_LABELS = {
+    "siret_invalide": "SIRET invalide (longueur ou clé de contrôle)",
+    "siret_corrige": "SIRET corrigé (espaces, zéro initial)",
+    "cpv_invalide": "Code CPV illisible",
+    "cpv_zero_restaure": "Code CPV à 7 chiffres complété",
+    "valeur_inconnue": "Valeur hors nomenclature",
+    "valeur_inexacte": "Valeur marquée inexacte (INX)",
+    "date_manquante": "Date de notification manquante",
+    "date_impossible": "Date impossible",
+    "date_future": "Date dans le futur",
+    "publication_avant_notification": "Publication antérieure à la notification",
+    "montant_manquant": "Montant manquant",
+    "montant_illisible": "Montant illisible",
+    "montant_nul_ou_negatif": "Montant nul ou négatif",
+    "montant_sentinelle": "Montant fictif (999999999, 12311111111…)",
+    "montant_aberrant": "Montant supérieur à 1 milliard d'euros",
+    "encodage_defectueux": "Texte mal encodé (caractère �)",
+    "identifiant_reutilise_lots": "Identifiant réutilisé pour plusieurs lots",
+}
 
 
 def run_import(args) -> int:
-    report = import_files(args.files, args.store)
+    console = Console(stderr=True)
+    with _steps(console, enabled=not args.no_progress) as announce:
+        report = import_files(args.files, args.store, on_step=announce)
     if args.report_json:
         args.report_json.write_bytes(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2))
-    print(report.as_dict())
+    Console().print(_import_table(report))
+    if report.quarantine:
+        print(f"{report.rejected} enregistrement(s) rejeté(s), détail dans {report.quarantine}")
     return 0
 
 
+@contextmanager
+def _steps(console: Console, enabled: bool):
+    """A spinner naming the current step, with the elapsed time, on standard error."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda message: None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Préparation de l'import", total=None)
+        yield lambda message: progress.update(task, description=message)
+
+
+def _import_table(report: ImportReport) -> Table:
+    table = Table(title=f"Import n° {report.run_id}")
+    for header in ("Fichier", "Format", "Lus", "Nouveaux", "Remplacés", "Doublons", "Rejetés"):
+        table.add_column(header, justify="left" if header in ("Fichier", "Format") else "right")
+    for file in report.files:
+        table.add_row(
+            file.file,
+            file.format if file.encoding == "utf-8" else f"{file.format} ({file.encoding})",
+            *(_number(getattr(file, name)) for name in ("records_read", "new", "replaced", "duplicate", "rejected")),
+        )
+    table.add_row(
+        "Total",
+        "",
+        *(_number(getattr(report, name)) for name in ("records_read", "new", "replaced", "duplicate", "rejected")),
+        style="bold",
+    )
+    table.caption = (
+        f"Entrepôt : {_number(report.store_marches)} marchés et {_number(report.store_concessions)} "
+        "contrats de concession"
+    )
+    return table
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def run_quality(args) -> int:
+    summary = quality_summary(args.store)
+    if args.format == "json":
+        print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
+        return 0
+    console = Console()
+    contracts = Table(title="Contrats de l'entrepôt")
+    for header in ("Type", "Contrats", "Considération sociale inconnue", "Considération environnementale inconnue"):
+        contracts.add_column(header, justify="right" if header != "Type" else "left")
+    for kind, label in (("marche", "Marchés"), ("concession", "Contrats de concession")):
+        counts = summary["contracts"][kind]
+        contracts.add_row(
+            label,
+            _number(counts["total"]),
+            _number(counts["social_unknown"]),
+            _number(counts["environmental_unknown"]),
+        )
+    console.print(contracts)
+    flags = Table(title="Signalements de qualité (contrats concernés)")
+    flags.add_column("Signalement")
+    flags.add_column("Code")
+    flags.add_column("Contrats", justify="right")
+    for code, count in summary["flags"].items():
+        flags.add_row(FLAG_LABELS.get(code, code), code, _number(count))
+    console.print(flags)
+    console.print(
+        f"Enregistrements rejetés (tous imports) : {_number(summary['rejected'])} ; "
+        f"imports : {_number(summary['imports'])}"
+    )
     return 0

@@ -63,7 +63,7 @@ PRICE_TYPES = {
 
 CCAG = {
     "Travaux": (),
-    "Maîtrise d'œuvre": ("Maitrise d'œuvre", "Maitrise d'oeuvre", "Maîtrise d'oeuvre"),
+    "Maitrise d'œuvre": ("Maîtrise d'œuvre", "Maitrise d'oeuvre", "Maîtrise d'oeuvre"),
     "Fournitures courantes et services": (),
     "Marchés industriels": (),
     "Prestations intellectuelles": (),

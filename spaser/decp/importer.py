@@ -20,6 +20,7 @@ from spaser.errors import SpaserError
 STATUSES = ("new", "replaced", "duplicate", "rejected")
 FILE_SEQUENCE = 10**9  # read_seq = run × 10^12 + file × 10^9 + position: unique and in reading order
 RUN_SEQUENCE = 10**12
+CLEAN_BATCH = 250_000
 WORK_TABLES = (
     "sources",
     "staged",
@@ -27,8 +28,10 @@ WORK_TABLES = (
     "scalar_values",
     "list_values",
     "staged_awardees",
-    "incoming",
+    "staged_modifications",
+    "staged_subcontracts",
     "statuses",
+    "rejected_records",
 )
 _CLEANED = f"SELECT *, hash({sql.CONTENT_COLUMNS}) AS content_hash FROM ({sql.CLEAN})"
 
@@ -82,7 +85,7 @@ def import_files(paths: list[Path], store: Path, on_step: Callable[[str], None] 
             else:
                 tabular.stage(connection, source, kind, index, work)
                 _count_read(connection, report)
-                _clean_staged(connection)
+                _clean_staged(connection, report.run_id)
         if chunk_files:
             announce("Normalisation des enregistrements")
             _load_json(connection, chunk_files, formats, report)
@@ -109,18 +112,33 @@ def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, forma
     empty.write_bytes(b"[]")
     connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.staged_json(repr(str(empty)), typed=True)}")
     _build_dictionaries(connection)
-    connection.execute(f"CREATE OR REPLACE TABLE incoming AS {_CLEANED} LIMIT 0")
+    connection.execute(
+        f"CREATE TABLE IF NOT EXISTS versions AS SELECT *, 0 AS run_id, '' AS lot FROM ({_CLEANED}) LIMIT 0",
+        {"start": 0, "end": 0},
+    )
 
 
 def _build_dictionaries(connection: duckdb.DuckDBPyConnection) -> None:
-    for statement in (sql.POSITIONS, sql.SCALAR_VALUES, sql.LIST_VALUES, sql.STAGED_AWARDEES):
+    for statement in (
+        sql.POSITIONS,
+        sql.SCALAR_VALUES,
+        sql.LIST_VALUES,
+        sql.STAGED_AWARDEES,
+        sql.STAGED_MODIFICATIONS,
+        sql.STAGED_SUBCONTRACTS,
+    ):
         connection.execute(statement)
 
 
-def _clean_staged(connection: duckdb.DuckDBPyConnection) -> None:
-    """Clean the rows of `staged` and append them to `incoming`."""
+def _clean_staged(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Clean the rows of `staged` into `versions` (sorted out by `_account`), in slices that bound memory."""
     _build_dictionaries(connection)
-    connection.execute(f"INSERT INTO incoming BY NAME {_CLEANED}")
+    low, high = connection.execute("SELECT min(ordinal), max(ordinal) FROM staged").fetchone()
+    for start in range(low or 0, (high or -1) + 1, CLEAN_BATCH):
+        connection.execute(
+            f"INSERT INTO versions BY NAME SELECT *, $run AS run_id, '' AS lot FROM ({_CLEANED})",
+            {"start": start, "end": start + CLEAN_BATCH, "run": run_id},
+        )
 
 
 def _count_read(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
@@ -148,7 +166,7 @@ def _load_json(connection, chunk_files: list[ChunkFile], formats: list, report: 
     try:
         _stage_chunks(connection, chunk_files, typed=True)
         _count_read(connection, report)
-        _clean_staged(connection)
+        _clean_staged(connection, report.run_id)
         return
     except duckdb.Error:
         pass
@@ -157,7 +175,7 @@ def _load_json(connection, chunk_files: list[ChunkFile], formats: list, report: 
         if own:
             _stage_source(connection, source, own, report.files[index])
             _count_read(connection, report)
-            _clean_staged(connection)
+            _clean_staged(connection, report.run_id)
 
 
 def _stage_source(connection, source: Input, chunk_files: list[ChunkFile], file_report: FileReport) -> None:
@@ -172,13 +190,17 @@ def _stage_source(connection, source: Input, chunk_files: list[ChunkFile], file_
         raise _malformed_record_error(failure, source)
     for chunk in chunk_files:
         chunk.path.write_bytes(chunk.path.read_bytes().decode("cp1252", errors="replace").encode("utf-8"))
-    file_report.encoding = "windows-1252 (converti en UTF-8)"
+    file_report.encoding = "windows-1252"
     _stage_source(connection, source, chunk_files, file_report)
 
 
 def _stage_chunks(connection, chunk_files: list[ChunkFile], typed: bool) -> None:
     files = "[" + ", ".join(repr(str(chunk.path)) for chunk in chunk_files) + "]"
-    connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.staged_json(files, typed)}")
+    connection.execute("SET preserve_insertion_order = true")  # row_number() OVER () then follows the files
+    try:
+        connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.staged_json(files, typed)}")
+    finally:
+        connection.execute("SET preserve_insertion_order = false")
 
 
 def _is_utf8(path: Path) -> bool:
@@ -216,45 +238,55 @@ def _record_error(source: Input, chunk: Chunk, decode_error: orjson.JSONDecodeEr
 
 
 def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
-    connection.execute(
-        "CREATE TABLE IF NOT EXISTS versions AS SELECT * EXCLUDE (rejected_field), 0 AS run_id, '' AS lot "
-        "FROM incoming LIMIT 0"
-    )
+    """Mark each record of the run new, replaced, duplicate or rejected; keep only new versions in `versions`."""
+    run = {"run": report.run_id}
     connection.execute(
         """
         CREATE OR REPLACE TABLE statuses AS
-        WITH known AS (SELECT DISTINCT content_hash FROM versions),
-        ranked AS (
-            SELECT read_seq, source_file, source_position, content_hash, rejected_field,
-                   row_number() OVER (PARTITION BY content_hash, rejected_field IS NULL ORDER BY read_seq) AS copy
-            FROM incoming)
-        SELECT r.read_seq, r.source_file, r.source_position, r.rejected_field,
-               CASE WHEN r.rejected_field IS NOT NULL THEN 'rejected'
-                    WHEN k.content_hash IS NOT NULL OR r.copy > 1 THEN 'duplicate'
-                    ELSE 'kept' END AS status
-        FROM ranked r LEFT JOIN known k USING (content_hash)
-        """
+        WITH run_rows AS (
+            SELECT read_seq, source_file, source_position, rejected_field, content_hash, kind, acheteur_id, id
+            FROM versions WHERE run_id = $run),
+        known AS (SELECT DISTINCT content_hash FROM versions WHERE run_id < $run)
+        SELECT r.*, CASE
+            WHEN r.rejected_field IS NOT NULL THEN 'rejected'
+            WHEN k.content_hash IS NOT NULL
+                 OR row_number() OVER (PARTITION BY r.content_hash, r.rejected_field IS NULL ORDER BY r.read_seq) > 1
+            THEN 'duplicate' ELSE 'kept' END AS status
+        FROM run_rows r LEFT JOIN known k USING (content_hash)
+        """,
+        run,
     )
     connection.execute(
-        "INSERT INTO versions BY NAME SELECT i.* EXCLUDE (rejected_field), $run AS run_id, '' AS lot "
-        "FROM incoming i SEMI JOIN (SELECT read_seq FROM statuses WHERE status = 'kept') USING (read_seq)",
-        {"run": report.run_id},
+        "CREATE OR REPLACE TABLE rejected_records AS SELECT v.* FROM versions v "
+        "SEMI JOIN (SELECT read_seq FROM statuses WHERE status = 'rejected') USING (read_seq)"
     )
-    _assign_lots(connection)
+    connection.execute(
+        "DELETE FROM versions WHERE run_id = $run AND read_seq IN (SELECT read_seq FROM statuses WHERE status <> 'kept')",
+        run,
+    )
+    _assign_lots(connection, report.run_id)
     connection.execute(
         """
         UPDATE statuses SET status = s.status FROM (
-            SELECT read_seq, CASE WHEN bool_or(run_id < $run) OVER identity THEN 'replaced'
-                                  WHEN row_number() OVER (PARTITION BY kind, acheteur_id, id, lot ORDER BY read_seq) = 1
-                                  THEN 'new' ELSE 'replaced' END AS status, run_id
-            FROM versions WINDOW identity AS (PARTITION BY kind, acheteur_id, id, lot)
+            SELECT read_seq, run_id,
+                   CASE WHEN bool_or(run_id < $run) OVER identity THEN 'replaced'
+                        WHEN row_number() OVER (PARTITION BY kind, acheteur_id, id, lot ORDER BY read_seq) = 1 THEN 'new'
+                        ELSE 'replaced' END AS status
+            FROM versions SEMI JOIN (SELECT DISTINCT kind, acheteur_id, id FROM statuses WHERE status = 'kept')
+                USING (kind, acheteur_id, id)
+            WINDOW identity AS (PARTITION BY kind, acheteur_id, id, lot)
         ) s WHERE s.run_id = $run AND statuses.read_seq = s.read_seq
         """,
-        {"run": report.run_id},
+        run,
     )
-    counts = connection.execute("SELECT source_file, status, count(*) FROM statuses GROUP BY ALL").fetchall()
+    _count_statuses(connection, report)
+
+
+def _count_statuses(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     by_file = {file_report.file: file_report for file_report in report.files}
-    for source_file, status, count in counts:
+    for source_file, status, count in connection.execute(
+        "SELECT source_file, status, count(*) FROM statuses GROUP BY ALL"
+    ).fetchall():
         setattr(by_file[source_file], status, count)
     for file_report in report.files:
         accounted = sum(getattr(file_report, status) for status in STATUSES)
@@ -264,7 +296,7 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
             setattr(report, status, getattr(report, status) + getattr(file_report, status))
 
 
-def _assign_lots(connection: duckdb.DuckDBPyConnection) -> None:
+def _assign_lots(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
     """Same buyer and id, same notification date, different awardees and amounts: distinct lots, kept apart."""
     connection.execute(
         """
@@ -273,7 +305,9 @@ def _assign_lots(connection: duckdb.DuckDBPyConnection) -> None:
                 SELECT read_seq, kind, acheteur_id, id, dateNotification, montant,
                        array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')
                            AS awardee_key
-                FROM versions),
+                FROM versions
+                SEMI JOIN (SELECT DISTINCT kind, acheteur_id, id FROM versions WHERE run_id = $run)
+                    USING (kind, acheteur_id, id)),
             reused AS (
                 SELECT DISTINCT kind, acheteur_id, id FROM base
                 GROUP BY kind, acheteur_id, id, dateNotification
@@ -281,56 +315,32 @@ def _assign_lots(connection: duckdb.DuckDBPyConnection) -> None:
             SELECT b.read_seq, CASE WHEN r.id IS NULL THEN '' ELSE b.awardee_key END AS lot
             FROM base b LEFT JOIN reused r USING (kind, acheteur_id, id)
         ) l WHERE versions.read_seq = l.read_seq AND versions.lot <> l.lot
-        """
+        """,
+        {"run": run_id},
     )
 
 
 def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
+    """The current version of each contract: latest publication date, then last read."""
     connection.execute(
         """
-        CREATE OR REPLACE TABLE contracts AS
-        SELECT * EXCLUDE (version_rank, flags),
-               CASE WHEN lot <> '' THEN list_append(flags, flag('identifiant_reutilise_lots', 'id', id))
-                    ELSE flags END AS flags
-        FROM (
-            SELECT v.*,
-                   concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid,
-                   substr(acheteur_id, 1, 9) AS acheteur_siren,
-                   year(dateNotification) AS annee_notification,
-                   coalesce(list_last(list_filter(list_sort(modifications), lambda m: m.montant IS NOT NULL)).montant,
-                            montant) AS montant_actuel,
-                   count(*) OVER identity AS version_count,
-                   row_number() OVER (PARTITION BY kind, acheteur_id, id, lot
-                                      ORDER BY datePublicationDonnees DESC NULLS LAST, read_seq DESC) AS version_rank
-            FROM versions v WINDOW identity AS (PARTITION BY kind, acheteur_id, id, lot))
-        WHERE version_rank = 1
+        CREATE OR REPLACE TABLE current_versions AS
+        SELECT arg_max(read_seq, CAST(coalesce(datePublicationDonnees - DATE '1900-01-01', -1) AS HUGEINT) * 10000000000000000::HUGEINT
+                                 + read_seq) AS read_seq,
+               count(*) AS version_count,
+               concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid
+        FROM versions GROUP BY kind, acheteur_id, id, lot
         """
     )
-    connection.execute(
-        """
-        CREATE OR REPLACE TABLE contract_awardees AS
-        SELECT uid, kind, acheteur_siren, annee_notification, awardee.rank, awardee.id, awardee.typeIdentifiant,
-               awardee.typeIdentifiant = 'SIRET' AND siret_ok(awardee.id) AS siret_valide
-        FROM (SELECT uid, kind, acheteur_siren, annee_notification,
-                     unnest(list_transform(titulaires, lambda t, i: {'rank': i, 'id': t.id,
-                            'typeIdentifiant': t.typeIdentifiant})) AS awardee FROM contracts)
-        """
-    )
-    connection.execute(
-        "CREATE OR REPLACE TABLE contract_modifications AS "
-        "SELECT uid, unnest(modifications, recursive := true) FROM contracts"
-    )
-    connection.execute(
-        "CREATE OR REPLACE TABLE contract_subcontracts AS "
-        "SELECT uid, unnest(actesSousTraitance, recursive := true) FROM contracts"
-    )
+    for statement in sql.CONTRACT_VIEWS:
+        connection.execute(statement)
 
 
 def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, run_id: int) -> str | None:
     rows = connection.execute(
         """
-        SELECT s.source_file, s.source_position, s.rejected_field, to_json(i) AS record
-        FROM statuses s JOIN incoming i USING (read_seq) WHERE s.status = 'rejected' ORDER BY s.read_seq
+        SELECT source_file, source_position, rejected_field, to_json(r) AS record
+        FROM (SELECT * EXCLUDE (run_id, lot, content_hash) FROM rejected_records ORDER BY read_seq) r
         """
     ).fetchall()
     connection.execute(
@@ -361,7 +371,8 @@ def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, run_id
 
 def _record_run(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     marches, concessions = connection.execute(
-        "SELECT count(*) FILTER (WHERE kind = 'marche'), count(*) FILTER (WHERE kind = 'concession') FROM contracts"
+        "SELECT count(*) FILTER (WHERE kind = 'marche'), count(*) FILTER (WHERE kind = 'concession') "
+        "FROM versions SEMI JOIN current_versions USING (read_seq)"
     ).fetchone()
     report.store_marches, report.store_concessions = marches, concessions
     connection.execute(

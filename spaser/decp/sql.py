@@ -40,7 +40,9 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
     markers = ", ".join(_sql_string(m) for m in UNKNOWN_MARKERS)
     return [
         # NULL for missing values and for producers' "no information" markers.
-        f"CREATE OR REPLACE MACRO informed(x) AS CASE WHEN trim(x) IN ('', {markers}) THEN NULL ELSE trim(x) END",
+        # (list_contains, not IN: DuckDB plans IN lists as joins, one per call site.)
+        f"CREATE OR REPLACE MACRO informed(x) AS CASE WHEN list_contains(['', {markers}], trim(x)) THEN NULL "
+        "ELSE trim(x) END",
         f"CREATE OR REPLACE MACRO enum_exact(e, x) AS ({_sql_map(exact)})[e || '|' || x]",
         f"CREATE OR REPLACE MACRO enum_folded(e, x) AS ({_sql_map(folded)})[e || '|' || enum_key(x)]",
         "CREATE OR REPLACE MACRO enum_value(e, x) AS CASE WHEN informed(x) IS NULL THEN NULL "
@@ -58,15 +60,10 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
         # A SIRET read as a number loses its leading zero: restore it when the padded value passes the check.
         "CREATE OR REPLACE MACRO siret_clean(x) AS CASE WHEN regexp_full_match(digits_only(x), '[0-9]{13}') "
         "AND siret_ok('0' || digits_only(x)) THEN '0' || digits_only(x) ELSE digits_only(x) END",
-        # CPV check digit: digits weighted 3, 7, 1 (repeated), sum modulo 10.
-        "CREATE OR REPLACE MACRO cpv_check(c) AS list_sum(list_transform(range(8), lambda i: "
-        "TRY_CAST(substr(c, i + 1, 1) AS INTEGER) * [3, 7, 1][i % 3 + 1])) % 10",
         "CREATE OR REPLACE MACRO cpv_digits(x) AS regexp_extract(regexp_replace(x, '^INX\\s*', ''), "
         "'^\\s*([0-9]{7,8})', 1)",
         "CREATE OR REPLACE MACRO cpv_clean(x) AS CASE WHEN length(cpv_digits(x)) = 7 THEN '0' || cpv_digits(x) "
         "WHEN length(cpv_digits(x)) = 8 THEN cpv_digits(x) END",
-        "CREATE OR REPLACE MACRO cpv_given_check(x) AS TRY_CAST(regexp_extract(x, '^\\s*(?:INX\\s*)?[0-9]{7,8}"
-        "\\s*-\\s*([0-9])', 1) AS INTEGER)",
         # Dates: ISO with or without a time zone suffix or a time, or French dd/mm/yyyy.
         "CREATE OR REPLACE MACRO date_text(x) AS CASE "
         "WHEN regexp_matches(trim(x), '^[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN substr(trim(x), 1, 10) "
@@ -83,9 +80,9 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
         "true WHEN '1' THEN true WHEN '1.0' THEN true WHEN 'false' THEN false WHEN 'non' THEN false "
         "WHEN '0' THEN false WHEN '0.0' THEN false END",
         # Sentinels seen in consolidated files: 999999999, 99999999999.99, 12311111111, 123456789…
-        "CREATE OR REPLACE MACRO amount_sentinel(a) AS a IN (999999999, 9999999999, 99999999999.99, 99999999999, "
-        "12311111111, 1e17) OR starts_with(CAST(CAST(floor(a) AS HUGEINT) AS VARCHAR), '123456789') "
-        "OR (a >= 1e8 AND regexp_matches(CAST(CAST(floor(a) AS HUGEINT) AS VARCHAR), '(0{7}|1{7}|2{7}|3{7}|4{7}"
+        "CREATE OR REPLACE MACRO amount_sentinel(a) AS list_contains([999999999, 9999999999, 99999999999.99, "
+        "99999999999, 12311111111, 1e17], a) OR starts_with(CAST(CAST(floor(a) AS HUGEINT) AS VARCHAR), '123456789') "
+        "OR (a >= 1e8 AND regexp_matches(CAST(CAST(floor(a) AS HUGEINT) AS VARCHAR), '(1{7}|2{7}|3{7}|4{7}"
         "|5{7}|6{7}|7{7}|8{7}|9{7})'))",
         # List elements of the JSON forms: wrapped `[{"titulaire": {...}}]`, flat `[{...}]`, nested `[[{...}]]`,
         # or a single wrapped object `{"titulaire": [...]}` as XML converters write it.
@@ -339,6 +336,8 @@ SCALAR_DOMAINS = (
     ("typeGroupementOperateurs", "grouping_raw"),
     ("typeCode", "place_type_raw"),
     ("typeIdentifiant", "unnest(list_transform(awardees_raw, lambda t: t.type))"),
+    ("typeIdentifiant", "unnest(list_transform(subcontracts_raw, lambda a: a.subcontractor_type))"),
+    ("variationPrix", "unnest(list_transform(subcontracts_raw, lambda a: a.price_variation))"),
 )
 LIST_DOMAINS = (
     ("typePrix", "price_types_raw"),
@@ -363,8 +362,7 @@ SELECT domain, raw, value,
         WHEN 'siret' THEN CASE WHEN NOT coalesce(siret_ok(value), false) THEN 'siret_invalide'
                                WHEN value <> raw THEN 'siret_corrige' END
         WHEN 'cpv' THEN CASE WHEN informed(raw) IS NOT NULL AND value IS NULL THEN 'cpv_invalide'
-                             WHEN length(cpv_digits(raw)) = 7 THEN 'cpv_zero_restaure'
-                             WHEN cpv_given_check(raw) <> cpv_check(value) THEN 'cpv_cle_invalide' END
+                             WHEN length(cpv_digits(raw)) = 7 THEN 'cpv_zero_restaure' END
         WHEN 'date' THEN CASE WHEN informed(raw) IS NOT NULL AND value IS NULL THEN 'date_impossible'
                               WHEN CAST(value AS DATE) > current_date THEN 'date_future' END
         ELSE CASE WHEN enum_unknown(domain, raw) THEN 'valeur_inconnue' END
@@ -406,6 +404,42 @@ FROM (
 GROUP BY ordinal
 """
 
+# Modifications and subcontracting acts are rare: cleaned apart, then joined back as lists.
+STAGED_MODIFICATIONS = """
+CREATE OR REPLACE TABLE staged_modifications AS
+SELECT ordinal, list({
+    'id': integer_clean(m.id),
+    'dateNotificationModification': date_clean(m.notification),
+    'datePublicationDonneesModification': date_clean(m.publication),
+    'montant': number_clean(m.amount),
+    'dureeMois': integer_clean(m.duration),
+    'titulaires': list_transform(m.awardees, lambda t: {'id': siret_clean(t.id), 'typeIdentifiant': t.type})
+} ORDER BY rank) AS modifications
+FROM (SELECT ordinal, unnest(modifications_raw) AS m, generate_subscripts(modifications_raw, 1) AS rank
+      FROM staged WHERE len(modifications_raw) > 0)
+GROUP BY ordinal
+"""
+
+STAGED_SUBCONTRACTS = """
+CREATE OR REPLACE TABLE staged_subcontracts AS
+SELECT ordinal, list({
+    'id': integer_clean(a.id),
+    'sousTraitant_id': coalesce(sub.value, a.subcontractor_id),
+    'sousTraitant_typeIdentifiant': sub_type.value,
+    'dureeMois': integer_clean(a.duration),
+    'dateNotification': date_clean(a.notification),
+    'datePublicationDonnees': date_clean(a.publication),
+    'montant': number_clean(a.amount),
+    'variationPrix': variation.value
+} ORDER BY rank) AS actesSousTraitance
+FROM (SELECT ordinal, unnest(subcontracts_raw) AS a, generate_subscripts(subcontracts_raw, 1) AS rank
+      FROM staged WHERE len(subcontracts_raw) > 0) acts
+LEFT JOIN scalar_values sub ON sub.domain = 'siret' AND sub.raw = acts.a.subcontractor_id
+LEFT JOIN scalar_values sub_type ON sub_type.domain = 'typeIdentifiant' AND sub_type.raw = acts.a.subcontractor_type
+LEFT JOIN scalar_values variation ON variation.domain = 'variationPrix' AND variation.raw = acts.a.price_variation
+GROUP BY ordinal
+"""
+
 _SCALAR_JOINS = {
     "buyer": ("siret", "buyer_raw"),
     "cpv": ("cpv", "cpv_raw"),
@@ -436,6 +470,8 @@ _JOINS = "\n".join(
         for alias, (domain, column) in _LIST_JOINS.items()
     ]
     + ["LEFT JOIN staged_awardees aw ON aw.ordinal = s.ordinal"]
+    + ["LEFT JOIN staged_modifications mo ON mo.ordinal = s.ordinal"]
+    + ["LEFT JOIN staged_subcontracts su ON su.ordinal = s.ordinal"]
 )
 _SCALAR_FLAGS = {
     "nature": ("nature", "nature_raw"),
@@ -524,25 +560,8 @@ SELECT
     social.value AS considerationsSociales,
     environmental.value AS considerationsEnvironnementales,
     coalesce(aw.titulaires, []) AS titulaires,
-    CASE WHEN len(s.modifications_raw) = 0 THEN [] ELSE list_transform(s.modifications_raw, lambda m: {{
-        'id': integer_clean(m.id),
-        'dateNotificationModification': date_clean(m.notification),
-        'datePublicationDonneesModification': date_clean(m.publication),
-        'montant': number_clean(m.amount),
-        'dureeMois': integer_clean(m.duration),
-        'titulaires': list_transform(m.awardees, lambda t: {{'id': siret_clean(t.id),
-            'typeIdentifiant': enum_value('typeIdentifiant', t.type)}})
-    }}) END AS modifications,
-    CASE WHEN len(s.subcontracts_raw) = 0 THEN [] ELSE list_transform(s.subcontracts_raw, lambda a: {{
-        'id': integer_clean(a.id),
-        'sousTraitant_id': siret_clean(a.subcontractor_id),
-        'sousTraitant_typeIdentifiant': enum_value('typeIdentifiant', a.subcontractor_type),
-        'dureeMois': integer_clean(a.duration),
-        'dateNotification': date_clean(a.notification),
-        'datePublicationDonnees': date_clean(a.publication),
-        'montant': number_clean(a.amount),
-        'variationPrix': enum_value('variationPrix', a.price_variation)
-    }}) END AS actesSousTraitance,
+    coalesce(mo.modifications, []) AS modifications,
+    coalesce(su.actesSousTraitance, []) AS actesSousTraitance,
     s.subcontract_modifications AS nombreModificationsActesSousTraitance,
     {_FLAGS} AS flags,
     CASE WHEN informed(s.buyer_raw) IS NULL THEN
@@ -551,7 +570,7 @@ SELECT
     f.source_file,
     s.ordinal - p.first_ordinal + 1 AS source_position,
     f.read_base + s.ordinal - p.first_ordinal + 1 AS read_seq
-FROM (SELECT *, number_clean(amount_raw) AS amount FROM staged) s
+FROM (SELECT *, number_clean(amount_raw) AS amount FROM staged WHERE ordinal >= $start AND ordinal < $end) s
 JOIN positions p ON p.file_index = s.file_index
 JOIN sources f ON f.file_index = s.file_index
 {_JOINS}
@@ -565,4 +584,33 @@ CONTENT_COLUMNS = (
     "tauxAvance, typeGroupementOperateurs, sousTraitanceDeclaree, origineUE, origineFrance, "
     "considerationsSociales, considerationsEnvironnementales, titulaires, modifications, actesSousTraitance, "
     "nombreModificationsActesSousTraitance"
+)
+
+# Readers see contracts through views over `versions` and the narrow `current_versions` index,
+# so an import writes each version once. `rejected_field` is only set while an import runs.
+CONTRACT_VIEWS = (
+    """
+    CREATE OR REPLACE VIEW contracts AS
+    SELECT v.* EXCLUDE (flags, rejected_field), c.uid, c.version_count,
+           substr(v.acheteur_id, 1, 9) AS acheteur_siren,
+           year(v.dateNotification) AS annee_notification,
+           coalesce(list_last(list_filter(v.modifications, lambda m: m.montant IS NOT NULL)).montant, v.montant)
+               AS montant_actuel,
+           CASE WHEN v.lot <> '' THEN list_append(v.flags,
+                    {'code': 'identifiant_reutilise_lots', 'field': 'id', 'value': v.id})
+                ELSE v.flags END AS flags
+    FROM versions v JOIN current_versions c USING (read_seq)
+    """,
+    """
+    CREATE OR REPLACE VIEW contract_awardees AS
+    SELECT uid, kind, acheteur_siren, annee_notification, awardee.rank, awardee.id, awardee.typeIdentifiant,
+           awardee.typeIdentifiant = 'SIRET' AND siret_ok(awardee.id) AS siret_valide
+    FROM (SELECT uid, kind, acheteur_siren, annee_notification,
+                 unnest(list_transform(titulaires, lambda t, i: {'rank': i, 'id': t.id,
+                        'typeIdentifiant': t.typeIdentifiant})) AS awardee FROM contracts)
+    """,
+    "CREATE OR REPLACE VIEW contract_modifications AS "
+    "SELECT uid, unnest(modifications, recursive := true) FROM contracts",
+    "CREATE OR REPLACE VIEW contract_subcontracts AS "
+    "SELECT uid, unnest(actesSousTraitance, recursive := true) FROM contracts",
 )

@@ -55,6 +55,10 @@ def rebuilding(store: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
         try:
             connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             connection.execute(f"SET temp_directory = '{work / 'spill'}'")
+            # Order matters only while staging (it gives record positions): see importer._stage_chunks.
+            connection.execute("SET preserve_insertion_order = false")
+            # The cleaning SQL has dozens of small constant IN lists: as joins they exhaust the memory.
+            connection.execute("SET disabled_optimizers = 'in_clause'")
             create_schema(connection)
             yield connection, work
             connection.execute("CHECKPOINT")

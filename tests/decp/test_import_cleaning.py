@@ -309,15 +309,6 @@ def test_empty_list_of_the_draft_means_no_consideration(cleaned):
     assert flag_codes(row) == set()
 
 
-def test_wrong_cpv_check_digit_is_flagged(cleaned):
-    _, store = cleaned
-    index = next(i for i, item in enumerate(CASES) if item.name == "cpv-wrong-check-digit-removed")
-
-    row = contract_by_id(store, _case_id(index))
-
-    assert flags_with(row, "cpv_cle_invalide"), row["flags"]
-
-
 QUALITY_RECORDS = [
     marche(id="Q-1", montant=0),
     marche(id="Q-2", montant=-12.5),

@@ -1,0 +1,529 @@
+"""Benchmark harness: `python -m bench.run` (`make bench`).
+
+Each section of the benchmark is a function registered in SECTIONS: it measures, returns a JSON-able result, and
+has a renderer for the terminal and one for its part of docs/benchmarks.md. Results go to bench/out/results.json;
+the docs are rewritten only after a run at the default size (or with --write-docs), between the section's markers.
+
+Every measured command runs in its own process, timed from spawn to exit; its peak RSS is its own `ru_maxrss`,
+from `os.wait4` (Linux: KiB).
+"""
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+from bench import locate_envelope
+from bench.floor import ColumnsUnavailable, typed_columns
+
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+LOGS = OUT / "logs"
+RESULTS = OUT / "results.json"
+DOCS = ROOT / "docs" / "benchmarks.md"
+SPASER = Path(sys.executable).with_name("spaser")
+
+DEFAULT_MARCHES = 1_500_000
+DEFAULT_RUNS = 3
+DEFAULT_SEED = 7
+DEFAULT_RSS_MARCHES = 2_000_000
+COPY_BLOCK = 16 << 20
+MB = 1_000_000
+MIB_IN_KIB = 1024
+
+METHODS = ("ours", "peer", "floor")
+SPEEDUP_TARGET = 3.0  # ours records/s over the peer's, at least
+FLOOR_TARGET = 3.0  # ours median time over the floor's, at most
+RSS_TARGET_MIB = 1024  # peak RSS of ours on the ~2 GB file, below
+
+DOCS_INTRO = """# Benchmarks
+
+Measured by `make bench` (`python -m bench.run`, code in `bench/`). Each section between `<!-- bench:… -->`
+markers is rewritten by the harness after a run at the default size; the rest of this file is kept as written.
+Raw results of the last run: `bench/out/results.json` (not versioned).
+"""
+
+
+class BenchError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measuring a process
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float
+    max_rss_kib: int
+
+
+def run_measured(command: list[str], log_stem: Path) -> tuple[Measurement, str]:
+    """Run `command` to its end; its wall time, its own peak RSS and its standard output.
+
+    `wait4` gives the rusage of this child alone, where RUSAGE_CHILDREN would give the largest of every child
+    reaped so far. Output goes to files, not pipes, so that a chatty child cannot block.
+    """
+    log_stem.parent.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log_stem.with_name(log_stem.name + ".out"), log_stem.with_name(log_stem.name + ".err")
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)  # tells Popen the child is already reaped
+    if child.returncode != 0:
+        tail = err_path.read_text(errors="replace")[-2000:]
+        raise BenchError(f"{shlex.join(command)} exited with {child.returncode}:\n{tail}")
+    return Measurement(seconds, usage.ru_maxrss), out_path.read_text()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Input files, cached in bench/out
+
+
+def cached(path: Path, key: str, build: Callable[[Path], None]) -> bool:
+    """Build `path` unless a marker says a complete build with the same key is there; True when reused.
+
+    The marker is written last, so a build killed half-way is never reused.
+    """
+    marker = path.with_name(path.name + ".done")
+    if path.exists() and marker.exists():
+        done = json.loads(marker.read_text())
+        if done == {"key": key, "bytes": path.stat().st_size}:
+            return True
+    marker.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build(path)
+    marker.write_text(json.dumps({"key": key, "bytes": path.stat().st_size}))
+    return False
+
+
+def national_file(marches: int, seed: int) -> Path:
+    path = OUT / f"decp-{marches}-{seed}.json"
+
+    def generate(target: Path) -> None:
+        print(f"generating {target.relative_to(ROOT)} ({marches:,} marchés, seed {seed})", flush=True)
+        command = [str(SPASER), "demo", "generate", "--marches", str(marches), "--seed", str(seed)]
+        measurement, _ = run_measured([*command, "--out", str(target), "--no-progress"], LOGS / f"generate-{marches}")
+        print(f"generated in {measurement.seconds:.1f} s", flush=True)
+
+    if cached(path, f"spaser demo generate --marches {marches} --seed {seed}", generate):
+        print(f"reusing {path.relative_to(ROOT)}", flush=True)
+    return path
+
+
+def marches_array_file(national: Path, marches: int, seed: int) -> Path:
+    path = OUT / f"marches-array-{marches}-{seed}.json"
+    source = national.stat()
+    if cached(
+        path, f"{national.name} {source.st_size} {source.st_mtime_ns}", lambda t: extract_marches_array(national, t)
+    ):
+        print(f"reusing {path.relative_to(ROOT)}", flush=True)
+    return path
+
+
+def extract_marches_array(national: Path, target: Path) -> int:
+    """Copy the bytes of the marchés array, brackets included: a top-level JSON array. Returns its size."""
+    envelope = locate_envelope(national)
+    remaining = envelope.marches_end - envelope.marches_start
+    with national.open("rb") as source, target.open("wb") as sink:
+        source.seek(envelope.marches_start)
+        while remaining:
+            block = source.read(min(COPY_BLOCK, remaining))
+            if not block:
+                raise BenchError(f"{national}: ended before the end of the marchés array")
+            sink.write(block)
+            remaining -= len(block)
+    return target.stat().st_size
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The three methods of the DECP import section
+
+
+def remove_stale_stores() -> None:
+    """Stores left by a killed run: a few GB each at full size."""
+    for store in OUT.glob("store-*"):
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def run_ours(national: Path, label: str) -> tuple[Measurement, int]:
+    store = Path(tempfile.mkdtemp(prefix="store-", dir=OUT))
+    report = OUT / "ours-report.json"
+    report.unlink(missing_ok=True)  # a stale report would hide a run that wrote none
+    command = [str(SPASER), "decp", "import", str(national), "--store", str(store), "--no-progress"]
+    try:
+        measurement, _ = run_measured([*command, "--report-json", str(report)], LOGS / f"ours-{label}")
+    finally:
+        shutil.rmtree(store, ignore_errors=True)  # outside the timing
+    return measurement, json.loads(report.read_text())["records_read"]
+
+
+def run_peer(national: Path, label: str) -> tuple[Measurement, dict]:
+    ndjson = OUT / "peer.ndjson"
+    try:
+        measurement, stdout = run_measured(
+            [sys.executable, "-m", "bench.peer", str(national), str(ndjson)], LOGS / f"peer-{label}"
+        )
+    finally:
+        ndjson.unlink(missing_ok=True)
+    return measurement, json.loads(stdout)
+
+
+def run_floor(array: Path, label: str) -> tuple[Measurement, int]:
+    measurement, stdout = run_measured([sys.executable, "-m", "bench.floor", str(array)], LOGS / f"floor-{label}")
+    return measurement, json.loads(stdout)["records"]
+
+
+def check_counts(marches: int, ours_read: int, peer: dict, floor_rows: int) -> None:
+    """Every method must have read every record, or the times compare different work."""
+    problems = []
+    if peer["marches"] != marches:
+        problems.append(f"peer wrote {peer['marches']:,} marchés, the file holds {marches:,}")
+    if floor_rows != marches:
+        problems.append(f"floor loaded {floor_rows:,} marchés, the file holds {marches:,}")
+    if ours_read != peer["marches"] + peer["concessions"]:
+        problems.append(
+            f"ours read {ours_read:,} records, the arrays hold {peer['marches']:,} marchés "
+            f"+ {peer['concessions']:,} concessions"
+        )
+    if problems:
+        raise BenchError("record counts disagree: " + "; ".join(problems))
+
+
+def measure_methods(national: Path, array: Path, marches: int, runs: int) -> tuple[dict, dict]:
+    """Runs interleaved (ours, peer, floor, ours, …) so that a drift of the machine touches every method alike."""
+    samples: dict[str, list[Measurement]] = {name: [] for name in METHODS}
+    for run in range(1, runs + 1):
+        label = str(run)
+        print(f"run {run}/{runs}: ours", end="", flush=True)
+        ours, ours_read = run_ours(national, label)
+        print(f" {ours.seconds:.1f} s, peer", end="", flush=True)
+        peer, peer_counts = run_peer(national, label)
+        print(f" {peer.seconds:.1f} s, floor", end="", flush=True)
+        floor, floor_rows = run_floor(array, label)
+        print(f" {floor.seconds:.1f} s", flush=True)
+        check_counts(marches, ours_read, peer_counts, floor_rows)
+        for name, measurement in zip(METHODS, (ours, peer, floor), strict=True):
+            samples[name].append(measurement)
+    counts = {"ours": ours_read, "peer": peer_counts["records"], "floor": floor_rows, **peer_counts}
+    return samples, counts
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Statistics and targets
+
+
+def method_summary(runs: list[Measurement], records: int, input_bytes: int) -> dict:
+    median = statistics.median(m.seconds for m in runs)
+    return {
+        "runs": [{"seconds": m.seconds, "max_rss_kib": m.max_rss_kib} for m in runs],
+        "median_s": median,
+        "min_s": min(m.seconds for m in runs),
+        "max_s": max(m.seconds for m in runs),
+        "records": records,
+        "input_bytes": input_bytes,
+        "records_per_s": records / median,
+        "mb_per_s": input_bytes / MB / median,
+        "peak_rss_mib": max(m.max_rss_kib for m in runs) / MIB_IN_KIB,
+    }
+
+
+def _target(name: str, goal: str, value: float | None, unit: str, passed: bool | None) -> dict:
+    measured = "not measured" if value is None else f"{value:.2f}{unit}"
+    status = "SKIPPED" if passed is None else "PASS" if passed else "FAIL"
+    return {"name": name, "goal": goal, "value": value, "measured": measured, "status": status}
+
+
+def targets(methods: dict, rss_check: dict | None) -> list[dict]:
+    speedup = methods["ours"]["records_per_s"] / methods["peer"]["records_per_s"]
+    floor_ratio = methods["ours"]["median_s"] / methods["floor"]["median_s"]
+    rss = None if rss_check is None else rss_check["peak_rss_mib"]
+    rss_name = (
+        "peak RSS of ours on the ~2 GB file"
+        if rss_check is None
+        else (f"peak RSS of ours on {rss_check['marches']:,} marchés ({rss_check['file_bytes'] / MB:,.0f} MB)")
+    )
+    return [
+        _target("throughput of ours / peer", f">= {SPEEDUP_TARGET:g}x", speedup, "x", speedup >= SPEEDUP_TARGET),
+        _target("time of ours / floor", f"<= {FLOOR_TARGET:g}x", floor_ratio, "x", floor_ratio <= FLOOR_TARGET),
+        _target(rss_name, f"< {RSS_TARGET_MIB} MiB", rss, " MiB", None if rss is None else rss < RSS_TARGET_MIB),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The DECP import section
+
+
+def decp_import(args: argparse.Namespace) -> dict:
+    remove_stale_stores()
+    try:
+        typed_columns()  # fail before generating gigabytes if the floor cannot run
+    except ColumnsUnavailable as error:
+        raise BenchError(f"floor unavailable: {error}") from error
+    national = national_file(args.marches, args.seed)
+    array = marches_array_file(national, args.marches, args.seed)
+    samples, counts = measure_methods(national, array, args.marches, args.runs)
+    sizes = {"ours": national.stat().st_size, "peer": national.stat().st_size, "floor": array.stat().st_size}
+    methods = {name: method_summary(samples[name], counts[name], sizes[name]) for name in METHODS}
+    rss = None if args.skip_rss else rss_check(args.rss_marches, args.seed)
+    return {
+        "parameters": {"marches": args.marches, "seed": args.seed, "runs": args.runs},
+        "files": {
+            "national": {"path": str(national.relative_to(ROOT)), "bytes": national.stat().st_size},
+            "marches_array": {"path": str(array.relative_to(ROOT)), "bytes": array.stat().st_size},
+        },
+        "counts": {"marches": counts["marches"], "concessions": counts["concessions"]},
+        "ijson_backend": counts["ijson_backend"],
+        "methods": methods,
+        "rss_check": rss,
+        "targets": targets(methods, rss),
+    }
+
+
+def rss_check(marches: int, seed: int) -> dict:
+    national = national_file(marches, seed)
+    print(f"RSS check: ours on {national.relative_to(ROOT)}", end="", flush=True)
+    measurement, records = run_ours(national, "rss")
+    print(f" {measurement.seconds:.1f} s, {measurement.max_rss_kib / MIB_IN_KIB:,.0f} MiB", flush=True)
+    return {
+        "marches": marches,
+        "file": str(national.relative_to(ROOT)),
+        "file_bytes": national.stat().st_size,
+        "records": records,
+        "seconds": measurement.seconds,
+        "peak_rss_mib": measurement.max_rss_kib / MIB_IN_KIB,
+    }
+
+
+def _method_rows(result: dict) -> list[list[str]]:
+    return [
+        [
+            name,
+            f"{m['median_s']:.2f}",
+            f"{m['min_s']:.2f}",
+            f"{m['max_s']:.2f}",
+            f"{m['records_per_s']:,.0f}",
+            f"{m['mb_per_s']:.1f}",
+            f"{m['peak_rss_mib']:,.0f}",
+        ]
+        for name, m in result["methods"].items()
+    ]
+
+
+METHOD_HEADERS = ["method", "median s", "min s", "max s", "records/s", "MB/s", "peak RSS MiB"]
+TARGET_HEADERS = ["target", "goal", "measured", "result"]
+
+
+def _target_rows(result: dict) -> list[list[str]]:
+    return [[t["name"], t["goal"], t["measured"], t["status"]] for t in result["targets"]]
+
+
+def decp_import_text(result: dict) -> str:
+    files, counts, methods = result["files"], result["counts"], result["methods"]
+    lines = [
+        f"DECP import: {result['parameters']['marches']:,} marchés, seed {result['parameters']['seed']}, "
+        f"{result['parameters']['runs']} run(s)",
+        f"  input of ours and peer: {files['national']['path']} ({files['national']['bytes'] / MB:,.1f} MB)",
+        f"  input of floor:         {files['marches_array']['path']} ({files['marches_array']['bytes'] / MB:,.1f} MB)",
+        f"  records: ours read {methods['ours']['records']:,}, peer wrote {methods['peer']['records']:,} lines "
+        f"({counts['marches']:,} marchés + {counts['concessions']:,} concessions), "
+        f"floor loaded {methods['floor']['records']:,} rows",
+        "",
+        text_table(METHOD_HEADERS, _method_rows(result)),
+        "",
+        text_table(TARGET_HEADERS, _target_rows(result)),
+    ]
+    if result["rss_check"] is None:
+        lines.append("  (RSS check skipped: --skip-rss)")
+    return "\n".join(lines)
+
+
+METHOD_DESCRIPTIONS = {
+    "ours": "`spaser decp import` into a fresh store: read, normalise, deduplicate, write the DuckDB store",
+    "peer": "the method of ColinMaudry/decp-processing: ijson (C backend) streaming, each record normalised in "
+    "Python, one NDJSON line written with orjson (`bench/peer.py`)",
+    "floor": "DuckDB `read_json` of the marchés array alone into the canonical typed columns "
+    "(`spaser.decp.sql.TYPED_COLUMNS`), in memory, nothing else (`bench/floor.py`)",
+}
+
+
+def decp_import_markdown(result: dict, run: dict) -> str:
+    files, counts, machine, rss = result["files"], result["counts"], run["machine"], result["rss_check"]
+    parameters = result["parameters"]
+    lines = [
+        "## DECP import",
+        "",
+        f"Measured {run['date']} with `{run['command']}`" + (f" at commit {run['commit']}." if run["commit"] else "."),
+        "",
+        f"Machine: {machine['cpu']}, {machine['cpus']} logical CPUs, {machine['ram_gib']:.1f} GiB RAM; "
+        f"Python {machine['python']}, DuckDB {machine['duckdb']}, ijson {machine['ijson']} "
+        f"({result['ijson_backend']} backend).",
+        "",
+        f"Input: `{files['national']['path']}` from `spaser demo generate --marches {parameters['marches']} "
+        f"--seed {parameters['seed']}`, {files['national']['bytes'] / MB:,.1f} MB, {counts['marches']:,} marchés "
+        f"and {counts['concessions']:,} concessions; the floor reads the marchés array alone, "
+        f"{files['marches_array']['bytes'] / MB:,.1f} MB.",
+        "",
+        *(f"- **{name}**: {text}" for name, text in METHOD_DESCRIPTIONS.items()),
+        "",
+        f"Each method runs in its own process, {parameters['runs']} time(s), interleaved; time is wall time "
+        "from spawn to exit; peak RSS is the process's own `ru_maxrss` (largest over the runs); MB are 10^6 bytes.",
+        "",
+        markdown_table(METHOD_HEADERS, _method_rows(result)),
+        "",
+    ]
+    if rss is not None:
+        lines += [
+            f"RSS check: ours on `{rss['file']}` ({rss['file_bytes'] / MB:,.1f} MB, {rss['records']:,} records) "
+            f"took {rss['seconds']:.1f} s with a peak RSS of {rss['peak_rss_mib']:,.0f} MiB.",
+            "",
+        ]
+    lines.append(markdown_table(TARGET_HEADERS, _target_rows(result)))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sections, report, docs
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # key in results.json and in the docs markers
+    measure: Callable[[argparse.Namespace], dict]
+    text: Callable[[dict], str]
+    markdown: Callable[[dict, dict], str]
+
+
+SECTIONS = (Section("decp-import", decp_import, decp_import_text, decp_import_markdown),)
+
+
+def text_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = [headers, ["-" * width for width in widths], *rows]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
+    )
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    align = ["---"] + ["---:"] * (len(headers) - 1)
+    return "\n".join("| " + " | ".join(line) + " |" for line in (headers, align, *rows))
+
+
+def replace_section(document: str, name: str, body: str) -> str:
+    """`document` with the block between the markers of `name` replaced by `body`, or `body` appended."""
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    block = f"{start}\n{body.strip()}\n{end}"
+    head, found, rest = document.partition(start)
+    if found and end in rest:
+        return head + block + rest.partition(end)[2]
+    return document.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def write_docs_section(path: Path, name: str, body: str) -> None:
+    document = path.read_text() if path.exists() else DOCS_INTRO
+    path.write_text(replace_section(document, name, body))
+
+
+def machine() -> dict:
+    return {
+        "cpu": _cpu_model(),
+        "cpus": os.cpu_count(),
+        "ram_gib": _meminfo_kib("MemTotal") / (1 << 20),
+        "python": platform.python_version(),
+        "duckdb": metadata.version("duckdb"),
+        "ijson": metadata.version("ijson"),
+        "system": platform.platform(),
+    }
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("model name", "Model"):
+            return value.strip()
+    return platform.processor() or "unknown CPU"
+
+
+def _meminfo_kib(field: str) -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise BenchError(f"/proc/meminfo has no {field}")
+
+
+def _commit() -> str | None:
+    """HEAD, marked when the working tree differs; `--no-optional-locks` keeps git from rewriting the index."""
+    git = ["git", "--no-optional-locks"]
+    try:
+        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        status = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True)
+    except OSError:
+        return None
+    if head.returncode != 0:
+        return None
+    return head.stdout.strip() + (" with uncommitted changes" if status.stdout.strip() else "")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description="Benchmarks of spaser.")
+    parser.add_argument("--marches", type=int, default=DEFAULT_MARCHES, help="marchés in the synthetic file")
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs of each method (median reported)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--rss-marches", type=int, default=DEFAULT_RSS_MARCHES, help="marchés in the RSS file")
+    parser.add_argument("--skip-rss", action="store_true", help="skip the RSS check on the large file")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md whatever the size")
+    args = parser.parse_args(argv)
+    if args.marches < 1 or args.runs < 1 or args.rss_marches < 1:
+        parser.error("--marches, --runs and --rss-marches must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    run = {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": shlex.join(["python", "-m", "bench.run", *argv]),
+        "commit": _commit(),
+        "machine": machine(),
+    }
+    results = {"run": run}
+    try:
+        for section in SECTIONS:
+            results[section.name] = section.measure(args)
+    except BenchError as error:
+        print(f"\nbench: {error}", file=sys.stderr)
+        return 1
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_docs = args.write_docs or args.marches == DEFAULT_MARCHES
+    for section in SECTIONS:
+        print("\n" + section.text(results[section.name]))
+        if write_docs:
+            write_docs_section(DOCS, section.name, section.markdown(results[section.name], run))
+    print(f"\nresults: {RESULTS.relative_to(ROOT)}")
+    print(f"docs: {DOCS.relative_to(ROOT)} updated" if write_docs else "docs: not updated (not the default size)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
