@@ -81,7 +81,10 @@ def run_measured(command: list[str], log_stem: Path) -> tuple[Measurement, str]:
     out_path, err_path = log_stem.with_name(log_stem.name + ".out"), log_stem.with_name(log_stem.name + ".err")
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        try:
+            child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        except OSError as error:
+            raise BenchError(f"cannot start {shlex.join(command)}: {error}") from error
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)  # tells Popen the child is already reaped
@@ -521,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
         if write_docs:
             write_docs_section(DOCS, section.name, section.markdown(results[section.name], run))
     print(f"\nresults: {RESULTS.relative_to(ROOT)}")
-    print(f"docs: {DOCS.relative_to(ROOT)} updated" if write_docs else "docs: not updated (not the default size)")
+    print(f"docs: {os.path.relpath(DOCS, ROOT)} updated" if write_docs else "docs: not updated (not the default size)")
     return 0
 
 

@@ -103,14 +103,16 @@ def _prefix(index: int) -> str:
 
 
 def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, formats: list, run_id: int) -> None:
-    connection.execute("CREATE OR REPLACE TABLE sources (file_index INTEGER, source_file VARCHAR, read_base BIGINT)")
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE sources (file_index INTEGER, source_file VARCHAR, read_base BIGINT)"
+    )
     connection.executemany(
         "INSERT INTO sources VALUES (?, ?, ?)",
         [(i, source.name, run_id * RUN_SEQUENCE + (i + 1) * FILE_SEQUENCE) for i, (source, _) in enumerate(formats)],
     )
     empty = work / "empty.json"
     empty.write_bytes(b"[]")
-    connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.staged_json(repr(str(empty)), typed=True)}")
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {sql.staged_json(repr(str(empty)), typed=True)}")
     _build_dictionaries(connection)
     connection.execute(
         f"CREATE TABLE IF NOT EXISTS versions AS SELECT *, 0 AS run_id, '' AS lot FROM ({_CLEANED}) LIMIT 0",
@@ -198,7 +200,7 @@ def _stage_chunks(connection, chunk_files: list[ChunkFile], typed: bool) -> None
     files = "[" + ", ".join(repr(str(chunk.path)) for chunk in chunk_files) + "]"
     connection.execute("SET preserve_insertion_order = true")  # row_number() OVER () then follows the files
     try:
-        connection.execute(f"CREATE OR REPLACE TABLE staged AS {sql.staged_json(files, typed)}")
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {sql.staged_json(files, typed)}")
     finally:
         connection.execute("SET preserve_insertion_order = false")
 
@@ -242,7 +244,7 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
     run = {"run": report.run_id}
     connection.execute(
         """
-        CREATE OR REPLACE TABLE statuses AS
+        CREATE OR REPLACE TEMP TABLE statuses AS
         WITH run_rows AS (
             SELECT read_seq, source_file, source_position, rejected_field, content_hash, kind, acheteur_id, id
             FROM versions WHERE run_id = $run),
@@ -257,11 +259,12 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
         run,
     )
     connection.execute(
-        "CREATE OR REPLACE TABLE rejected_records AS SELECT v.* FROM versions v "
+        "CREATE OR REPLACE TEMP TABLE rejected_records AS SELECT v.* FROM versions v "
         "SEMI JOIN (SELECT read_seq FROM statuses WHERE status = 'rejected') USING (read_seq)"
     )
     connection.execute(
-        "DELETE FROM versions WHERE run_id = $run AND read_seq IN (SELECT read_seq FROM statuses WHERE status <> 'kept')",
+        "DELETE FROM versions WHERE run_id = $run "
+        "AND read_seq IN (SELECT read_seq FROM statuses WHERE status <> 'kept')",
         run,
     )
     _assign_lots(connection, report.run_id)
@@ -270,7 +273,8 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
         UPDATE statuses SET status = s.status FROM (
             SELECT read_seq, run_id,
                    CASE WHEN bool_or(run_id < $run) OVER identity THEN 'replaced'
-                        WHEN row_number() OVER (PARTITION BY kind, acheteur_id, id, lot ORDER BY read_seq) = 1 THEN 'new'
+                        WHEN row_number() OVER (PARTITION BY kind, acheteur_id, id, lot ORDER BY read_seq) = 1
+                        THEN 'new'
                         ELSE 'replaced' END AS status
             FROM versions SEMI JOIN (SELECT DISTINCT kind, acheteur_id, id FROM statuses WHERE status = 'kept')
                 USING (kind, acheteur_id, id)
@@ -301,13 +305,15 @@ def _assign_lots(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
     connection.execute(
         """
         UPDATE versions SET lot = l.lot FROM (
-            WITH base AS (
+            WITH candidates AS (
+                SELECT DISTINCT kind, acheteur_id, id FROM versions
+                GROUP BY kind, acheteur_id, id, dateNotification
+                HAVING count(DISTINCT montant) > 1 AND bool_or(run_id = $run)),
+            base AS (
                 SELECT read_seq, kind, acheteur_id, id, dateNotification, montant,
                        array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')
                            AS awardee_key
-                FROM versions
-                SEMI JOIN (SELECT DISTINCT kind, acheteur_id, id FROM versions WHERE run_id = $run)
-                    USING (kind, acheteur_id, id)),
+                FROM versions SEMI JOIN candidates USING (kind, acheteur_id, id)),
             reused AS (
                 SELECT DISTINCT kind, acheteur_id, id FROM base
                 GROUP BY kind, acheteur_id, id, dateNotification
@@ -325,8 +331,8 @@ def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         """
         CREATE OR REPLACE TABLE current_versions AS
-        SELECT arg_max(read_seq, CAST(coalesce(datePublicationDonnees - DATE '1900-01-01', -1) AS HUGEINT) * 10000000000000000::HUGEINT
-                                 + read_seq) AS read_seq,
+        SELECT arg_max(read_seq, CAST(coalesce(datePublicationDonnees - DATE '1900-01-01', -1) AS HUGEINT)
+                                 * 10000000000000000::HUGEINT + read_seq) AS read_seq,
                count(*) AS version_count,
                concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid
         FROM versions GROUP BY kind, acheteur_id, id, lot

@@ -93,7 +93,7 @@ class JsonSplitter:
                 f"{self.display_name} : fichier tronqué ou mal formé, la structure JSON n'est pas refermée "
                 f"(fin du fichier à l'octet {offset + len(rest)}, après l'enregistrement n° {self.records})."
             )
-        if not self.state.containers_seen:
+        if not any(container in RECORD_CONTAINERS for container in self.state.containers_seen):
             raise SpaserError(
                 f"{self.display_name} : ce fichier JSON n'est pas un fichier DECP "
                 "(aucune liste « marches », « marche » ou « contrat-concession » trouvée)."

@@ -91,7 +91,8 @@ def sniff(source: Input) -> str:
     if text[:1] == b"<":
         if _looks_like_html(text):
             raise SpaserError(
-                f"{source.name} : ligne 1, ce fichier est une page HTML et non un fichier DECP (téléchargement en erreur ?)."
+                f"{source.name} : ligne 1, ce fichier est une page HTML et non un fichier DECP "
+                "(téléchargement en erreur ?)."
             )
         return "xml"
     first_line = text.split(b"\n", 1)[0]

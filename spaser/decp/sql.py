@@ -86,19 +86,22 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
         "|5{7}|6{7}|7{7}|8{7}|9{7})'))",
         # List elements of the JSON forms: wrapped `[{"titulaire": {...}}]`, flat `[{...}]`, nested `[[{...}]]`,
         # or a single wrapped object `{"titulaire": [...]}` as XML converters write it.
+        "CREATE OR REPLACE MACRO json_wrapped(j, wrapper) AS json_extract(j, '$.' || wrapper)",
+        "CREATE OR REPLACE MACRO json_list(j) AS CAST(json_extract(j, '$[*]') AS JSON[])",
         "CREATE OR REPLACE MACRO json_items(j, wrapper) AS CASE json_type(j) "
-        "WHEN 'ARRAY' THEN flatten(list_transform(CAST(json_extract(j, '$[*]') AS JSON[]), lambda e: "
-        "CASE WHEN json_type(e) = 'ARRAY' THEN CAST(json_extract(e, '$[*]') AS JSON[]) "
-        "WHEN json_type(json_extract(e, '$.' || wrapper)) = 'ARRAY' THEN CAST(json_extract(json_extract(e, '$.' || wrapper), '$[*]') AS JSON[]) "
-        "ELSE [coalesce(json_extract(e, '$.' || wrapper), e)] END)) "
-        "WHEN 'OBJECT' THEN CASE WHEN json_type(json_extract(j, '$.' || wrapper)) = 'ARRAY' THEN CAST(json_extract(json_extract(j, '$.' || wrapper), '$[*]') "
-        "AS JSON[]) ELSE [coalesce(json_extract(j, '$.' || wrapper), j)] END END",
+        "WHEN 'ARRAY' THEN flatten(list_transform(json_list(j), lambda e: "
+        "CASE WHEN json_type(e) = 'ARRAY' THEN json_list(e) "
+        "WHEN json_type(json_wrapped(e, wrapper)) = 'ARRAY' THEN json_list(json_wrapped(e, wrapper)) "
+        "ELSE [coalesce(json_wrapped(e, wrapper), e)] END)) "
+        "WHEN 'OBJECT' THEN CASE WHEN json_type(json_wrapped(j, wrapper)) = 'ARRAY' "
+        "THEN json_list(json_wrapped(j, wrapper)) ELSE [coalesce(json_wrapped(j, wrapper), j)] END END",
         # Label lists: `{"considerationSociale": [...]}` (2022), a flat list (2.0.0 draft), a single string,
         # or a Python-list string "['Clause sociale']" (data.economie CSV). NULL when the field is absent.
         "CREATE OR REPLACE MACRO json_labels(j, wrapper) AS CASE "
         "WHEN j IS NULL OR json_type(j) = 'NULL' THEN NULL "
-        "WHEN json_type(j) = 'OBJECT' THEN CASE json_type(json_extract(j, '$.' || wrapper)) WHEN 'ARRAY' THEN "
-        "json_extract_string(json_extract(j, '$.' || wrapper), '$[*]') WHEN 'NULL' THEN NULL ELSE [json_extract_string(j, '$.' || wrapper)] END "
+        "WHEN json_type(j) = 'OBJECT' THEN CASE json_type(json_wrapped(j, wrapper)) WHEN 'ARRAY' THEN "
+        "json_extract_string(json_wrapped(j, wrapper), '$[*]') WHEN 'NULL' THEN NULL "
+        "ELSE [json_extract_string(j, '$.' || wrapper)] END "
         "WHEN json_type(j) = 'ARRAY' THEN json_extract_string(j, '$[*]') "
         "ELSE text_labels(json_extract_string(j, '$')) END",
         "CREATE OR REPLACE MACRO text_labels(t) AS CASE WHEN t IS NULL THEN NULL "
@@ -316,7 +319,7 @@ FROM (
 
 # Reading position of each staged record in its source file (1-based) and in the whole import.
 POSITIONS = """
-CREATE OR REPLACE TABLE positions AS
+CREATE OR REPLACE TEMP TABLE positions AS
 SELECT file_index, min(ordinal) AS first_ordinal FROM staged GROUP BY file_index
 """
 
@@ -356,7 +359,7 @@ def _distinct_values(domains) -> str:
 
 # Expensive checks (Luhn, check digits, folded enumerations) run once per distinct raw value, not per record.
 SCALAR_VALUES = f"""
-CREATE OR REPLACE TABLE scalar_values AS
+CREATE OR REPLACE TEMP TABLE scalar_values AS
 SELECT domain, raw, value,
     CASE domain
         WHEN 'siret' THEN CASE WHEN NOT coalesce(siret_ok(value), false) THEN 'siret_invalide'
@@ -377,36 +380,54 @@ FROM (
 """
 
 LIST_VALUES = f"""
-CREATE OR REPLACE TABLE list_values AS
+CREATE OR REPLACE TEMP TABLE list_values AS
 SELECT domain, raw,
     CASE WHEN domain LIKE 'consideration%' THEN considerations(domain, raw) ELSE label_set(domain, raw) END AS value,
     unknown_labels(domain, raw) AS unknown
 FROM ({_distinct_values(LIST_DOMAINS)}) WHERE raw IS NOT NULL
 """
 
-STAGED_AWARDEES = """
-CREATE OR REPLACE TABLE staged_awardees AS
-SELECT ordinal,
-    list({'id': CASE WHEN resolved_type = 'SIRET' THEN coalesce(siret_value, id) ELSE id END,
-          'typeIdentifiant': resolved_type} ORDER BY rank) AS titulaires,
-    flatten(list([
-        CASE WHEN resolved_type = 'SIRET' AND siret_flag IS NOT NULL THEN flag(siret_flag, 'titulaires.id', id) END,
-        CASE WHEN type_flag IS NOT NULL THEN flag(type_flag, 'titulaires.typeIdentifiant', type) END
-    ])) AS awardee_flags
-FROM (
-    SELECT a.ordinal, a.rank, a.t.id AS id, a.t.type AS type, si.value AS siret_value, si.flag AS siret_flag,
-           ty.flag AS type_flag,
-           coalesce(ty.value, CASE WHEN regexp_full_match(digits_only(a.t.id), '[0-9]{13,14}') THEN 'SIRET' END)
-               AS resolved_type
-    FROM (SELECT ordinal, unnest(awardees_raw) AS t, generate_subscripts(awardees_raw, 1) AS rank FROM staged) a
-    LEFT JOIN scalar_values si ON si.domain = 'siret' AND si.raw = a.t.id
-    LEFT JOIN scalar_values ty ON ty.domain = 'typeIdentifiant' AND ty.raw = a.t.type)
-GROUP BY ordinal
+
+def _resolved_type(id_sql: str, type_value: str) -> str:
+    """The canonical identifier type; a 13- or 14-digit identifier published without one is taken as a SIRET."""
+    siret_like = f"regexp_full_match(digits_only({id_sql}), '[0-9]{{13,14}}')"
+    return f"coalesce({type_value}, CASE WHEN {siret_like} THEN 'SIRET' END)"
+
+
+def _awardee(id_sql: str, type_sql: str, siret: str, kind: str) -> tuple[str, str]:
+    """The cleaned awardee struct and its flags list, from the dictionary rows `siret` and `kind`."""
+    resolved = _resolved_type(id_sql, f"{kind}.value")
+    struct = (
+        f"{{'id': CASE WHEN {resolved} = 'SIRET' THEN coalesce({siret}.value, {id_sql}) ELSE {id_sql} END, "
+        f"'typeIdentifiant': {resolved}}}"
+    )
+    flags = (
+        f"[CASE WHEN {resolved} = 'SIRET' AND {siret}.flag IS NOT NULL "
+        f"THEN flag({siret}.flag, 'titulaires.id', {id_sql}) END, "
+        f"CASE WHEN {kind}.flag IS NOT NULL THEN flag({kind}.flag, 'titulaires.typeIdentifiant', {type_sql}) END]"
+    )
+    return struct, flags
+
+
+_LISTED_AWARDEE = _awardee("a.t.id", "a.t.type", "si", "ty")
+_SINGLE_AWARDEE = _awardee("s.awardees_raw[1].id", "s.awardees_raw[1].type", "a1_siret", "a1_type")
+
+# Most contracts have one awardee, resolved by two joins in CLEAN; lists of several are unnested here.
+STAGED_AWARDEES = f"""
+CREATE OR REPLACE TEMP TABLE staged_awardees AS
+SELECT a.ordinal,
+    list({_LISTED_AWARDEE[0]} ORDER BY a.rank) AS titulaires,
+    flatten(list({_LISTED_AWARDEE[1]})) AS awardee_flags
+FROM (SELECT ordinal, unnest(awardees_raw) AS t, generate_subscripts(awardees_raw, 1) AS rank
+      FROM staged WHERE len(awardees_raw) > 1) a
+LEFT JOIN scalar_values si ON si.domain = 'siret' AND si.raw = a.t.id
+LEFT JOIN scalar_values ty ON ty.domain = 'typeIdentifiant' AND ty.raw = a.t.type
+GROUP BY a.ordinal
 """
 
 # Modifications and subcontracting acts are rare: cleaned apart, then joined back as lists.
 STAGED_MODIFICATIONS = """
-CREATE OR REPLACE TABLE staged_modifications AS
+CREATE OR REPLACE TEMP TABLE staged_modifications AS
 SELECT ordinal, list({
     'id': integer_clean(m.id),
     'dateNotificationModification': date_clean(m.notification),
@@ -421,7 +442,7 @@ GROUP BY ordinal
 """
 
 STAGED_SUBCONTRACTS = """
-CREATE OR REPLACE TABLE staged_subcontracts AS
+CREATE OR REPLACE TEMP TABLE staged_subcontracts AS
 SELECT ordinal, list({
     'id': integer_clean(a.id),
     'sousTraitant_id': coalesce(sub.value, a.subcontractor_id),
@@ -470,6 +491,11 @@ _JOINS = "\n".join(
         for alias, (domain, column) in _LIST_JOINS.items()
     ]
     + ["LEFT JOIN staged_awardees aw ON aw.ordinal = s.ordinal"]
+    + ["LEFT JOIN scalar_values a1_siret ON a1_siret.domain = 'siret' AND a1_siret.raw = s.awardees_raw[1].id"]
+    + [
+        "LEFT JOIN scalar_values a1_type ON a1_type.domain = 'typeIdentifiant' "
+        "AND a1_type.raw = s.awardees_raw[1].type"
+    ]
     + ["LEFT JOIN staged_modifications mo ON mo.ordinal = s.ordinal"]
     + ["LEFT JOIN staged_subcontracts su ON su.ordinal = s.ordinal"]
 )
@@ -516,7 +542,7 @@ _LIST_FLAG_EXPRESSIONS = [
             ("environmental", "considerationsEnvironnementales"),
         )
     ),
-    "aw.awardee_flags",
+    f"CASE len(s.awardees_raw) WHEN 0 THEN [] WHEN 1 THEN {_SINGLE_AWARDEE[1]} ELSE aw.awardee_flags END",
 ]
 _FLAGS = (
     f"list_filter([{', '.join(_SCALAR_FLAG_EXPRESSIONS)}], lambda f: f IS NOT NULL) || "
@@ -559,7 +585,7 @@ SELECT
     number_clean(s.origin_france_raw) AS origineFrance,
     social.value AS considerationsSociales,
     environmental.value AS considerationsEnvironnementales,
-    coalesce(aw.titulaires, []) AS titulaires,
+    CASE len(s.awardees_raw) WHEN 0 THEN [] WHEN 1 THEN [{_SINGLE_AWARDEE[0]}] ELSE aw.titulaires END AS titulaires,
     coalesce(mo.modifications, []) AS modifications,
     coalesce(su.actesSousTraitance, []) AS actesSousTraitance,
     s.subcontract_modifications AS nombreModificationsActesSousTraitance,
