@@ -20,7 +20,7 @@ from spaser.errors import SpaserError
 STATUSES = ("new", "replaced", "duplicate", "rejected")
 FILE_SEQUENCE = 10**9  # read_seq = run × 10^12 + file × 10^9 + position: unique and in reading order
 RUN_SEQUENCE = 10**12
-CLEAN_BATCH = 250_000
+CLEAN_BATCH = 1_000_000
 WORK_TABLES = (
     "sources",
     "staged",
@@ -32,6 +32,7 @@ WORK_TABLES = (
     "staged_subcontracts",
     "statuses",
     "rejected_records",
+    "lot_changes",
 )
 _CLEANED = f"SELECT *, hash({sql.CONTENT_COLUMNS}) AS content_hash FROM ({sql.CLEAN})"
 
@@ -115,7 +116,7 @@ def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, forma
     connection.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {sql.staged_json(repr(str(empty)), typed=True)}")
     _build_dictionaries(connection)
     connection.execute(
-        f"CREATE TABLE IF NOT EXISTS versions AS SELECT *, 0 AS run_id, '' AS lot FROM ({_CLEANED}) LIMIT 0",
+        f"CREATE TABLE IF NOT EXISTS versions AS SELECT *, 0 AS run_id FROM ({_CLEANED}) LIMIT 0",
         {"start": 0, "end": 0},
     )
 
@@ -138,7 +139,7 @@ def _clean_staged(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
     low, high = connection.execute("SELECT min(ordinal), max(ordinal) FROM staged").fetchone()
     for start in range(low or 0, (high or -1) + 1, CLEAN_BATCH):
         connection.execute(
-            f"INSERT INTO versions BY NAME SELECT *, $run AS run_id, '' AS lot FROM ({_CLEANED})",
+            f"INSERT INTO versions BY NAME SELECT *, $run AS run_id FROM ({_CLEANED})",
             {"start": start, "end": start + CLEAN_BATCH, "run": run_id},
         )
 
@@ -270,16 +271,22 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
     _assign_lots(connection, report.run_id)
     connection.execute(
         """
-        UPDATE statuses SET status = s.status FROM (
-            SELECT read_seq, run_id,
-                   CASE WHEN bool_or(run_id < $run) OVER identity THEN 'replaced'
-                        WHEN row_number() OVER (PARTITION BY kind, acheteur_id, id, lot ORDER BY read_seq) = 1
-                        THEN 'new'
-                        ELSE 'replaced' END AS status
-            FROM versions SEMI JOIN (SELECT DISTINCT kind, acheteur_id, id FROM statuses WHERE status = 'kept')
-                USING (kind, acheteur_id, id)
-            WINDOW identity AS (PARTITION BY kind, acheteur_id, id, lot)
-        ) s WHERE s.run_id = $run AND statuses.read_seq = s.read_seq
+        CREATE OR REPLACE TEMP TABLE statuses AS
+        WITH keyed AS (
+            SELECT s.*, coalesce(l.lot, '') AS lot FROM statuses s LEFT JOIN version_lots l USING (read_seq)),
+        identities AS (
+            SELECT kind, acheteur_id, id, lot, min(read_seq) AS first_new FROM keyed WHERE status = 'kept'
+            GROUP BY ALL),
+        known AS (
+            SELECT DISTINCT v.kind, v.acheteur_id, v.id, coalesce(l.lot, '') AS lot
+            FROM versions v LEFT JOIN version_lots l USING (read_seq) WHERE v.run_id < $run)
+        SELECT s.* EXCLUDE (lot) REPLACE (
+            CASE WHEN s.status <> 'kept' THEN s.status
+                 WHEN k.id IS NOT NULL OR s.read_seq <> i.first_new THEN 'replaced'
+                 ELSE 'new' END AS status)
+        FROM keyed s
+        LEFT JOIN identities i USING (kind, acheteur_id, id, lot)
+        LEFT JOIN known k USING (kind, acheteur_id, id, lot)
         """,
         run,
     )
@@ -301,29 +308,35 @@ def _count_statuses(connection: duckdb.DuckDBPyConnection, report: ImportReport)
 
 
 def _assign_lots(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Same buyer and id, same notification date, different awardees and amounts: distinct lots, kept apart."""
+    """Same buyer and id, same notification date, different awardees and amounts: distinct lots, kept apart.
+
+    Lots live in the small table `version_lots` (read_seq → lot), recomputed for the identities of the run:
+    updating the large `versions` table in place costs seconds.
+    """
+    connection.execute("CREATE TABLE IF NOT EXISTS version_lots (read_seq BIGINT, lot VARCHAR)")
     connection.execute(
         """
-        UPDATE versions SET lot = l.lot FROM (
-            WITH candidates AS (
-                SELECT DISTINCT kind, acheteur_id, id FROM versions
-                GROUP BY kind, acheteur_id, id, dateNotification
-                HAVING count(DISTINCT montant) > 1 AND bool_or(run_id = $run)),
-            base AS (
-                SELECT read_seq, kind, acheteur_id, id, dateNotification, montant,
-                       array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')
-                           AS awardee_key
-                FROM versions SEMI JOIN candidates USING (kind, acheteur_id, id)),
-            reused AS (
-                SELECT DISTINCT kind, acheteur_id, id FROM base
-                GROUP BY kind, acheteur_id, id, dateNotification
-                HAVING count(DISTINCT awardee_key) > 1 AND count(DISTINCT montant) > 1)
-            SELECT b.read_seq, CASE WHEN r.id IS NULL THEN '' ELSE b.awardee_key END AS lot
-            FROM base b LEFT JOIN reused r USING (kind, acheteur_id, id)
-        ) l WHERE versions.read_seq = l.read_seq AND versions.lot <> l.lot
+        CREATE OR REPLACE TEMP TABLE lot_changes AS
+        WITH candidates AS (
+            SELECT DISTINCT kind, acheteur_id, id FROM versions
+            GROUP BY kind, acheteur_id, id, dateNotification
+            HAVING min(montant) <> max(montant) AND bool_or(run_id = $run)),
+        base AS (
+            SELECT read_seq, kind, acheteur_id, id, dateNotification, montant,
+                   array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')
+                       AS awardee_key
+            FROM versions SEMI JOIN candidates USING (kind, acheteur_id, id)),
+        reused AS (
+            SELECT DISTINCT kind, acheteur_id, id FROM base
+            GROUP BY kind, acheteur_id, id, dateNotification
+            HAVING count(DISTINCT awardee_key) > 1 AND count(DISTINCT montant) > 1)
+        SELECT b.read_seq, CASE WHEN r.id IS NULL THEN '' ELSE b.awardee_key END AS lot
+        FROM base b LEFT JOIN reused r USING (kind, acheteur_id, id)
         """,
         {"run": run_id},
     )
+    connection.execute("DELETE FROM version_lots WHERE read_seq IN (SELECT read_seq FROM lot_changes)")
+    connection.execute("INSERT INTO version_lots SELECT read_seq, lot FROM lot_changes WHERE lot <> ''")
 
 
 def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
@@ -334,8 +347,11 @@ def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
         SELECT arg_max(read_seq, CAST(coalesce(datePublicationDonnees - DATE '1900-01-01', -1) AS HUGEINT)
                                  * 10000000000000000::HUGEINT + read_seq) AS read_seq,
                count(*) AS version_count,
-               concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid
-        FROM versions GROUP BY kind, acheteur_id, id, lot
+               concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid,
+               lot
+        FROM (SELECT v.kind, v.acheteur_id, v.id, v.read_seq, v.datePublicationDonnees, coalesce(l.lot, '') AS lot
+              FROM versions v LEFT JOIN version_lots l USING (read_seq))
+        GROUP BY kind, acheteur_id, id, lot
         """
     )
     for statement in sql.CONTRACT_VIEWS:
@@ -346,7 +362,7 @@ def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, run_id
     rows = connection.execute(
         """
         SELECT source_file, source_position, rejected_field, to_json(r) AS record
-        FROM (SELECT * EXCLUDE (run_id, lot, content_hash) FROM rejected_records ORDER BY read_seq) r
+        FROM (SELECT * EXCLUDE (run_id, content_hash) FROM rejected_records ORDER BY read_seq) r
         """
     ).fetchall()
     connection.execute(

@@ -617,12 +617,12 @@ CONTENT_COLUMNS = (
 CONTRACT_VIEWS = (
     """
     CREATE OR REPLACE VIEW contracts AS
-    SELECT v.* EXCLUDE (flags, rejected_field), c.uid, c.version_count,
+    SELECT v.* EXCLUDE (flags, rejected_field), c.uid, c.lot, c.version_count,
            substr(v.acheteur_id, 1, 9) AS acheteur_siren,
            year(v.dateNotification) AS annee_notification,
            coalesce(list_last(list_filter(v.modifications, lambda m: m.montant IS NOT NULL)).montant, v.montant)
                AS montant_actuel,
-           CASE WHEN v.lot <> '' THEN list_append(v.flags,
+           CASE WHEN c.lot <> '' THEN list_append(v.flags,
                     {'code': 'identifiant_reutilise_lots', 'field': 'id', 'value': v.id})
                 ELSE v.flags END AS flags
     FROM versions v JOIN current_versions c USING (read_seq)
