@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 import orjson
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from spaser.decp.importer import ImportReport, import_files
@@ -47,14 +47,20 @@ def run_import(args) -> int:
 
 @contextmanager
 def _steps(console: Console, enabled: bool):
-    """A spinner naming the current step, with the elapsed time, on standard error."""
+    """A progress bar over the import's steps (each file read, normalisation, deduplication) on standard error."""
     if not enabled or not sys.stderr.isatty():
-        yield lambda message: None
+        yield lambda message, done, total: None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("Préparation de l'import", total=None)
-        yield lambda message: progress.update(task, description=message)
+        yield lambda message, done, total: progress.update(task, description=message, completed=done, total=total)
 
 
 def _import_table(report: ImportReport) -> Table:

@@ -66,11 +66,19 @@ class ImportReport:
         return asdict(self)
 
 
-def import_files(paths: list[Path], store: Path, on_step: Callable[[str], None] | None = None) -> ImportReport:
+def import_files(
+    paths: list[Path], store: Path, on_step: Callable[[str, int, int], None] | None = None
+) -> ImportReport:
     """Import `paths` into `store`; the store is left unchanged if anything fails."""
     inputs = expand_inputs(paths)
     formats = [(source, sniff(source)) for source in inputs]
-    announce = on_step or (lambda message: None)
+    steps = iter(range(len(formats) + 2))
+    total = len(formats) + 2
+
+    def announce(message: str) -> None:
+        if on_step:
+            on_step(message, next(steps), total)
+
     with stores.rebuilding(store) as (connection, work):
         sql.install_macros(connection)
         run_id = stores.next_run_id(connection)

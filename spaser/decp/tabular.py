@@ -179,9 +179,10 @@ WITH source_rows AS (
     FROM {relation}
 ),
 initial AS (SELECT * FROM source_rows WHERE coalesce(TRY_CAST(state AS DOUBLE), 0) = 0),
+-- decp-processing writes a modification as a whole new state, dated with the modification's own dates.
 states AS (
-    SELECT buyer_raw, id_raw, notification_raw,
-        list(DISTINCT {{'id': state, 'notification': NULL::VARCHAR, 'publication': publication_raw,
+    SELECT buyer_raw, id_raw,
+        list(DISTINCT {{'id': state, 'notification': notification_raw, 'publication': publication_raw,
             'amount': amount_raw, 'duration': duration_raw}}) AS state_modifications
     FROM source_rows WHERE TRY_CAST(state AS DOUBLE) > 0
     GROUP BY ALL
@@ -197,11 +198,10 @@ grouped AS (
     GROUP BY buyer_raw, id_raw, notification_raw, amount_raw
 )
 SELECT 'marche' AS kind, {file_index} AS file_index, g.* EXCLUDE (row_modifications),
-    list_transform(coalesce(s.state_modifications, []) || g.row_modifications, lambda m: {{
+    list_transform(list_sort(coalesce(s.state_modifications, [])) || g.row_modifications, lambda m: {{
         'id': m.id, 'notification': m.notification, 'publication': m.publication, 'amount': m.amount,
         'duration': m.duration, 'awardees': []::STRUCT(id VARCHAR, type VARCHAR)[]}}) AS modifications_raw,
     0 AS subcontract_modifications
 FROM grouped g
 LEFT JOIN states s ON s.buyer_raw IS NOT DISTINCT FROM g.buyer_raw AND s.id_raw IS NOT DISTINCT FROM g.id_raw
-    AND s.notification_raw IS NOT DISTINCT FROM g.notification_raw
 """
