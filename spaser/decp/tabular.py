@@ -189,10 +189,10 @@ states AS (
 ),
 grouped AS (
     SELECT min(line) AS ordinal, {keep},
-        list_distinct(flatten(list(row_awardees))) AS awardees_raw,
-        list_distinct(list(row_modification) FILTER (WHERE informed(row_modification.id) IS NOT NULL))
+        ordered_distinct(flatten(list(row_awardees ORDER BY line))) AS awardees_raw,
+        coalesce(list_distinct(list(row_modification) FILTER (WHERE informed(row_modification.id) IS NOT NULL)), [])
             AS row_modifications,
-        list_distinct(list(row_subcontract) FILTER (WHERE informed(row_subcontract.id) IS NOT NULL))
+        coalesce(list_distinct(list(row_subcontract) FILTER (WHERE informed(row_subcontract.id) IS NOT NULL)), [])
             AS subcontracts_raw
     FROM initial
     GROUP BY buyer_raw, id_raw, notification_raw, amount_raw

@@ -21,7 +21,9 @@ def contracts(store: Path) -> dict[str, dict]:
 
 def as_parquet(csv_path: Path, target: Path) -> Path:
     connection = duckdb.connect()
-    connection.execute(f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar = true)) TO '{target}' (FORMAT parquet)")
+    connection.execute(
+        f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar = true)) TO '{target}' (FORMAT parquet)"
+    )
     connection.close()
     return target
 
