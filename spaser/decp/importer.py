@@ -26,6 +26,7 @@ WORK_TABLES = (
     "staged",
     "positions",
     "scalar_values",
+    "list_values",
     "enum_combos",
     "staged_awardees",
     "staged_modifications",
@@ -133,6 +134,7 @@ def _build_dictionaries(connection: duckdb.DuckDBPyConnection) -> None:
     for statement in (
         sql.POSITIONS,
         sql.SCALAR_VALUES,
+        sql.LIST_VALUES,
         sql.ENUM_COMBOS,
         sql.STAGED_AWARDEES,
         sql.STAGED_MODIFICATIONS,

@@ -119,7 +119,8 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
         "lambda v: enum_unknown(e, v))",
         "CREATE OR REPLACE MACRO flag(code, field, value) AS {'code': code, 'field': field, 'value': value}",
         # Distinct elements in their first order (list_distinct does not keep it).
-        "CREATE OR REPLACE MACRO ordered_distinct(items) AS list_filter(items, lambda x, i: list_position(items, x) = i)",
+        "CREATE OR REPLACE MACRO ordered_distinct(items) AS "
+        "list_filter(items, lambda x, i: list_position(items, x) = i)",
     ]
 
 
@@ -326,6 +327,24 @@ SELECT file_index, min(ordinal) AS first_ordinal FROM staged GROUP BY file_index
 """
 
 
+# Enumerated fields of a record: canonical labels come from the per-value dictionaries below.
+ENUM_FIELDS = {  # staged column: (enumeration, canonical column, field named in flags)
+    "nature_raw": ("nature", "nature", "nature"),
+    "procedure_raw": ("procedure", "procedure", "procedure"),
+    "price_form_raw": ("formePrix", "formePrix", "formePrix"),
+    "ccag_raw": ("ccag", "ccag", "ccag"),
+    "grouping_raw": ("typeGroupementOperateurs", "typeGroupementOperateurs", "typeGroupementOperateurs"),
+    "place_type_raw": ("typeCode", "lieuExecution_typeCode", "lieuExecution.typeCode"),
+}
+LABEL_FIELDS = {  # staged column: (enumeration, canonical column)
+    "price_types_raw": ("typePrix", "typesPrix"),
+    "techniques_raw": ("technique", "techniques"),
+    "execution_modes_raw": ("modaliteExecution", "modalitesExecution"),
+    "social_raw": ("considerationSociale", "considerationsSociales"),
+    "environmental_raw": ("considerationEnvironnementale", "considerationsEnvironnementales"),
+}
+
+
 SCALAR_DOMAINS = (
     ("siret", "buyer_raw"),
     ("siret", "unnest(list_transform(awardees_raw, lambda t: t.id))"),
@@ -334,6 +353,7 @@ SCALAR_DOMAINS = (
     ("date", "notification_raw"),
     ("date", "publication_raw"),
     ("date", "execution_start_raw"),
+    *((enumeration, column) for column, (enumeration, _, _) in ENUM_FIELDS.items()),
     ("typeIdentifiant", "unnest(list_transform(awardees_raw, lambda t: t.type))"),
     ("typeIdentifiant", "unnest(list_transform(subcontracts_raw, lambda a: a.subcontractor_type))"),
     ("variationPrix", "unnest(list_transform(subcontracts_raw, lambda a: a.price_variation))"),
@@ -368,51 +388,56 @@ FROM (
     FROM ({_distinct_values(SCALAR_DOMAINS)}) WHERE raw IS NOT NULL)
 """
 
-# Enumerations: one row per distinct combination of the raw labels of a record (a few thousand at most),
-# joined back in one go: eleven joins on 1.5 million records cost more than the cleaning itself.
-ENUM_FIELDS = {  # staged column: (enumeration, canonical column, field named in flags)
-    "nature_raw": ("nature", "nature", "nature"),
-    "procedure_raw": ("procedure", "procedure", "procedure"),
-    "price_form_raw": ("formePrix", "formePrix", "formePrix"),
-    "ccag_raw": ("ccag", "ccag", "ccag"),
-    "grouping_raw": ("typeGroupementOperateurs", "typeGroupementOperateurs", "typeGroupementOperateurs"),
-    "place_type_raw": ("typeCode", "lieuExecution_typeCode", "lieuExecution.typeCode"),
-}
-LABEL_FIELDS = {  # staged column: (enumeration, canonical column)
-    "price_types_raw": ("typePrix", "typesPrix"),
-    "techniques_raw": ("technique", "techniques"),
-    "execution_modes_raw": ("modaliteExecution", "modalitesExecution"),
-    "social_raw": ("considerationSociale", "considerationsSociales"),
-    "environmental_raw": ("considerationEnvironnementale", "considerationsEnvironnementales"),
-}
-
 
 def _label_value(enumeration: str, column: str) -> str:
     function = "considerations" if enumeration.startswith("consideration") else "label_set"
     return f"{function}('{enumeration}', {column})"
 
 
-_ENUM_VALUES = ", ".join(
-    [f"enum_value('{e}', {raw}) AS {canonical}" for raw, (e, canonical, _) in ENUM_FIELDS.items()]
-    + [f"{_label_value(e, raw)} AS {canonical}" for raw, (e, canonical) in LABEL_FIELDS.items()]
+_LABEL_CASES = " ".join(f"WHEN '{e}' THEN {_label_value(e, 'raw')}" for e, _ in LABEL_FIELDS.values())
+_LABEL_RAWS = " UNION ".join(
+    f"SELECT '{e}' AS domain, {raw} AS raw FROM staged" for raw, (e, _) in LABEL_FIELDS.items()
 )
-_UNKNOWN_LABEL_FLAGS = (
+LIST_VALUES = f"""
+CREATE OR REPLACE TEMP TABLE list_values AS
+SELECT domain, raw, value, unknown_labels(domain, raw) AS unknown
+FROM (SELECT domain, raw, CASE domain {_LABEL_CASES} END AS value FROM ({_LABEL_RAWS}) WHERE raw IS NOT NULL)
+"""
+
+_COMBO_COLUMNS = [
+    *(f"e{i}.value AS {canonical}" for i, (_, canonical, _) in enumerate(ENUM_FIELDS.values())),
+    *(f"l{i}.value AS {canonical}" for i, (_, canonical) in enumerate(LABEL_FIELDS.values())),
+]
+_COMBO_FLAGS = (
     "list_filter(["
     + ", ".join(
-        f"CASE WHEN enum_unknown('{e}', {raw}) THEN flag('valeur_inconnue', '{field}', {raw}) END"
-        for raw, (e, _, field) in ENUM_FIELDS.items()
+        f"CASE WHEN e{i}.flag IS NOT NULL THEN flag(e{i}.flag, '{field}', c.{raw}) END"
+        for i, (raw, (_, _, field)) in enumerate(ENUM_FIELDS.items())
     )
     + "], lambda f: f IS NOT NULL) || flatten(["
     + ", ".join(
-        f"list_transform(unknown_labels('{e}', {raw}), lambda v: flag('valeur_inconnue', '{canonical}', v))"
-        for raw, (e, canonical) in LABEL_FIELDS.items()
+        f"list_transform(coalesce(l{i}.unknown, []), lambda v: flag('valeur_inconnue', '{canonical}', v))"
+        for i, (_, canonical) in enumerate(LABEL_FIELDS.values())
     )
     + "])"
 )
+_COMBO_JOINS = "\n".join(
+    [
+        f"LEFT JOIN scalar_values e{i} ON e{i}.domain = '{e}' AND e{i}.raw = c.{raw}"
+        for i, (raw, (e, _, _)) in enumerate(ENUM_FIELDS.items())
+    ]
+    + [
+        f"LEFT JOIN list_values l{i} ON l{i}.domain = '{e}' AND l{i}.raw = c.{raw}"
+        for i, (raw, (e, _)) in enumerate(LABEL_FIELDS.items())
+    ]
+)
+# One row per distinct combination of a record's raw labels, cleaned by joining the per-value dictionaries,
+# then joined back to the records once: eleven joins on every record cost more than the cleaning itself.
 ENUM_COMBOS = f"""
 CREATE OR REPLACE TEMP TABLE enum_combos AS
-SELECT *, {_ENUM_VALUES}, {_UNKNOWN_LABEL_FLAGS} AS enum_flags
-FROM (SELECT DISTINCT {", ".join([*ENUM_FIELDS, *LABEL_FIELDS])} FROM staged)
+SELECT c.*, {", ".join(_COMBO_COLUMNS)}, {_COMBO_FLAGS} AS enum_flags
+FROM (SELECT DISTINCT {", ".join([*ENUM_FIELDS, *LABEL_FIELDS])} FROM staged) c
+{_COMBO_JOINS}
 """
 
 
