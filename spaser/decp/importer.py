@@ -34,6 +34,7 @@ WORK_TABLES = (
     "statuses",
     "rejected_records",
     "lot_changes",
+    "identities",
 )
 _CLEANED = f"SELECT *, hash({sql.CONTENT_COLUMNS}) AS content_hash FROM ({sql.CLEAN})"
 
@@ -279,26 +280,17 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
         run,
     )
     _assign_lots(connection, report.run_id)
+    _group_identities(connection, report.run_id)
+    # A kept version is new when it is the first of its contract in this run and the store had none before.
     connection.execute(
         """
         CREATE OR REPLACE TEMP TABLE statuses AS
-        WITH keyed AS (
-            SELECT s.*, coalesce(l.lot, '') AS lot FROM statuses s LEFT JOIN version_lots l USING (read_seq)),
-        identities AS (
-            SELECT kind, acheteur_id, id, lot, min(read_seq) AS first_new FROM keyed WHERE status = 'kept'
-            GROUP BY ALL),
-        known AS (
-            SELECT DISTINCT v.kind, v.acheteur_id, v.id, coalesce(l.lot, '') AS lot
-            FROM versions v LEFT JOIN version_lots l USING (read_seq) WHERE v.run_id < $run)
-        SELECT s.* EXCLUDE (lot) REPLACE (
-            CASE WHEN s.status <> 'kept' THEN s.status
-                 WHEN k.id IS NOT NULL OR s.read_seq <> i.first_new THEN 'replaced'
-                 ELSE 'new' END AS status)
-        FROM keyed s
-        LEFT JOIN identities i USING (kind, acheteur_id, id, lot)
-        LEFT JOIN known k USING (kind, acheteur_id, id, lot)
-        """,
-        run,
+        SELECT s.* REPLACE (CASE WHEN s.status <> 'kept' THEN s.status WHEN n.first_new IS NULL THEN 'replaced'
+                                 ELSE 'new' END AS status)
+        FROM statuses s
+        LEFT JOIN (SELECT first_new FROM identities WHERE NOT known AND first_new IS NOT NULL) n
+            ON n.first_new = s.read_seq
+        """
     )
     _count_statuses(connection, report)
 
@@ -349,20 +341,30 @@ def _assign_lots(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
     connection.execute("INSERT INTO version_lots SELECT read_seq, lot FROM lot_changes WHERE lot <> ''")
 
 
-def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
-    """The current version of each contract: latest publication date, then last read."""
+def _group_identities(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """One row per contract: its current version (latest publication date, then last read) and this run's share."""
     connection.execute(
         """
-        CREATE OR REPLACE TABLE current_versions AS
+        CREATE OR REPLACE TEMP TABLE identities AS
         SELECT arg_max(read_seq, CAST(coalesce(datePublicationDonnees - DATE '1900-01-01', -1) AS HUGEINT)
                                  * 10000000000000000::HUGEINT + read_seq) AS read_seq,
                count(*) AS version_count,
                concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid,
-               lot
-        FROM (SELECT v.kind, v.acheteur_id, v.id, v.read_seq, v.datePublicationDonnees, coalesce(l.lot, '') AS lot
+               lot,
+               min(read_seq) FILTER (WHERE run_id = $run) AS first_new,
+               bool_or(run_id < $run) AS known
+        FROM (SELECT v.kind, v.acheteur_id, v.id, v.read_seq, v.run_id, v.datePublicationDonnees,
+                     coalesce(l.lot, '') AS lot
               FROM versions v LEFT JOIN version_lots l USING (read_seq))
         GROUP BY kind, acheteur_id, id, lot
-        """
+        """,
+        {"run": run_id},
+    )
+
+
+def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(
+        "CREATE OR REPLACE TABLE current_versions AS SELECT read_seq, version_count, uid, lot FROM identities"
     )
     for statement in sql.CONTRACT_VIEWS:
         connection.execute(statement)
