@@ -78,6 +78,9 @@ def run_measured(command: list[str], log_stem: Path) -> tuple[Measurement, str]:
     reaped so far. Output goes to files, not pipes, so that a chatty child cannot block.
     """
     log_stem.parent.mkdir(parents=True, exist_ok=True)
+    # Every method starts with no write-back pending from the previous one (the peer writes 1.2 GB of NDJSON):
+    # on this shared virtual disk, pending write-back otherwise slows whichever method comes next.
+    os.sync()
     out_path, err_path = log_stem.with_name(log_stem.name + ".out"), log_stem.with_name(log_stem.name + ".err")
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()

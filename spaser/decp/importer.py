@@ -179,17 +179,24 @@ def _load_json(connection, chunk_files: list[ChunkFile], formats: list, report: 
     """Stage every chunk in one read with the typed columns; on failure, source by source with fallbacks."""
     try:
         _stage_chunks(connection, chunk_files, typed=True)
-        _count_read(connection, report)
-        _clean_staged(connection, report.run_id)
-        return
     except duckdb.Error:
-        pass
-    for index, (source, _) in enumerate(formats):
-        own = [chunk for chunk in chunk_files if chunk.path.name.startswith(_prefix(index) + "-")]
-        if own:
-            _stage_source(connection, source, own, report.files[index])
-            _count_read(connection, report)
-            _clean_staged(connection, report.run_id)
+        for index, (source, _) in enumerate(formats):
+            own = [chunk for chunk in chunk_files if chunk.path.name.startswith(_prefix(index) + "-")]
+            if own:
+                _stage_source(connection, source, own, report.files[index])
+                _count_read(connection, report)
+                _release(own)
+                _clean_staged(connection, report.run_id)
+        return
+    _count_read(connection, report)
+    _release(chunk_files)
+    _clean_staged(connection, report.run_id)
+
+
+def _release(chunk_files: list[ChunkFile]) -> None:
+    """Staged records are in DuckDB now: deleting the copies spares the disk writing them back."""
+    for chunk in chunk_files:
+        chunk.path.unlink()
 
 
 def _stage_source(connection, source: Input, chunk_files: list[ChunkFile], file_report: FileReport) -> None:

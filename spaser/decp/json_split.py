@@ -59,7 +59,6 @@ class JsonSplitter:
         # A tail that starts after `{"marches": {` is at depth 2, its record arrays at depth 3.
         self.state = _ScanState(depth=2, record_depth=3) if inside_marches else _ScanState()
         self.records = 0
-        self.bytes_read = 0
         self._context = b""  # the bytes just before the current buffer, to read a key cut by a block boundary
         self._quotes = np.empty(0, dtype=np.int64)
 
@@ -73,7 +72,6 @@ class JsonSplitter:
             if first:
                 data = data.removeprefix(b"\xef\xbb\xbf")
                 first = False
-            self.bytes_read += len(data)
             if not data:
                 break
             buffer = carry + data
