@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := var/demo
 DEMO_MARCHES ?= 20000
 
-.PHONY: install demo test quality fix bench lock clean
+.PHONY: install demo test quality fix bench lock clean docs
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ fix: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+docs: install
+	$(BIN)/python -m spaser.indicators.methodology > docs/indicateurs.md
 
 lock:
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes base.in -o base.txt

@@ -1,0 +1,322 @@
+"""The catalogue of SPASER indicators: declarative definitions, in French for users, in SQL for the engine.
+
+Every definition is a ratio of two aggregates over `facts` (one row per contract, see `spaser.indicators.facts`)
+plus a coverage aggregate. The SQL stays portable (CASE, SUM, COUNT): `tests/indicators` transpiles each one
+to Spark SQL with sqlglot, so that a national observer can run the same definitions on Spark.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    definition: str
+    numerator: str  # French description
+    denominator: str
+    unit: str  # "%", "offres", "nombre"
+    source: str
+    numerator_sql: str
+    denominator_sql: str
+    known_sql: str  # contracts where the input is known: coverage = known / all contracts of the scope
+
+
+def _count(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _value(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} AND amount_ok THEN montant ELSE 0 END)"
+
+
+DECP = "DECP (données essentielles de la commande publique)"
+DECP_SIRENE = "DECP × répertoire SIRENE"
+DECP_LISTS = "DECP × listes SIAE, EA/EATT, ESAT, GEIQ"
+DECP_ESUS = "DECP × liste des entreprises agréées ESUS (DG Trésor)"
+
+
+def _share(code, label, definition, numerator, denominator, condition, known, source=DECP, by_value=False):
+    measure = _value if by_value else _count
+    return Indicator(
+        code=code,
+        label=label,
+        definition=definition,
+        numerator=numerator,
+        denominator=denominator,
+        unit="%",
+        source=source,
+        numerator_sql=measure(f"({known}) AND ({condition})"),
+        denominator_sql=measure(known),
+        known_sql=_count(f"({known}) AND amount_ok" if by_value else known),
+    )
+
+
+_ENV = "Clause environnementale ou Critère environnemental"
+_SOC = "Clause sociale, Critère social ou Marché réservé"
+
+CATALOGUE: tuple[Indicator, ...] = (
+    _share(
+        "E1",
+        "Part des marchés avec au moins une considération environnementale",
+        f"Part des marchés notifiés dans l'année dont les considérations environnementales comportent {_ENV}.",
+        "marchés notifiés dans l'année avec une considération environnementale",
+        "marchés notifiés dans l'année dont les considérations environnementales sont renseignées",
+        "has_env",
+        "env_known",
+    ),
+    _share(
+        "E2",
+        "Part en valeur des marchés avec au moins une considération environnementale",
+        "Même définition que E1, en montant initial (HT) des marchés.",
+        "montant des marchés de E1",
+        "montant des marchés dont les considérations environnementales sont renseignées",
+        "has_env",
+        "env_known",
+        by_value=True,
+    ),
+    _share(
+        "E3_CLAUSE",
+        "Part des marchés avec une clause environnementale",
+        "Part des marchés dont les considérations environnementales comportent « Clause environnementale ».",
+        "marchés avec une clause environnementale",
+        "marchés dont les considérations environnementales sont renseignées",
+        "env_clause",
+        "env_known",
+    ),
+    _share(
+        "E3_CRITERE",
+        "Part des marchés avec un critère environnemental",
+        "Part des marchés dont les considérations environnementales comportent « Critère environnemental ».",
+        "marchés avec un critère d'attribution environnemental",
+        "marchés dont les considérations environnementales sont renseignées",
+        "env_criterion",
+        "env_known",
+    ),
+    _share(
+        "E3_LES_DEUX",
+        "Part des marchés avec une clause et un critère environnementaux",
+        "Part des marchés qui comportent à la fois une clause et un critère environnementaux.",
+        "marchés avec clause et critère environnementaux",
+        "marchés dont les considérations environnementales sont renseignées",
+        "env_clause AND env_criterion",
+        "env_known",
+    ),
+    _share(
+        "S1",
+        "Part des marchés avec au moins une considération sociale",
+        f"Part des marchés notifiés dans l'année dont les considérations sociales comportent {_SOC}.",
+        "marchés notifiés dans l'année avec une considération sociale",
+        "marchés notifiés dans l'année dont les considérations sociales sont renseignées",
+        "has_social",
+        "social_known",
+    ),
+    _share(
+        "S2",
+        "Part en valeur des marchés avec au moins une considération sociale",
+        "Même définition que S1, en montant initial (HT) des marchés.",
+        "montant des marchés de S1",
+        "montant des marchés dont les considérations sociales sont renseignées",
+        "has_social",
+        "social_known",
+        by_value=True,
+    ),
+    _share(
+        "S3_CLAUSE",
+        "Part des marchés avec une clause sociale",
+        "Part des marchés dont les considérations sociales comportent « Clause sociale » (dont clauses d'insertion).",
+        "marchés avec une clause sociale",
+        "marchés dont les considérations sociales sont renseignées",
+        "social_clause",
+        "social_known",
+    ),
+    _share(
+        "S3_CRITERE",
+        "Part des marchés avec un critère social",
+        "Part des marchés dont les considérations sociales comportent « Critère social ».",
+        "marchés avec un critère d'attribution social",
+        "marchés dont les considérations sociales sont renseignées",
+        "social_criterion",
+        "social_known",
+    ),
+    _share(
+        "S3_RESERVE",
+        "Part des marchés réservés",
+        "Part des marchés dont les considérations sociales comportent « Marché réservé » (ESAT/EA, SIAE, ESS).",
+        "marchés réservés",
+        "marchés dont les considérations sociales sont renseignées",
+        "reserved",
+        "social_known",
+    ),
+    _share(
+        "R1",
+        "Part des marchés avec une considération sociale ou environnementale",
+        "Part des marchés qui comportent au moins une considération sociale ou environnementale.",
+        "marchés avec une considération sociale ou environnementale",
+        "marchés dont les deux considérations sont renseignées, ou l'une d'elles présente",
+        "has_social OR has_env",
+        "(social_known AND env_known) OR has_social OR has_env",
+    ),
+    Indicator(
+        code="R2",
+        label="Nombre de marchés réservés",
+        definition="Nombre de marchés notifiés dans l'année réservés (articles L2113-12, L2113-13 et L2113-15 du "
+        "code de la commande publique ; les DECP ne distinguent pas la base légale).",
+        numerator="marchés réservés",
+        denominator="—",
+        unit="nombre",
+        source=DECP,
+        numerator_sql=_count("social_known AND reserved"),
+        denominator_sql="1",
+        known_sql=_count("social_known"),
+    ),
+    _share(
+        "A1",
+        "Part en valeur des achats auprès de l'économie sociale et solidaire",
+        "Part du montant des marchés attribués à au moins une structure de l'ESS (SIRENE : "
+        "economieSocialeSolidaireUniteLegale = O, ou Annuaire des entreprises : est_ess).",
+        "montant des marchés dont au moins un titulaire relève de l'ESS",
+        "montant des marchés dont les titulaires sont identifiés dans SIRENE",
+        "any_ess",
+        "awardees_known",
+        source=DECP_SIRENE,
+        by_value=True,
+    ),
+    _share(
+        "A2",
+        "Part en valeur des achats auprès d'entreprises solidaires d'utilité sociale (ESUS)",
+        "Part du montant des marchés attribués à au moins une entreprise agréée ESUS (article L3332-17-1 du "
+        "code du travail).",
+        "montant des marchés dont au moins un titulaire est agréé ESUS",
+        "montant des marchés dont les titulaires sont identifiés dans SIRENE",
+        "any_esus",
+        "awardees_known",
+        source=DECP_ESUS,
+        by_value=True,
+    ),
+    _share(
+        "A3",
+        "Part en valeur des achats auprès d'employeurs inclusifs",
+        "Part du montant des marchés attribués à au moins un employeur de personnes défavorisées ou handicapées "
+        "(SIAE : EI, AI, ACI, ETTI, EITI ; GEIQ ; ESAT ; EA et EATT).",
+        "montant des marchés dont au moins un titulaire est un employeur inclusif",
+        "montant des marchés dont les titulaires sont identifiés dans SIRENE",
+        "any_inclusive",
+        "awardees_known",
+        source=DECP_LISTS,
+        by_value=True,
+    ),
+    _share(
+        "P1",
+        "Part des marchés attribués à des PME",
+        "Part des marchés dont au moins un titulaire est une PME (SIRENE : categorieEntreprise = PME).",
+        "marchés dont au moins un titulaire est une PME",
+        "marchés dont la catégorie d'entreprise des titulaires est connue",
+        "any_pme",
+        "category_known",
+        source=DECP_SIRENE,
+    ),
+    _share(
+        "P2",
+        "Part en valeur des marchés attribués à des entreprises du département",
+        "Part du montant des marchés dont au moins un titulaire a son établissement dans le département de "
+        "l'acheteur.",
+        "montant des marchés dont un titulaire est établi dans le département de l'acheteur",
+        "montant des marchés dont les communes de l'acheteur et des titulaires sont connues",
+        "any_local_departement",
+        "location_known",
+        source=DECP_SIRENE,
+        by_value=True,
+    ),
+    _share(
+        "P2_REGION",
+        "Part en valeur des marchés attribués à des entreprises de la région",
+        "Même définition que P2, à l'échelle de la région de l'acheteur.",
+        "montant des marchés dont un titulaire est établi dans la région de l'acheteur",
+        "montant des marchés dont les communes de l'acheteur et des titulaires sont connues",
+        "any_local_region",
+        "location_known",
+        source=DECP_SIRENE,
+        by_value=True,
+    ),
+    Indicator(
+        code="P3",
+        label="Nombre moyen d'offres reçues",
+        definition="Moyenne du nombre d'offres reçues (offresRecues) par marché.",
+        numerator="somme des offres reçues",
+        denominator="marchés dont le nombre d'offres est renseigné",
+        unit="offres",
+        source=DECP,
+        numerator_sql="SUM(CASE WHEN offers IS NOT NULL THEN offers ELSE 0 END)",
+        denominator_sql=_count("offers IS NOT NULL"),
+        known_sql=_count("offers IS NOT NULL"),
+    ),
+    _share(
+        "P3_OFFRE_UNIQUE",
+        "Part des marchés n'ayant reçu qu'une offre",
+        "Part des marchés dont offresRecues = 1.",
+        "marchés avec une seule offre",
+        "marchés dont le nombre d'offres est renseigné",
+        "offers = 1",
+        "offers IS NOT NULL",
+    ),
+    _share(
+        "P4",
+        "Part des marchés avec une avance",
+        "Part des marchés dont attributionAvance est vrai.",
+        "marchés avec attribution d'une avance",
+        "marchés dont l'attribution d'une avance est renseignée",
+        "advance",
+        "advance IS NOT NULL",
+    ),
+    Indicator(
+        code="P6",
+        label="Part moyenne des produits d'origine française",
+        definition="Moyenne de origineFrance (part des produits d'origine française) sur les marchés concernés "
+        "(alimentation, véhicules, produits de santé, habillement).",
+        numerator="somme des parts d'origine française",
+        denominator="marchés dont origineFrance est renseigné",
+        unit="%",
+        source=DECP,
+        numerator_sql="SUM(CASE WHEN origin_france IS NOT NULL THEN origin_france ELSE 0 END)",
+        denominator_sql=_count("origin_france IS NOT NULL"),
+        known_sql=_count("origin_france IS NOT NULL"),
+    ),
+    Indicator(
+        code="P6_UE",
+        label="Part moyenne des produits d'origine européenne",
+        definition="Moyenne de origineUE (part des produits d'origine de l'Union européenne) sur les marchés "
+        "concernés.",
+        numerator="somme des parts d'origine européenne",
+        denominator="marchés dont origineUE est renseigné",
+        unit="%",
+        source=DECP,
+        numerator_sql="SUM(CASE WHEN origin_eu IS NOT NULL THEN origin_eu ELSE 0 END)",
+        denominator_sql=_count("origin_eu IS NOT NULL"),
+        known_sql=_count("origin_eu IS NOT NULL"),
+    ),
+    _share(
+        "I1",
+        "Part des marchés innovants",
+        "Part des marchés dont marcheInnovant est vrai.",
+        "marchés innovants",
+        "marchés dont le caractère innovant est renseigné",
+        "innovative",
+        "innovative IS NOT NULL",
+    ),
+    Indicator(
+        code="G5",
+        label="Couverture des données de considérations",
+        definition="Part des marchés dont les considérations sociales et environnementales sont toutes deux "
+        "renseignées (les marchés publiés au format 2019 ne les portent pas).",
+        numerator="marchés dont les deux considérations sont renseignées",
+        denominator="marchés notifiés dans l'année",
+        unit="%",
+        source=DECP,
+        numerator_sql=_count("social_known AND env_known"),
+        denominator_sql="COUNT(*)",
+        known_sql="COUNT(*)",
+    ),
+)
+
+BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}

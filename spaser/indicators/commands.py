@@ -1,0 +1,100 @@
+"""Command-line handler of `spaser indicators`."""
+
+import csv
+import sys
+from dataclasses import asdict
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from spaser.errors import SpaserError
+from spaser.indicators.engine import Filters, IndicatorValue, Scope, compute, export_parquet, stores
+
+
+def run_indicators(args) -> int:
+    filters = Filters(
+        kind="concession" if args.concessions else "marche",
+        years=tuple(args.year or ()),
+        threshold=args.seuil,
+        nature=args.nature,
+        cpv_division=args.cpv,
+        procedure=args.procedure,
+    )
+    group = "national" if args.national else "buyer_type" if args.par_type else "buyer"
+    with stores(args.store) as (connection, refs):
+        if args.all:
+            if not args.out:
+                raise SpaserError("--all demande un fichier de sortie : --out FICHIER.parquet")
+            rows = export_parquet(connection, refs, filters, args.out, group)
+            print(f"{rows} valeurs d'indicateurs écrites dans {args.out}", file=sys.stderr)
+            return 0
+        scope = Scope(sirens=tuple(args.buyer or ()), sirets=tuple(_split(args.sirets)))
+        if scope.everyone and group == "buyer":
+            raise SpaserError(
+                "Précisez le périmètre : --buyer SIREN, --sirets S1,S2…, --national, --par-type ou --all."
+            )
+        values = compute(connection, refs, scope, filters, group)
+        if scope.sirets and group == "buyer":
+            values += [_together(v) for v in compute(connection, refs, scope, filters, "national")]
+    _print(values, args.format)
+    return 0
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _together(value: IndicatorValue) -> IndicatorValue:
+    """A mutualised scheme also reads its indicators for all its SIRETs together."""
+    return IndicatorValue(**{**asdict(value), "buyer": "ensemble"})
+
+
+def _print(values: list[IndicatorValue], output: str) -> None:
+    if output == "json":
+        print(orjson.dumps([asdict(v) for v in values], option=orjson.OPT_INDENT_2).decode())
+    elif output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(IndicatorValue.__dataclass_fields__))
+        writer.writeheader()
+        writer.writerows(asdict(v) for v in values)
+    else:
+        Console(width=max(Console().width, 150)).print(_table(values))
+
+
+def _table(values: list[IndicatorValue]) -> Table:
+    table = Table(title="Indicateurs SPASER", show_lines=False)
+    for header in ("Acheteur", "Année", "Code", "Indicateur", "Numérateur", "Dénominateur", "Valeur", "Couverture"):
+        numeric = header in ("Numérateur", "Dénominateur", "Valeur", "Couverture")
+        table.add_column(header, justify="right" if numeric else "left", no_wrap=header != "Indicateur")
+    for v in values:
+        table.add_row(
+            v.buyer,
+            str(v.year),
+            v.code,
+            v.label,
+            _number(v.numerator),
+            _number(v.denominator),
+            _formatted(v),
+            _percent(v.coverage),
+        )
+    return table
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _formatted(v: IndicatorValue) -> str:
+    if v.value is None:
+        return "données insuffisantes"
+    if v.unit == "%":
+        return _percent(v.value)
+    if v.unit == "offres":
+        return f"{v.value:.2f} offres".replace(".", ",")
+    return _number(v.value)

@@ -1,0 +1,156 @@
+"""Compute the catalogue for a scope (one buyer, a list of SIRETs, every buyer, the nation, buyer types)."""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from spaser.decp.store import open_read_only
+from spaser.indicators.catalogue import CATALOGUE, Indicator
+from spaser.indicators.facts import REFERENCE_STUBS, facts_sql, reference_relations
+
+
+REFERENCE_DATABASE = "reference.duckdb"
+GROUPS = {"buyer": "acheteur_siren", "national": "'France'", "buyer_type": "buyer_type"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The counting universe: concessions are never mixed with marchés; thresholds give the OECP series."""
+
+    kind: str = "marche"
+    years: tuple[int, ...] = ()
+    threshold: float | None = None
+    nature: str | None = None
+    cpv_division: str | None = None
+    procedure: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    sirens: tuple[str, ...] = ()
+    sirets: tuple[str, ...] = ()
+
+    @property
+    def everyone(self) -> bool:
+        return not self.sirens and not self.sirets
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    buyer: str
+    year: int | None
+    code: str
+    label: str
+    unit: str
+    numerator: float
+    denominator: float | None
+    value: float | None
+    coverage: float | None
+    contracts: int
+
+
+@contextmanager
+def stores(store: Path):
+    """The DECP store read-only, with the reference store attached as `ref` when it exists."""
+    connection = open_read_only(store)
+    try:
+        available: set[str] = set()
+        reference = store / REFERENCE_DATABASE
+        if reference.exists():
+            connection.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
+            tables = connection.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref'")
+            available = {row[0] for row in tables.fetchall()} & REFERENCE_STUBS.keys()
+        yield connection, reference_relations(available)
+    finally:
+        connection.close()
+
+
+def _condition(scope: Scope, filters: Filters) -> tuple[str, dict]:
+    clauses = ["kind = $kind", "annee_notification IS NOT NULL"]
+    params: dict = {"kind": filters.kind}
+    optional = {
+        "years": ("list_contains($years, annee_notification)", list(filters.years)),
+        "sirens": ("list_contains($sirens, acheteur_siren)", list(scope.sirens)),
+        "sirets": ("list_contains($sirets, acheteur_id)", list(scope.sirets)),
+        "threshold": ("montant >= $threshold", filters.threshold),
+        "nature": ("nature = $nature", filters.nature),
+        "cpv_division": ("substr(codeCPV, 1, 2) = $cpv_division", filters.cpv_division),
+        "procedure": ("procedure = $procedure", filters.procedure),
+    }
+    for name, (clause, value) in optional.items():
+        if value:
+            clauses.append(clause)
+            params[name] = value
+    return " AND ".join(clauses), params
+
+
+def aggregates(indicators: tuple[Indicator, ...] = CATALOGUE) -> str:
+    return ", ".join(
+        f'{ind.numerator_sql} AS "{ind.code}__num", {ind.denominator_sql} AS "{ind.code}__den", '
+        f'{ind.known_sql} AS "{ind.code}__known"'
+        for ind in indicators
+    )
+
+
+def _aggregated_sql(scope: Scope, filters: Filters, refs: dict[str, str], group: str) -> tuple[str, dict]:
+    condition, params = _condition(scope, filters)
+    sql = (
+        f"{facts_sql(condition, refs)} SELECT {GROUPS[group]} AS buyer, year, COUNT(*) AS contracts, "
+        f"{aggregates()} FROM facts GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    return sql, params
+
+
+def compute(connection, refs, scope: Scope, filters: Filters, group: str = "buyer") -> list[IndicatorValue]:
+    """Every indicator of the catalogue for each group and year of the scope."""
+    sql, params = _aggregated_sql(scope, filters, refs, group)
+    cursor = connection.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [value for row in cursor.fetchall() for value in _values(dict(zip(names, row, strict=True)))]
+
+
+def _values(row: dict) -> list[IndicatorValue]:
+    return [
+        IndicatorValue(
+            buyer=row["buyer"],
+            year=row["year"],
+            code=ind.code,
+            label=ind.label,
+            unit=ind.unit,
+            numerator=float(row[f"{ind.code}__num"] or 0),
+            denominator=None if ind.unit == "nombre" else float(row[f"{ind.code}__den"] or 0),
+            value=_value(ind, row[f"{ind.code}__num"], row[f"{ind.code}__den"]),
+            coverage=(row[f"{ind.code}__known"] or 0) / row["contracts"] if row["contracts"] else None,
+            contracts=row["contracts"],
+        )
+        for ind in CATALOGUE
+    ]
+
+
+def _value(indicator: Indicator, numerator, denominator) -> float | None:
+    if indicator.unit == "nombre":
+        return float(numerator or 0)
+    return float(numerator) / float(denominator) if denominator else None
+
+
+def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "buyer") -> int:
+    """Everything for every group and year, long format, written by DuckDB (no Python loop over buyers)."""
+    sql, params = _aggregated_sql(Scope(), filters, refs, group)
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE aggregated AS {sql}", params)
+    rows = " UNION ALL ".join(_long_select(ind) for ind in CATALOGUE)
+    temporary = out.with_name(out.name + ".tmp")
+    connection.execute(f"COPY ({rows}) TO '{temporary}' (FORMAT parquet)")
+    temporary.replace(out)
+    return connection.execute("SELECT count(*) FROM aggregated").fetchone()[0] * len(CATALOGUE)
+
+
+def _long_select(ind: Indicator) -> str:
+    num, den, known = f'"{ind.code}__num"', f'"{ind.code}__den"', f'"{ind.code}__known"'
+    value = f"CAST({num} AS DOUBLE)" if ind.unit == "nombre" else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)"
+    denominator = "NULL::DOUBLE" if ind.unit == "nombre" else f"CAST({den} AS DOUBLE)"
+    label = ind.label.replace("'", "''")
+    return (
+        f"SELECT buyer, year, '{ind.code}' AS code, '{label}' AS label, '{ind.unit}' AS unit, "
+        f"CAST({num} AS DOUBLE) AS numerator, {denominator} AS denominator, {value} AS value, "
+        f"CAST({known} AS DOUBLE) / NULLIF(contracts, 0) AS coverage, contracts FROM aggregated"
+    )

@@ -1,0 +1,271 @@
+"""Every indicator against numbers computed by hand from a small DECP fixture and reference tables.
+
+Buyer A (SIREN of A1 and A2) notified five marchés in 2024 and one in 2025, buyer B one marché in 2024;
+A also signed a concession. By hand, for A in 2024 (m1…m5, m5 with a sentinel amount, m4 in 2019 form):
+considerations known on m1, m2, m3, m5; usable amounts m1 100 000, m2 50 000, m3 200 000 (and m4 30 000).
+"""
+
+from pathlib import Path
+
+import duckdb
+import orjson
+import pytest
+
+from spaser.cli import main
+from spaser.decp.importer import import_files
+from spaser.indicators.engine import Filters, Scope, compute, stores
+
+
+def siret(siren8: str, nic4: str = "0001") -> str:
+    """A SIRET whose SIREN and SIRET both pass the Luhn check, from 8 + 4 digits."""
+    siren = next(siren8 + str(d) for d in range(10) if _luhn(siren8 + str(d)))
+    return next(siren + nic4 + str(d) for d in range(10) if _luhn(siren + nic4 + str(d)))
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+A1, A2 = siret("21690123"), siret("21690123", "0002")
+B1 = siret("22010001")
+T1, T2, T3 = siret("44112233"), siret("55112233"), siret("66112233")
+SIREN_A, SIREN_B = A1[:9], B1[:9]
+
+
+def marche(number, buyer, amount, social, environmental, year=2024, cpv="90910000", titulaires=(T1,), **extra):
+    record = {
+        "id": f"M{number}",
+        "acheteur": {"id": buyer},
+        "nature": "Marché",
+        "objet": f"Marché {number}",
+        "codeCPV": cpv,
+        "procedure": "Procédure adaptée",
+        "dureeMois": 12,
+        "dateNotification": f"{year}-03-01",
+        "datePublicationDonnees": f"{year}-03-15",
+        "montant": amount,
+        "formePrix": "Forfaitaire",
+        "titulaires": [{"titulaire": {"typeIdentifiant": kind, "id": ident}} for kind, ident in _typed(titulaires)],
+        **extra,
+    }
+    if social is not None:
+        record["considerationsSociales"] = {"considerationSociale": social}
+        record["considerationsEnvironnementales"] = {"considerationEnvironnementale": environmental}
+    return record
+
+
+def _typed(titulaires):
+    return [("TVA", t) if t.startswith("FR") else ("SIRET", t) for t in titulaires]
+
+
+NONE_S, NONE_E = ["Pas de considération sociale"], ["Pas de considération environnementale"]
+MARCHES = [
+    marche(1, A1, 100000, ["Clause sociale"], ["Clause environnementale", "Critère environnemental"], cpv="45210000",
+           offresRecues=3, attributionAvance=True, marcheInnovant=False, origineFrance=0.6, origineUE=0.8),
+    marche(2, A1, 50000, NONE_S, ["Critère environnemental"], cpv="45430000", titulaires=(T2,), offresRecues=1,
+           attributionAvance=False, marcheInnovant=True, origineFrance=0.2, origineUE=0.4),
+    marche(3, A2, 200000, ["Marché réservé"], NONE_E, titulaires=(T3,), offresRecues=2, attributionAvance=False,
+           marcheInnovant=False),
+    marche(4, A1, 30000, None, None, titulaires=("FR12345678901",)),
+    marche(5, A1, 999999999, ["Critère social"], ["Clause environnementale"], titulaires=(T1, T2), offresRecues=5,
+           attributionAvance=False, marcheInnovant=False),
+    marche(6, A2, 80000, ["Clause sociale"], NONE_E, year=2025),
+    marche(7, B1, 60000, NONE_S, ["Clause environnementale"], titulaires=(T3,)),
+]  # fmt: skip
+CONCESSION = {
+    "id": "C1",
+    "autoriteConcedante": {"id": A1},
+    "nature": "Concession de service",
+    "objet": "Restauration",
+    "procedure": "Procédure négociée ouverte",
+    "dureeMois": 60,
+    "dateSignature": "2024-05-01",
+    "datePublicationDonnees": "2024-05-10",
+    "dateDebutExecution": "2024-06-01",
+    "valeurGlobale": 1000000,
+    "montantSubventionPublique": 0,
+    "concessionnaires": [{"concessionnaire": {"typeIdentifiant": "SIRET", "id": T3}}],
+    "considerationsSociales": {"considerationSociale": ["Concession réservée"]},
+    "considerationsEnvironnementales": {"considerationEnvironnementale": NONE_E},
+}
+
+
+def write_reference(store: Path) -> None:
+    """Tables as `spaser reference import` writes them: T1 ESS PME in the Rhône, T2 PME SIAE in the Ain (same
+    région as the buyer), T3 a large ESUS company in Paris; buyer establishments in Lyon."""
+    connection = duckdb.connect(str(store / "reference.duckdb"))
+    connection.execute(
+        "CREATE TABLE unites_legales AS SELECT * FROM (VALUES "
+        f"('{T1[:9]}', 'T1', '5710', 'PME', true), ('{T2[:9]}', 'T2', '9220', 'PME', false), "
+        f"('{T3[:9]}', 'T3', '5599', 'GE', false), ('{SIREN_A}', 'A', '7210', NULL, NULL), "
+        f"('{SIREN_B}', 'B', '7220', NULL, NULL)) "
+        "t(siren, denomination, categorie_juridique, categorie_entreprise, ess)"
+    )
+    connection.execute(
+        "CREATE TABLE etablissements AS SELECT * FROM (VALUES "
+        f"('{T1}', '69123'), ('{T2}', '01053'), ('{T3}', '75056'), ('{A1}', '69123'), ('{A2}', '69123'), "
+        f"('{B1}', '01053')) t(siret, code_commune)"
+    )
+    connection.execute(
+        "CREATE TABLE communes AS SELECT * FROM (VALUES ('69123', '69', '84'), ('01053', '01', '84'), "
+        "('75056', '75', '11')) t(code_insee, departement, region)"
+    )
+    connection.execute(f"CREATE TABLE structures_inclusives AS SELECT '{T2}' AS siret, '{T2[:9]}' AS siren")
+    connection.execute(f"CREATE TABLE esus AS SELECT '{T3[:9]}' AS siren")
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("indicators")
+    source = folder / "decp.json"
+    source.write_bytes(orjson.dumps({"marches": {"marche": MARCHES, "contrat-concession": [CONCESSION]}}))
+    store = folder / "store"
+    import_files([source], store)
+    write_reference(store)
+    return store
+
+
+BUYER_A = Scope(sirens=(SIREN_A,))
+YEAR_2024 = Filters(years=(2024,))
+
+
+def values(store: Path, scope: Scope = BUYER_A, filters: Filters = YEAR_2024, group: str = "buyer") -> dict:
+    with stores(store) as (connection, refs):
+        return {(v.buyer, v.code): v for v in compute(connection, refs, scope, filters, group)}
+
+
+EXPECTED_A_2024 = {
+    # code: (numerator, denominator, value, coverage)
+    "S1": (3, 4, 3 / 4, 4 / 5),
+    "S2": (300000, 350000, 300000 / 350000, 3 / 5),
+    "S3_CLAUSE": (1, 4, 1 / 4, 4 / 5),
+    "S3_CRITERE": (1, 4, 1 / 4, 4 / 5),
+    "S3_RESERVE": (1, 4, 1 / 4, 4 / 5),
+    "E1": (3, 4, 3 / 4, 4 / 5),
+    "E2": (150000, 350000, 150000 / 350000, 3 / 5),
+    "E3_CLAUSE": (2, 4, 2 / 4, 4 / 5),
+    "E3_CRITERE": (2, 4, 2 / 4, 4 / 5),
+    "E3_LES_DEUX": (1, 4, 1 / 4, 4 / 5),
+    "R1": (4, 4, 1.0, 4 / 5),
+    "R2": (1, None, 1, 4 / 5),
+    "A1": (100000, 350000, 100000 / 350000, 3 / 5),
+    "A2": (200000, 350000, 200000 / 350000, 3 / 5),
+    "A3": (50000, 350000, 50000 / 350000, 3 / 5),
+    "P1": (3, 4, 3 / 4, 4 / 5),
+    "P2": (100000, 350000, 100000 / 350000, 3 / 5),
+    "P2_REGION": (150000, 350000, 150000 / 350000, 3 / 5),
+    "P3": (11, 4, 11 / 4, 4 / 5),
+    "P3_OFFRE_UNIQUE": (1, 4, 1 / 4, 4 / 5),
+    "P4": (1, 4, 1 / 4, 4 / 5),
+    "P6": (0.8, 2, 0.4, 2 / 5),
+    "P6_UE": (1.2, 2, 0.6, 2 / 5),
+    "I1": (1, 4, 1 / 4, 4 / 5),
+    "G5": (4, 5, 4 / 5, 1.0),
+}
+
+
+@pytest.mark.parametrize("code", list(EXPECTED_A_2024))
+def test_every_indicator_matches_the_hand_count(code, store):
+    value = values(store)[(SIREN_A, code)]
+
+    numerator, denominator, expected, coverage = EXPECTED_A_2024[code]
+    assert value.numerator == pytest.approx(numerator)
+    assert value.denominator == (None if denominator is None else pytest.approx(denominator))
+    assert value.value == pytest.approx(expected)
+    assert value.coverage == pytest.approx(coverage)
+    assert value.contracts == 5
+
+
+def test_year_is_the_year_of_notification(store):
+    later = values(store, filters=Filters(years=(2025,)))
+
+    assert later[(SIREN_A, "S1")].numerator == 1 and later[(SIREN_A, "S1")].contracts == 1
+
+
+def test_concessions_are_computed_apart(store):
+    concessions = values(store, filters=Filters(kind="concession", years=(2024,)))
+
+    assert (concessions[(SIREN_A, "S1")].numerator, concessions[(SIREN_A, "S3_RESERVE")].value) == (1, 1.0)
+    assert concessions[(SIREN_A, "S1")].contracts == 1
+
+
+def test_oecp_universe_keeps_contracts_of_at_least_90_000(store):
+    universe = values(store, filters=Filters(years=(2024,), threshold=90000))
+
+    assert (universe[(SIREN_A, "S1")].numerator, universe[(SIREN_A, "S1")].denominator) == (3, 3)
+
+
+def test_cpv_division_filter(store):
+    works = values(store, filters=Filters(years=(2024,), cpv_division="45"))
+
+    assert (works[(SIREN_A, "S1")].numerator, works[(SIREN_A, "S1")].denominator) == (1, 2)
+
+
+def test_mutualised_scheme_per_buyer_and_national_group(store):
+    per_buyer = values(store, scope=Scope(sirets=(A2, B1)))
+    national = values(store, scope=Scope(), group="national")
+
+    assert per_buyer[(SIREN_A, "S1")].contracts == 1  # m3 only: the SIRET list, not the whole SIREN
+    assert per_buyer[(SIREN_B, "E1")].value == 1.0
+    assert (national[("France", "S1")].numerator, national[("France", "S1")].denominator) == (3, 5)
+
+
+def test_buyer_types_come_from_the_categorie_juridique(store):
+    by_type = values(store, scope=Scope(), group="buyer_type")
+
+    assert by_type[("Commune", "S1")].contracts == 5
+    assert by_type[("Département", "E1")].numerator == 1
+
+
+def test_without_reference_data_classification_is_unknown_not_guessed(store, tmp_path):
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "decp.duckdb").write_bytes((store / "decp.duckdb").read_bytes())
+
+    result = values(bare)
+
+    assert (result[(SIREN_A, "A1")].value, result[(SIREN_A, "A1")].coverage) == (None, 0.0)
+    assert result[(SIREN_A, "S1")].value == 0.75
+
+
+def test_cli_json_lists_buyer_year_code_values(store, capsys):
+    code = main(["indicators", "--store", str(store), "--buyer", SIREN_A, "--year", "2024", "--format", "json"])
+
+    rows = orjson.loads(capsys.readouterr().out)
+    assert code == 0
+    e1 = next(row for row in rows if row["code"] == "E1")
+    assert {k: e1[k] for k in ("buyer", "year", "numerator", "denominator", "value", "coverage")} == {
+        "buyer": SIREN_A,
+        "year": 2024,
+        "numerator": 3,
+        "denominator": 4,
+        "value": 0.75,
+        "coverage": 0.8,
+    }
+
+
+def test_cli_all_writes_every_buyer_and_year_to_parquet(store, tmp_path):
+    out = tmp_path / "all.parquet"
+
+    code = main(["indicators", "--store", str(store), "--all", "--out", str(out)])
+
+    rows = duckdb.sql(f"SELECT buyer, year, code, value FROM '{out}' WHERE code = 'S1' ORDER BY 1, 2").fetchall()
+    assert code == 0
+    assert rows == [(SIREN_A, 2024, "S1", 0.75), (SIREN_A, 2025, "S1", 1.0), (SIREN_B, 2024, "S1", 0.0)]
+
+
+def test_cli_table_is_french(store, capsys):
+    main(["indicators", "--store", str(store), "--buyer", SIREN_A, "--year", "2024"])
+
+    out = capsys.readouterr().out
+    assert all(text in out for text in ("Indicateurs SPASER", "Couverture", "75,0 %", "2,75 offres"))
+
+
+def test_cli_without_scope_explains_in_french(store, capsys):
+    assert main(["indicators", "--store", str(store)]) == 2
+    assert "Précisez le périmètre" in capsys.readouterr().err
