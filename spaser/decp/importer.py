@@ -9,6 +9,7 @@ import duckdb
 import numpy as np
 import orjson
 
+from spaser.analytics.classes import classify
 from spaser.decp import sql, store as stores, tabular
 from spaser.decp.json_layout import ChunkFile, json_chunk_files
 from spaser.decp.json_split import Chunk, JsonSplitter
@@ -103,6 +104,7 @@ def import_files(
         announce("Dédoublonnage et mise à jour de l'entrepôt")
         _account(connection, report)
         _rebuild_contracts(connection)
+        classify(connection, store)
         report.quarantine = _write_quarantine(connection, store, run_id)
         _record_run(connection, report)
         _drop_work_tables(connection)

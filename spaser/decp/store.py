@@ -8,15 +8,13 @@ Layout of a store folder:
 Readers open `decp.duckdb` read-only; writers hold `.lock` and replace the file only when done.
 """
 
-import fcntl
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from spaser.analytics.files import rebuilding_database
 from spaser.errors import SpaserError
 
 
@@ -39,52 +37,17 @@ def open_read_only(store: Path) -> duckdb.DuckDBPyConnection:
 def rebuilding(store: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """A connection on a working copy of the store and a scratch folder; the copy replaces the store on success.
 
-    Killing the process at any point leaves the previous `decp.duckdb` as it was: the copy has another
-    name and is only renamed over it, in one `os.replace`, once it is complete and closed.
+    Killing the process at any point leaves the previous `decp.duckdb` as it was (see
+    `spaser.analytics.files.rebuilding_database`).
     """
-    store.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(store):
-        work = store / ".work"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir()
-        target = database_path(store)
-        copy = work / DATABASE_NAME
-        if target.exists():
-            shutil.copyfile(target, copy)
-        connection = duckdb.connect(str(copy))
-        try:
-            connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-            connection.execute(f"SET temp_directory = '{work / 'spill'}'")
-            # Order matters only while staging (it gives record positions): see importer._stage_chunks.
-            connection.execute("SET preserve_insertion_order = false")
-            # The cleaning SQL has dozens of small constant IN lists: as joins they exhaust the memory.
-            connection.execute("SET disabled_optimizers = 'in_clause'")
-            create_schema(connection)
-            yield connection, work
-            connection.execute("CHECKPOINT")
-        finally:
-            connection.close()
-        os.replace(copy, target)
-        _sync_folder(store)
-        shutil.rmtree(work, ignore_errors=True)
-
-
-@contextmanager
-def _exclusive_lock(store: Path) -> Iterator[None]:
-    with open(store / ".lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise SpaserError(f"{store} : un autre import est en cours sur cet entrepôt.") from error
-        yield
-
-
-def _sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    with rebuilding_database(store, DATABASE_NAME, ".work") as (connection, work):
+        connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        # Order matters only while staging (it gives record positions): see importer._stage_chunks.
+        connection.execute("SET preserve_insertion_order = false")
+        # The cleaning SQL has dozens of small constant IN lists: as joins they exhaust the memory.
+        connection.execute("SET disabled_optimizers = 'in_clause'")
+        create_schema(connection)
+        yield connection, work
 
 
 def create_schema(connection: duckdb.DuckDBPyConnection) -> None:

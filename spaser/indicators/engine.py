@@ -4,12 +4,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from spaser.analytics.classes import attach_reference
 from spaser.decp.store import open_read_only
 from spaser.indicators.catalogue import CATALOGUE, Indicator
-from spaser.indicators.facts import REFERENCE_STUBS, facts_sql, reference_relations
+from spaser.indicators.facts import facts_sql
 
 
-REFERENCE_DATABASE = "reference.duckdb"
 GROUPS = {"buyer": "acheteur_siren", "national": "'France'", "buyer_type": "buyer_type"}
 
 
@@ -54,15 +54,14 @@ def stores(store: Path):
     """The DECP store read-only, with the reference store attached as `ref` when it exists."""
     connection = open_read_only(store)
     try:
-        available: set[str] = set()
-        reference = store / REFERENCE_DATABASE
-        if reference.exists():
-            connection.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
-            tables = connection.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref'")
-            available = {row[0] for row in tables.fetchall()} & REFERENCE_STUBS.keys()
-        yield connection, reference_relations(available)
+        yield connection, attach_reference(connection, store)
     finally:
         connection.close()
+
+
+def _has_stored_classes(connection) -> bool:
+    query = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'contract_classes' AND database_name <> 'ref'"
+    return connection.execute(query).fetchone()[0] > 0
 
 
 def _condition(scope: Scope, filters: Filters) -> tuple[str, dict]:
@@ -92,10 +91,11 @@ def aggregates(indicators: tuple[Indicator, ...] = CATALOGUE) -> str:
     )
 
 
-def _aggregated_sql(scope: Scope, filters: Filters, refs: dict[str, str], group: str) -> tuple[str, dict]:
+def _aggregated_sql(connection, scope: Scope, filters: Filters, refs: dict[str, str], group: str):
     condition, params = _condition(scope, filters)
+    facts = facts_sql(condition, refs, _has_stored_classes(connection))
     sql = (
-        f"{facts_sql(condition, refs)} SELECT {GROUPS[group]} AS buyer, year, COUNT(*) AS contracts, "
+        f"{facts} SELECT {GROUPS[group]} AS buyer, year, COUNT(*) AS contracts, "
         f"{aggregates()} FROM facts GROUP BY 1, 2 ORDER BY 1, 2"
     )
     return sql, params
@@ -103,7 +103,7 @@ def _aggregated_sql(scope: Scope, filters: Filters, refs: dict[str, str], group:
 
 def compute(connection, refs, scope: Scope, filters: Filters, group: str = "buyer") -> list[IndicatorValue]:
     """Every indicator of the catalogue for each group and year of the scope."""
-    sql, params = _aggregated_sql(scope, filters, refs, group)
+    sql, params = _aggregated_sql(connection, scope, filters, refs, group)
     cursor = connection.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [value for row in cursor.fetchall() for value in _values(dict(zip(names, row, strict=True)))]
@@ -135,7 +135,7 @@ def _value(indicator: Indicator, numerator, denominator) -> float | None:
 
 def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "buyer") -> int:
     """Everything for every group and year, long format, written by DuckDB (no Python loop over buyers)."""
-    sql, params = _aggregated_sql(Scope(), filters, refs, group)
+    sql, params = _aggregated_sql(connection, Scope(), filters, refs, group)
     connection.execute(f"CREATE OR REPLACE TEMP TABLE aggregated AS {sql}", params)
     rows = " UNION ALL ".join(_long_select(ind) for ind in CATALOGUE)
     temporary = out.with_name(out.name + ".tmp")

@@ -5,12 +5,14 @@ A also signed a concession. By hand, for A in 2024 (m1…m5, m5 with a sentinel 
 considerations known on m1, m2, m3, m5; usable amounts m1 100 000, m2 50 000, m3 200 000 (and m4 30 000).
 """
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import orjson
 import pytest
 
+from spaser.analytics.classes import refresh_classes
 from spaser.cli import main
 from spaser.decp.importer import import_files
 from spaser.indicators.engine import Filters, Scope, compute, stores
@@ -130,6 +132,15 @@ def store(tmp_path_factory) -> Path:
     return store
 
 
+@pytest.fixture(scope="module")
+def classified_store(store, tmp_path_factory) -> Path:
+    """The same store, with the awardee and buyer classes stored per contract."""
+    copy = tmp_path_factory.mktemp("classified") / "store"
+    shutil.copytree(store, copy)
+    refresh_classes(copy)
+    return copy
+
+
 BUYER_A = Scope(sirens=(SIREN_A,))
 YEAR_2024 = Filters(years=(2024,))
 
@@ -179,6 +190,21 @@ def test_every_indicator_matches_the_hand_count(code, store):
     assert value.value == pytest.approx(expected)
     assert value.coverage == pytest.approx(coverage)
     assert value.contracts == 5
+
+
+def test_stored_classes_give_the_same_values_as_classes_computed_on_the_fly(store, classified_store):
+    on_the_fly, stored = values(store), values(classified_store)
+
+    assert (
+        duckdb.connect(str(classified_store / "decp.duckdb"), read_only=True)
+        .execute("SELECT count(*) FROM contract_classes")
+        .fetchone()[0]
+        == 8
+    )
+    assert {key: (v.numerator, v.denominator, v.coverage) for key, v in stored.items()} == {
+        key: (v.numerator, v.denominator, v.coverage) for key, v in on_the_fly.items()
+    }
+    assert stored[(SIREN_A, "A3")].value == pytest.approx(50000 / 350000)
 
 
 def test_year_is_the_year_of_notification(store):

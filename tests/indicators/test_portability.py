@@ -3,9 +3,10 @@
 import pytest
 import sqlglot
 
+from spaser.analytics.classes import reference_relations
 from spaser.indicators.catalogue import CATALOGUE
 from spaser.indicators.engine import aggregates
-from spaser.indicators.facts import facts_sql, reference_relations
+from spaser.indicators.facts import facts_sql
 
 
 @pytest.mark.parametrize("indicator", CATALOGUE, ids=lambda indicator: indicator.code)

@@ -3,9 +3,9 @@
 import duckdb
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from spaser.analytics.classes import reference_relations
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
 from spaser.indicators.engine import Filters, Scope, compute
-from spaser.indicators.facts import reference_relations
 
 
 COLUMNS = (

@@ -1,0 +1,131 @@
+"""Classes of each contract's awardees (ESS, ESUS, inclusive employer, SME, local) and of its buyer (type).
+
+They join the contracts of the DECP store with the reference store (`reference.duckdb`, attached as `ref`).
+Without a reference table, the classes are unknown (false, with `*_known` false): never guessed. Joining
+30 million SIRENE rows costs seconds, so `refresh_classes` stores them per contract in the DECP store
+(`contract_classes`) whenever either store changes; the indicator engine reads them from there.
+"""
+
+from pathlib import Path
+
+from spaser.analytics.buyer_types import buyer_type_sql
+
+
+REFERENCE_DATABASE = "reference.duckdb"
+
+# Empty stand-ins with the reference tables' columns, used when the reference store is absent.
+REFERENCE_STUBS = {
+    "unites_legales": "SELECT NULL::VARCHAR AS siren, NULL::VARCHAR AS denomination, "
+    "NULL::VARCHAR AS categorie_juridique, NULL::VARCHAR AS categorie_entreprise, NULL::BOOLEAN AS ess "
+    "WHERE false",
+    "etablissements": "SELECT NULL::VARCHAR AS siret, NULL::VARCHAR AS code_commune WHERE false",
+    "communes": "SELECT NULL::VARCHAR AS code_insee, NULL::VARCHAR AS departement, NULL::VARCHAR AS region "
+    "WHERE false",
+    "annuaire_entreprises": "SELECT NULL::VARCHAR AS siren, NULL::BOOLEAN AS est_ess, NULL::BOOLEAN AS est_siae "
+    "WHERE false",
+    "structures_inclusives": "SELECT NULL::VARCHAR AS siret, NULL::VARCHAR AS siren WHERE false",
+    "esus": "SELECT NULL::VARCHAR AS siren WHERE false",
+}
+
+
+def reference_relations(available: set[str]) -> dict[str, str]:
+    """SQL relation of each reference table: the attached table, or an empty stand-in."""
+    return {name: f"ref.{name}" if name in available else f"({stub})" for name, stub in REFERENCE_STUBS.items()}
+
+
+CLASS_COLUMNS = (
+    "awardees_known",
+    "any_ess",
+    "any_esus",
+    "any_inclusive",
+    "any_pme",
+    "category_known",
+    "any_local_departement",
+    "any_local_region",
+    "location_known",
+)
+
+
+def classes_sql(scoped: str, refs: dict[str, str]) -> str:
+    """Per contract of `scoped` (a relation with uid, acheteur_id, acheteur_siren, titulaires): the classes of its
+    awardees and the type of its buyer. Joining 30 million SIRENE rows costs a second: stored per contract by
+    `build_classes` when the reference store is there, recomputed here otherwise."""
+    return f"""
+WITH scoped AS ({scoped}),
+awardees AS (
+    SELECT s.uid, unnest(s.titulaires) AS awardee FROM scoped s
+),
+buyer_places AS (
+    SELECT DISTINCT s.acheteur_id, co.departement, co.region
+    FROM scoped s
+    JOIN {refs["etablissements"]} et ON et.siret = s.acheteur_id
+    JOIN {refs["communes"]} co ON co.code_insee = et.code_commune
+),
+awardee_classes AS (
+    SELECT a.uid,
+        bool_or(ul.siren IS NOT NULL) AS awardees_known,
+        bool_or(coalesce(ul.ess, false) OR coalesce(ae.est_ess, false)) AS any_ess,
+        bool_or(es.siren IS NOT NULL) AS any_esus,
+        bool_or(si.siret IS NOT NULL OR sn.siren IS NOT NULL OR coalesce(ae.est_siae, false)) AS any_inclusive,
+        bool_or(ul.categorie_entreprise = 'PME') AS any_pme,
+        bool_or(ul.categorie_entreprise IS NOT NULL) AS category_known,
+        bool_or(co.departement = bp.departement) AS any_local_departement,
+        bool_or(co.region = bp.region) AS any_local_region,
+        bool_or(co.departement IS NOT NULL AND bp.departement IS NOT NULL) AS location_known
+    FROM awardees a
+    JOIN scoped s ON s.uid = a.uid
+    LEFT JOIN {refs["unites_legales"]} ul
+        ON a.awardee.typeIdentifiant = 'SIRET' AND ul.siren = substr(a.awardee.id, 1, 9)
+    LEFT JOIN {refs["annuaire_entreprises"]} ae ON ae.siren = ul.siren
+    LEFT JOIN {refs["esus"]} es ON es.siren = ul.siren
+    LEFT JOIN {refs["structures_inclusives"]} si ON si.siret = a.awardee.id
+    LEFT JOIN (SELECT DISTINCT siren FROM {refs["structures_inclusives"]} WHERE siret IS NULL) sn
+        ON sn.siren = ul.siren
+    LEFT JOIN {refs["etablissements"]} et ON et.siret = a.awardee.id
+    LEFT JOIN {refs["communes"]} co ON co.code_insee = et.code_commune
+    LEFT JOIN buyer_places bp ON bp.acheteur_id = s.acheteur_id
+    GROUP BY a.uid
+)
+SELECT s.uid,
+    {buyer_type_sql("s.acheteur_siren", "ul_buyer.categorie_juridique")} AS buyer_type,
+    {", ".join(f"coalesce(ac.{column}, false) AS {column}" for column in CLASS_COLUMNS)}
+FROM scoped s
+LEFT JOIN awardee_classes ac ON ac.uid = s.uid
+LEFT JOIN {refs["unites_legales"]} ul_buyer ON ul_buyer.siren = s.acheteur_siren
+"""
+
+
+def build_classes(connection, refs: dict[str, str]) -> None:
+    """Store the classes of every contract in the DECP store being written (`connection`, reference attached)."""
+    connection.execute(f"CREATE OR REPLACE TABLE contract_classes AS {classes_sql('SELECT * FROM contracts', refs)}")
+
+
+def attach_reference(connection, store: Path) -> dict[str, str]:
+    """Attach `<store>/reference.duckdb` read-only as `ref` when present; the relation of each reference table."""
+    reference = store / REFERENCE_DATABASE
+    if not reference.exists():
+        return reference_relations(set())
+    connection.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
+    tables = connection.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref'").fetchall()
+    return reference_relations({row[0] for row in tables} & REFERENCE_STUBS.keys())
+
+
+def classify(connection, store: Path) -> None:
+    """(Re)build `contract_classes` in the DECP store being written, or drop it when there is no reference."""
+    if not (store / REFERENCE_DATABASE).exists():
+        connection.execute("DROP TABLE IF EXISTS contract_classes")
+        return
+    refs = attach_reference(connection, store)
+    try:
+        build_classes(connection, refs)
+    finally:
+        connection.execute("DETACH ref")
+
+
+def refresh_classes(store: Path) -> None:
+    """After the reference store changed: rebuild `contract_classes` in a working copy of the DECP store."""
+    from spaser.decp.store import database_path, rebuilding
+
+    if database_path(store).exists():
+        with rebuilding(store) as (connection, _):
+            classify(connection, store)

@@ -1,0 +1,75 @@
+"""Database files rebuilt atomically: written as a copy under a lock, then renamed over the original in one step.
+
+Readers open the published file read-only and never see a half-written database: a writer works on
+`<folder>/<work_name>/<name>` and only an `os.replace` of the complete, closed copy publishes it.
+"""
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from spaser.errors import SpaserError
+
+
+@contextmanager
+def rebuilding_database(
+    folder: Path, name: str, work_name: str, lock_name: str = ".lock"
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+    """A connection on a working copy of `<folder>/<name>` and a scratch folder; the copy replaces it on success.
+
+    Killing the process at any point leaves the previous file as it was: the copy has another name and is only
+    renamed over it, in one `os.replace`, once it is complete and closed. An exception drops the copy.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(folder, lock_name):
+        work = folder / work_name
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        target = folder / name
+        copy = work / name
+        if target.exists():
+            shutil.copyfile(target, copy)
+        try:
+            connection = duckdb.connect(str(copy))
+            try:
+                connection.execute(f"SET temp_directory = '{sql_path(work / 'spill')}'")
+                yield connection, work
+                connection.execute("CHECKPOINT")
+            finally:
+                connection.close()
+        except BaseException:
+            # The copy can weigh gigabytes: do not keep it until the next run.
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        os.replace(copy, target)
+        sync_folder(folder)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def exclusive_lock(folder: Path, lock_name: str = ".lock") -> Iterator[None]:
+    with open(folder / lock_name, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise SpaserError(f"{folder} : un autre import est en cours sur cet entrepôt.") from error
+        yield
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename inside `folder` durable (the directory entry is flushed, not only the file)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def sql_path(path: Path) -> str:
+    """`path` quoted for a DuckDB string literal."""
+    return str(path).replace("'", "''")

@@ -1,0 +1,1 @@
+"""Reference data (SIRENE, inclusive structures, ESUS, geography) loaded into `<store>/reference.duckdb`."""
