@@ -12,6 +12,7 @@ from spaser.analytics.buyer_types import buyer_type_sql
 
 
 REFERENCE_DATABASE = "reference.duckdb"
+CLASS_SLICE = 300_000
 
 # Empty stand-ins with the reference tables' columns, used when the reference store is absent.
 REFERENCE_STUBS = {
@@ -33,6 +34,8 @@ def reference_relations(available: set[str]) -> dict[str, str]:
     return {name: f"ref.{name}" if name in available else f"({stub})" for name, stub in REFERENCE_STUBS.items()}
 
 
+# What classification reads of a contract (CTEs referenced several times are materialised: keep them narrow).
+CLASSIFIED_COLUMNS = "uid, acheteur_id, acheteur_siren, titulaires"
 CLASS_COLUMNS = (
     "awardees_known",
     "any_ess",
@@ -55,10 +58,20 @@ WITH scoped AS ({scoped}),
 awardees AS (
     SELECT s.uid, unnest(s.titulaires) AS awardee FROM scoped s
 ),
+-- The few SIRENE rows needed, read by streaming the large tables against small key sets (semi joins build
+-- on their right side): joining 30 million rows directly would build hash tables beyond the memory limit.
+needed_sirets AS (
+    SELECT DISTINCT awardee.id AS siret FROM awardees UNION SELECT DISTINCT acheteur_id FROM scoped
+),
+needed_sirens AS (
+    SELECT DISTINCT substr(siret, 1, 9) AS siren FROM needed_sirets
+),
+ul AS (SELECT u.* FROM {refs["unites_legales"]} u SEMI JOIN needed_sirens n ON n.siren = u.siren),
+et AS (SELECT e.* FROM {refs["etablissements"]} e SEMI JOIN needed_sirets n ON n.siret = e.siret),
 buyer_places AS (
     SELECT DISTINCT s.acheteur_id, co.departement, co.region
     FROM scoped s
-    JOIN {refs["etablissements"]} et ON et.siret = s.acheteur_id
+    JOIN et ON et.siret = s.acheteur_id
     JOIN {refs["communes"]} co ON co.code_insee = et.code_commune
 ),
 awardee_classes AS (
@@ -74,14 +87,13 @@ awardee_classes AS (
         bool_or(co.departement IS NOT NULL AND bp.departement IS NOT NULL) AS location_known
     FROM awardees a
     JOIN scoped s ON s.uid = a.uid
-    LEFT JOIN {refs["unites_legales"]} ul
-        ON a.awardee.typeIdentifiant = 'SIRET' AND ul.siren = substr(a.awardee.id, 1, 9)
+    LEFT JOIN ul ON a.awardee.typeIdentifiant = 'SIRET' AND ul.siren = substr(a.awardee.id, 1, 9)
     LEFT JOIN {refs["annuaire_entreprises"]} ae ON ae.siren = ul.siren
     LEFT JOIN {refs["esus"]} es ON es.siren = ul.siren
     LEFT JOIN {refs["structures_inclusives"]} si ON si.siret = a.awardee.id
     LEFT JOIN (SELECT DISTINCT siren FROM {refs["structures_inclusives"]} WHERE siret IS NULL) sn
         ON sn.siren = ul.siren
-    LEFT JOIN {refs["etablissements"]} et ON et.siret = a.awardee.id
+    LEFT JOIN et ON et.siret = a.awardee.id
     LEFT JOIN {refs["communes"]} co ON co.code_insee = et.code_commune
     LEFT JOIN buyer_places bp ON bp.acheteur_id = s.acheteur_id
     GROUP BY a.uid
@@ -91,13 +103,21 @@ SELECT s.uid,
     {", ".join(f"coalesce(ac.{column}, false) AS {column}" for column in CLASS_COLUMNS)}
 FROM scoped s
 LEFT JOIN awardee_classes ac ON ac.uid = s.uid
-LEFT JOIN {refs["unites_legales"]} ul_buyer ON ul_buyer.siren = s.acheteur_siren
+LEFT JOIN ul ul_buyer ON ul_buyer.siren = s.acheteur_siren
 """
 
 
 def build_classes(connection, refs: dict[str, str]) -> None:
-    """Store the classes of every contract in the DECP store being written (`connection`, reference attached)."""
-    connection.execute(f"CREATE OR REPLACE TABLE contract_classes AS {classes_sql('SELECT * FROM contracts', refs)}")
+    """Store the classes of every contract in the DECP store being written (`connection`, reference attached).
+
+    Contracts are classified in slices: one pass over 1.5 million contracts exceeds the importer's memory limit.
+    """
+    slices = max(1, connection.execute("SELECT count(*) FROM current_versions").fetchone()[0] // CLASS_SLICE + 1)
+    connection.execute("DROP TABLE IF EXISTS contract_classes")
+    for index in range(slices):
+        scoped = f"SELECT {CLASSIFIED_COLUMNS} FROM contracts WHERE hash(uid) % {slices} = {index}"
+        verb = "CREATE TABLE contract_classes AS" if index == 0 else "INSERT INTO contract_classes"
+        connection.execute(f"{verb} {classes_sql(scoped, refs)}")
 
 
 def attach_reference(connection, store: Path) -> dict[str, str]:

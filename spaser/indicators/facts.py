@@ -1,6 +1,6 @@
 """One row per contract with everything the catalogue counts: the `facts` relation of the indicator SQL."""
 
-from spaser.analytics.classes import CLASS_COLUMNS, classes_sql
+from spaser.analytics.classes import CLASS_COLUMNS, CLASSIFIED_COLUMNS, classes_sql
 
 
 SOCIAL = ("Clause sociale", "Critère social", "Marché réservé", "Concession réservée")
@@ -14,7 +14,8 @@ def _any(values: tuple[str, ...], column: str) -> str:
 def facts_sql(scope_condition: str, refs: dict[str, str], stored_classes: bool = False) -> str:
     """The facts of the contracts matching `scope_condition` (a condition on the view `contracts`)."""
     scoped = f"SELECT * FROM contracts WHERE {scope_condition}"
-    classes = "contract_classes" if stored_classes else f"({classes_sql(scoped, refs)})"
+    classified = f"SELECT {CLASSIFIED_COLUMNS} FROM contracts WHERE {scope_condition}"
+    classes = "contract_classes" if stored_classes else f"({classes_sql(classified, refs)})"
     return f"""
 WITH scoped AS ({scoped}),
 facts AS (
