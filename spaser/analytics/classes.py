@@ -19,12 +19,14 @@ REFERENCE_STUBS = {
     "unites_legales": "SELECT NULL::VARCHAR AS siren, NULL::VARCHAR AS denomination, "
     "NULL::VARCHAR AS categorie_juridique, NULL::VARCHAR AS categorie_entreprise, NULL::BOOLEAN AS ess "
     "WHERE false",
-    "etablissements": "SELECT NULL::VARCHAR AS siret, NULL::VARCHAR AS code_commune WHERE false",
+    "etablissements": "SELECT NULL::VARCHAR AS siret, NULL::VARCHAR AS siren, NULL::VARCHAR AS code_commune, "
+    "NULL::BOOLEAN AS siege WHERE false",
     "communes": "SELECT NULL::VARCHAR AS code_insee, NULL::VARCHAR AS departement, NULL::VARCHAR AS region "
     "WHERE false",
-    "annuaire_entreprises": "SELECT NULL::VARCHAR AS siren, NULL::BOOLEAN AS est_ess, NULL::BOOLEAN AS est_siae "
-    "WHERE false",
-    "structures_inclusives": "SELECT NULL::VARCHAR AS siret, NULL::VARCHAR AS siren WHERE false",
+    "annuaire_entreprises": "SELECT NULL::VARCHAR AS siren, NULL::BOOLEAN AS est_ess, NULL::BOOLEAN AS est_siae, "
+    "NULL::VARCHAR AS type_siae WHERE false",
+    "structures_inclusives": "SELECT NULL::VARCHAR AS siret, NULL::VARCHAR AS siren, NULL::VARCHAR AS famille, "
+    "NULL::VARCHAR AS type WHERE false",
     "esus": "SELECT NULL::VARCHAR AS siren WHERE false",
 }
 
@@ -130,16 +132,67 @@ def attach_reference(connection, store: Path) -> dict[str, str]:
     return reference_relations({row[0] for row in tables} & REFERENCE_STUBS.keys())
 
 
+CLASSIFIED_TABLES = ("contract_classes", "buyers", "awardees")
+
+
 def classify(connection, store: Path) -> None:
-    """(Re)build `contract_classes` in the DECP store being written, or drop it when there is no reference."""
+    """(Re)build the classified tables in the DECP store being written, or drop them without a reference store."""
+    for table in CLASSIFIED_TABLES:
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
     if not (store / REFERENCE_DATABASE).exists():
-        connection.execute("DROP TABLE IF EXISTS contract_classes")
         return
     refs = attach_reference(connection, store)
     try:
         build_classes(connection, refs)
+        connection.execute(BUYERS_SQL.format(**refs))
+        connection.execute(AWARDEES_SQL.format(**refs))
     finally:
         connection.execute("DETACH ref")
+
+
+# Every buyer SIREN of the contracts: name, type, and the place of its head office (else of any establishment).
+BUYERS_SQL = f"""
+CREATE TABLE buyers AS
+WITH sirens AS (SELECT DISTINCT acheteur_siren AS siren FROM contracts),
+places AS (
+    SELECT e.siren, arg_max(c.code_insee, coalesce(e.siege, false)) AS commune,
+           arg_max(c.departement, coalesce(e.siege, false)) AS departement,
+           arg_max(c.region, coalesce(e.siege, false)) AS region
+    FROM {{etablissements}} e JOIN {{communes}} c ON c.code_insee = e.code_commune
+    SEMI JOIN sirens s ON s.siren = e.siren
+    GROUP BY e.siren)
+SELECT s.siren, ul.denomination AS nom, {buyer_type_sql("s.siren", "ul.categorie_juridique")} AS type,
+       p.commune, p.departement, p.region
+FROM sirens s
+LEFT JOIN {{unites_legales}} ul ON ul.siren = s.siren
+LEFT JOIN places p ON p.siren = s.siren
+"""
+
+# Every awardee identifier of the contracts with its classes; identifiers other than SIRET stay unknown.
+AWARDEES_SQL = """
+CREATE TABLE awardees AS
+WITH ids AS (SELECT DISTINCT t.id, t.typeIdentifiant FROM (SELECT unnest(titulaires) AS t FROM contracts)),
+sirets AS (SELECT id AS siret FROM ids WHERE typeIdentifiant = 'SIRET'),
+inclusive AS (
+    SELECT siret, siren, famille, type FROM {structures_inclusives}
+    SEMI JOIN sirets USING (siret)
+    UNION ALL
+    SELECT NULL, siren, famille, type FROM {structures_inclusives} WHERE siret IS NULL)
+SELECT i.id, i.typeIdentifiant, ul.siren IS NOT NULL AS known, ul.categorie_entreprise,
+       coalesce(ul.ess, false) OR coalesce(ae.est_ess, false) AS ess, es.siren IS NOT NULL AS esus,
+       coalesce(inc.famille, inc_siren.famille, CASE WHEN ae.est_siae THEN 'SIAE' END) AS famille_inclusive,
+       coalesce(inc.type, inc_siren.type, ae.type_siae) AS type_inclusif,
+       co.departement, co.region
+FROM ids i
+LEFT JOIN {unites_legales} ul ON i.typeIdentifiant = 'SIRET' AND ul.siren = substr(i.id, 1, 9)
+LEFT JOIN {annuaire_entreprises} ae ON ae.siren = ul.siren
+LEFT JOIN {esus} es ON es.siren = ul.siren
+LEFT JOIN inclusive inc ON inc.siret = i.id
+LEFT JOIN (SELECT DISTINCT siren, famille, type FROM inclusive WHERE siret IS NULL) inc_siren
+    ON inc_siren.siren = ul.siren
+LEFT JOIN {etablissements} et ON i.typeIdentifiant = 'SIRET' AND et.siret = i.id
+LEFT JOIN {communes} co ON co.code_insee = et.code_commune
+"""
 
 
 def refresh_classes(store: Path) -> None:

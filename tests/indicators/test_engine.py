@@ -107,16 +107,21 @@ def write_reference(store: Path) -> None:
         f"('{SIREN_B}', 'B', '7220', NULL, NULL)) "
         "t(siren, denomination, categorie_juridique, categorie_entreprise, ess)"
     )
+    places = [(T1, "69123"), (T2, "01053"), (T3, "75056"), (A1, "69123"), (A2, "69123"), (B1, "01053")]
     connection.execute(
-        "CREATE TABLE etablissements AS SELECT * FROM (VALUES "
-        f"('{T1}', '69123'), ('{T2}', '01053'), ('{T3}', '75056'), ('{A1}', '69123'), ('{A2}', '69123'), "
-        f"('{B1}', '01053')) t(siret, code_commune)"
+        "CREATE TABLE etablissements (siret VARCHAR, siren VARCHAR, code_commune VARCHAR, siege BOOLEAN)"
+    )
+    connection.executemany(
+        "INSERT INTO etablissements VALUES (?, ?, ?, ?)", [(s, s[:9], c, s != A2) for s, c in places]
     )
     connection.execute(
         "CREATE TABLE communes AS SELECT * FROM (VALUES ('69123', '69', '84'), ('01053', '01', '84'), "
         "('75056', '75', '11')) t(code_insee, departement, region)"
     )
-    connection.execute(f"CREATE TABLE structures_inclusives AS SELECT '{T2}' AS siret, '{T2[:9]}' AS siren")
+    connection.execute(
+        f"CREATE TABLE structures_inclusives AS SELECT '{T2}' AS siret, '{T2[:9]}' AS siren, 'SIAE' AS famille, "
+        "'ACI' AS type"
+    )
     connection.execute(f"CREATE TABLE esus AS SELECT '{T3[:9]}' AS siren")
     connection.close()
 
@@ -205,6 +210,29 @@ def test_stored_classes_give_the_same_values_as_classes_computed_on_the_fly(stor
         key: (v.numerator, v.denominator, v.coverage) for key, v in on_the_fly.items()
     }
     assert stored[(SIREN_A, "A3")].value == pytest.approx(50000 / 350000)
+
+
+def test_buyers_and_awardees_are_classified_from_the_reference_data(classified_store):
+    connection = duckdb.connect(str(classified_store / "decp.duckdb"), read_only=True)
+    try:
+        buyer = connection.execute(
+            "SELECT type, departement, region FROM buyers WHERE siren = ?", [SIREN_A]
+        ).fetchone()
+        awardees = dict(
+            (row[0], row[1:])
+            for row in connection.execute(
+                "SELECT id, known, categorie_entreprise, ess, esus, famille_inclusive, type_inclusif, departement "
+                "FROM awardees"
+            ).fetchall()
+        )
+    finally:
+        connection.close()
+
+    assert buyer == ("Commune", "69", "84")
+    assert awardees[T1] == (True, "PME", True, False, None, None, "69")
+    assert awardees[T2] == (True, "PME", False, False, "SIAE", "ACI", "01")
+    assert awardees[T3][3] is True
+    assert awardees["FR12345678901"] == (False, None, False, False, None, None, None)
 
 
 def test_year_is_the_year_of_notification(store):
