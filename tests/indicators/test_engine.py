@@ -323,3 +323,11 @@ def test_cli_table_is_french(store, capsys):
 def test_cli_without_scope_explains_in_french(store, capsys):
     assert main(["indicators", "--store", str(store)]) == 2
     assert "Précisez le périmètre" in capsys.readouterr().err
+
+
+def test_cli_mutualised_scheme_gives_each_buyer_and_the_whole(store, capsys):
+    main(["indicators", "--store", str(store), "--sirets", f"{A2},{B1}", "--year", "2024", "--format", "json"])
+
+    s1 = {row["buyer"]: row for row in orjson.loads(capsys.readouterr().out) if row["code"] == "S1"}
+    assert set(s1) == {SIREN_A, SIREN_B, "ensemble"}
+    assert (s1["ensemble"]["numerator"], s1["ensemble"]["denominator"]) == (1, 2)
