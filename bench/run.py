@@ -6,6 +6,10 @@ the docs are rewritten only after a run at the default size (or with --write-doc
 
 Every measured command runs in its own process, timed from spawn to exit; its peak RSS is its own `ru_maxrss`,
 from `os.wait4` (Linux: KiB).
+
+Sections: `decp-import` (the importer against a peer and a floor) and `indicators` (the whole catalogue for every
+buyer, one buyer's full set, and the naive computation in Python, on a store joined with a synthetic SIRENE).
+`--only NAME` runs one of them.
 """
 
 import argparse
@@ -25,8 +29,14 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
+import duckdb
+
 from bench import locate_envelope
 from bench.floor import ColumnsUnavailable, typed_columns
+from bench.indicators_one_buyer import TOP as TOP_BUYERS
+from bench.synthetic_sirene import DEFAULT_ROWS as DEFAULT_SIRENE_ROWS
+from spaser.analytics.classes import REFERENCE_DATABASE
+from spaser.indicators.catalogue import CATALOGUE
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +58,11 @@ METHODS = ("ours", "peer", "floor")
 SPEEDUP_TARGET = 3.0  # ours records/s over the peer's, at least
 FLOOR_TARGET = 3.0  # ours median time over the floor's, at most
 RSS_TARGET_MIB = 1024  # peak RSS of ours on the ~2 GB file, below
+
+INDICATOR_METHODS = ("batch", "one-buyer", "naive")
+BATCH_TARGET_S = 30.0  # the whole catalogue for every buyer and year, below
+ONE_BUYER_TARGET_MS = 300.0  # one buyer's full set, median over the buyers, below
+REFERENCE_TABLES = ("unites_legales", "etablissements", "communes", "esus", "structures_inclusives")
 
 DOCS_INTRO = """# Benchmarks
 
@@ -404,6 +419,368 @@ def decp_import_markdown(result: dict, run: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The indicators section
+
+
+def indicators_store(national: Path, marches: int, seed: int) -> Path:
+    """The national file imported once into `bench/out/indicators-store-N-S/`; the import's report marks it done
+    (the store's database changes when its classes are refreshed, its report does not)."""
+    store = OUT / f"indicators-store-{marches}-{seed}"
+    source = national.stat()
+
+    def build(report: Path) -> None:
+        shutil.rmtree(store, ignore_errors=True)
+        print(f"importing {national.relative_to(ROOT)} into {store.relative_to(ROOT)}", flush=True)
+        command = [str(SPASER), "decp", "import", str(national), "--store", str(store), "--no-progress"]
+        measurement, _ = run_measured([*command, "--report-json", str(report)], LOGS / "indicators-import")
+        print(f"imported in {measurement.seconds:.1f} s", flush=True)
+
+    report = store / "import-report.json"
+    if cached(report, f"spaser decp import {national.name} {source.st_size} {source.st_mtime_ns}", build):
+        print(f"reusing {store.relative_to(ROOT)}", flush=True)
+    return store
+
+
+# The harness reads no data itself: a child's `ru_maxrss` starts at the harness's own high-water mark (the child
+# is forked, or vforked, from it before its exec), so a harness that once held a DuckDB result would inflate the
+# peak RSS of every command measured after. Queries go through a child process.
+COUNTS = (
+    "import json, sys; from bench.run import first_values; "
+    "print(json.dumps(first_values(sys.argv[1], json.loads(sys.argv[2]))))"
+)
+
+
+def first_values(database: str, queries: dict[str, str]) -> dict:
+    """The first value of each query, on `database` opened read-only (in memory when empty); run by a child."""
+    connection = duckdb.connect(database or ":memory:", read_only=bool(database))
+    try:
+        return {name: connection.execute(sql).fetchone()[0] for name, sql in queries.items()}
+    finally:
+        connection.close()
+
+
+def query_in_child(database: Path | None, queries: dict[str, str], label: str) -> dict:
+    command = [sys.executable, "-c", COUNTS, "" if database is None else str(database), json.dumps(queries)]
+    _, stdout = run_measured(command, LOGS / f"indicators-{label}")
+    return json.loads(stdout)
+
+
+def synthetic_reference(store: Path, rows: int, seed: int) -> dict:
+    """`<store>/reference.duckdb` from bench.synthetic_sirene, built once, in a child; the sizes of its tables."""
+    path = store / REFERENCE_DATABASE
+    built: dict = {}
+
+    def build(target: Path) -> None:
+        print(f"building a synthetic SIRENE of {rows:,} rows in {target.relative_to(ROOT)}", flush=True)
+        command = [
+            sys.executable,
+            "-m",
+            "bench.synthetic_sirene",
+            str(store),
+            "--rows",
+            str(rows),
+            "--seed",
+            str(seed),
+        ]
+        measurement, _ = run_measured(command, LOGS / "indicators-sirene")
+        built.update(seconds=measurement.seconds, peak_rss_mib=measurement.max_rss_kib / MIB_IN_KIB)
+        print(f"built in {measurement.seconds:.1f} s", flush=True)
+
+    if cached(path, f"bench.synthetic_sirene rows={rows} seed={seed}", build):
+        print(f"reusing {path.relative_to(ROOT)}", flush=True)
+    tables = query_in_child(
+        path, {table: f"SELECT count(*) FROM {table}" for table in REFERENCE_TABLES}, "reference-sizes"
+    )
+    if tables["unites_legales"] != rows or tables["etablissements"] != rows:
+        raise BenchError(f"{path}: {tables} where {rows:,} SIRENE rows were asked for")
+    return {
+        "rows": rows,
+        "seed": seed,
+        "bytes": path.stat().st_size,
+        "tables": tables,
+        "build": built or None,  # None when reused
+    }
+
+
+CLASSIFY = (
+    "import sys; from pathlib import Path; from spaser.analytics.classes import refresh_classes; "
+    "refresh_classes(Path(sys.argv[1]))"
+)
+
+
+def classify_store(store: Path) -> dict:
+    """`refresh_classes`, as after a reference import, in its own process: every contract's classes stored."""
+    print("classifying the contracts (refresh_classes)", end="", flush=True)
+    measurement, _ = run_measured([sys.executable, "-c", CLASSIFY, str(store)], LOGS / "indicators-classify")
+    print(f" {measurement.seconds:.1f} s", flush=True)
+    return {"seconds": measurement.seconds, "peak_rss_mib": measurement.max_rss_kib / MIB_IN_KIB}
+
+
+DATED = "(SELECT * FROM contracts WHERE kind = 'marche' AND annee_notification IS NOT NULL)"
+STORE_QUERIES = {
+    "contracts": "SELECT count(*) FROM contracts",
+    "marches": f"SELECT count(*) FROM {DATED}",
+    "buyers": f"SELECT count(DISTINCT acheteur_siren) FROM {DATED}",
+    "groups": f"SELECT count(*) FROM (SELECT DISTINCT acheteur_siren, annee_notification FROM {DATED})",
+    "years": f"SELECT count(DISTINCT annee_notification) FROM {DATED}",
+    "classified": "SELECT count(*) FROM contract_classes",
+}
+
+
+def store_sizes(store: Path) -> dict:
+    sizes = query_in_child(store / "decp.duckdb", STORE_QUERIES, "store-sizes")
+    if sizes["classified"] != sizes["contracts"]:
+        raise BenchError(f"{store}: {sizes['classified']:,} contracts classified out of {sizes['contracts']:,}")
+    return {**sizes, "catalogue": len(CATALOGUE), "store_bytes": (store / "decp.duckdb").stat().st_size}
+
+
+def run_batch(store: Path, parquet: Path, expected_rows: int, label: str) -> Measurement:
+    parquet.unlink(missing_ok=True)  # a stale file would hide a run that wrote none
+    command = [str(SPASER), "indicators", "--store", str(store), "--all", "--out", str(parquet)]
+    measurement, _ = run_measured(command, LOGS / f"indicators-batch-{label}")
+    parquet_rows = f"SELECT count(*) FROM read_parquet('{parquet}')"
+    rows = query_in_child(None, {"rows": parquet_rows}, f"batch-rows-{label}")["rows"]
+    if rows != expected_rows or rows == 0:
+        raise BenchError(f"{parquet} holds {rows:,} values, expected {expected_rows:,} (buyer-years × catalogue)")
+    return measurement
+
+
+def run_one_buyer(store: Path, label: str) -> tuple[Measurement, dict]:
+    command = [sys.executable, "-m", "bench.indicators_one_buyer", str(store)]
+    measurement, stdout = run_measured(command, LOGS / f"indicators-one-buyer-{label}")
+    return measurement, json.loads(stdout)
+
+
+def run_naive(store: Path, parquet: Path, sizes: dict, label: str) -> tuple[Measurement, dict]:
+    command = [sys.executable, "-m", "bench.indicators_naive", str(store), "--check", str(parquet)]
+    measurement, stdout = run_measured(command, LOGS / f"indicators-naive-{label}")
+    result = json.loads(stdout)
+    if (result["contracts"], result["groups"]) != (sizes["marches"], sizes["groups"]):
+        raise BenchError(
+            f"naive counted {result['contracts']:,} marchés in {result['groups']:,} buyer-years, the store holds "
+            f"{sizes['marches']:,} in {sizes['groups']:,}"
+        )
+    return measurement, result
+
+
+def measure_indicators(store: Path, sizes: dict, runs: int) -> tuple[dict[str, list[Measurement]], list, list]:
+    """Runs interleaved (batch, one buyer, naive, batch, …); the naive check reads the batch's Parquet file."""
+    samples: dict[str, list[Measurement]] = {name: [] for name in INDICATOR_METHODS}
+    one_buyer, naive = [], []
+    parquet = OUT / "indicators-all.parquet"
+    expected_rows = sizes["groups"] * sizes["catalogue"]
+    for run in range(1, runs + 1):
+        label = str(run)
+        print(f"run {run}/{runs}: batch", end="", flush=True)
+        samples["batch"].append(run_batch(store, parquet, expected_rows, label))
+        print(f" {samples['batch'][-1].seconds:.2f} s, one buyer", end="", flush=True)
+        measurement, result = run_one_buyer(store, label)
+        samples["one-buyer"].append(measurement)
+        one_buyer.append(result)
+        print(f" median {result['median_ms']:.0f} ms, naive", end="", flush=True)
+        measurement, result = run_naive(store, parquet, sizes, label)
+        samples["naive"].append(measurement)
+        naive.append(result)
+        print(f" {measurement.seconds:.1f} s ({result['checked']} values checked)", flush=True)
+    return samples, one_buyer, naive
+
+
+def process_summary(runs: list[Measurement]) -> dict:
+    return {
+        "runs": [{"seconds": m.seconds, "max_rss_kib": m.max_rss_kib} for m in runs],
+        "median_s": statistics.median(m.seconds for m in runs),
+        "min_s": min(m.seconds for m in runs),
+        "max_s": max(m.seconds for m in runs),
+        "peak_rss_mib": max(m.max_rss_kib for m in runs) / MIB_IN_KIB,
+    }
+
+
+def one_buyer_summary(results: list[dict]) -> dict:
+    """Per run, the median and largest time over the buyers; across runs, the median of the medians."""
+    return {
+        "buyers": results[0]["buyers"],
+        "largest_buyer_contracts": results[0]["largest_buyer_contracts"],
+        "median_ms": statistics.median(r["median_ms"] for r in results),
+        "max_ms": max(r["max_ms"] for r in results),
+        "first_ms": statistics.median(r["first_ms"] for r in results),
+        "top_median_ms": statistics.median(r["top"]["median_ms"] for r in results),
+        "top_max_ms": max(r["top"]["max_ms"] for r in results),
+        "random_median_ms": statistics.median(r["random"]["median_ms"] for r in results)
+        if results[0]["random"]
+        else None,
+        "random_max_ms": max(r["random"]["max_ms"] for r in results) if results[0]["random"] else None,
+        "runs": [{key: value for key, value in r.items() if key != "timings"} for r in results],
+        "timings": results[-1]["timings"],
+    }
+
+
+def indicator_targets(methods: dict, one_buyer: dict) -> list[dict]:
+    batch, buyer = methods["batch"]["median_s"], one_buyer["median_ms"]
+    return [
+        _target(
+            "whole catalogue, every buyer and year (batch, process)",
+            f"< {BATCH_TARGET_S:g} s",
+            batch,
+            " s",
+            batch < BATCH_TARGET_S,
+        ),
+        _target(
+            "one buyer's full set (median over buyers, in process)",
+            f"< {ONE_BUYER_TARGET_MS:g} ms",
+            buyer,
+            " ms",
+            buyer < ONE_BUYER_TARGET_MS,
+        ),
+    ]
+
+
+def indicators(args: argparse.Namespace) -> dict:
+    national = national_file(args.marches, args.seed)
+    store = indicators_store(national, args.marches, args.seed)
+    reference = synthetic_reference(store, args.sirene_rows, args.seed)
+    classification = classify_store(store)
+    sizes = store_sizes(store)
+    samples, one_buyer_runs, naive_runs = measure_indicators(store, sizes, args.runs)
+    methods = {name: process_summary(samples[name]) for name in INDICATOR_METHODS}
+    methods["naive"]["compute_median_s"] = statistics.median(r["seconds"] for r in naive_runs)
+    methods["naive"]["checked"] = naive_runs[-1]["checked"]
+    one_buyer = one_buyer_summary(one_buyer_runs)
+    return {
+        "parameters": {"marches": args.marches, "seed": args.seed, "runs": args.runs, "sirene_rows": args.sirene_rows},
+        "national": {"path": str(national.relative_to(ROOT)), "bytes": national.stat().st_size},
+        "store": str(store.relative_to(ROOT)),
+        "sizes": sizes,
+        "reference": reference,
+        "classification": classification,
+        "methods": methods,
+        "one_buyer": one_buyer,
+        "naive_over_batch": methods["naive"]["median_s"] / methods["batch"]["median_s"],
+        "targets": indicator_targets(methods, one_buyer),
+    }
+
+
+INDICATOR_HEADERS = ["method", "median s", "min s", "max s", "peak RSS MiB"]
+
+
+def _indicator_rows(result: dict) -> list[list[str]]:
+    return [
+        [name, f"{m['median_s']:.2f}", f"{m['min_s']:.2f}", f"{m['max_s']:.2f}", f"{m['peak_rss_mib']:,.0f}"]
+        for name, m in result["methods"].items()
+    ]
+
+
+def _one_buyer_line(result: dict) -> str:
+    one = result["one_buyer"]
+    line = (
+        f"one buyer, in process: median {one['median_ms']:.1f} ms, max {one['max_ms']:.1f} ms over {one['buyers']} "
+        f"buyers (first call {one['first_ms']:.1f} ms); {TOP_BUYERS} busiest (up to "
+        f"{one['largest_buyer_contracts']:,} marchés): median {one['top_median_ms']:.1f} ms, max "
+        f"{one['top_max_ms']:.1f} ms"
+    )
+    if one["random_median_ms"] is not None:
+        line += f"; drawn at random: median {one['random_median_ms']:.1f} ms, max {one['random_max_ms']:.1f} ms"
+    return line
+
+
+def _reference_build(reference: dict) -> str:
+    build = reference.get("build")
+    if not build:
+        return "built by an earlier run (cached)"
+    return f"built by this run in {build['seconds']:.1f} s, peak RSS {build['peak_rss_mib']:,.0f} MiB"
+
+
+def _sizes_line(result: dict) -> str:
+    sizes, tables = result["sizes"], result["reference"]["tables"]
+    return (
+        f"{sizes['contracts']:,} contracts, of which {sizes['marches']:,} dated marchés of {sizes['buyers']:,} "
+        f"buyers (SIREN) over {sizes['years']} years: {sizes['groups']:,} buyer-years × {sizes['catalogue']} "
+        f"indicators; SIRENE: {tables['unites_legales']:,} unités légales and {tables['etablissements']:,} "
+        f"établissements"
+    )
+
+
+def indicators_text(result: dict) -> str:
+    parameters, methods = result["parameters"], result["methods"]
+    classification = result["classification"]
+    lines = [
+        f"Indicators: store of {parameters['marches']:,} marchés (seed {parameters['seed']}), "
+        f"{parameters['sirene_rows']:,}-row synthetic SIRENE, {parameters['runs']} run(s)",
+        f"  {_sizes_line(result)}",
+        f"  synthetic SIRENE {_reference_build(result['reference'])}",
+        f"  classification after a reference import: {classification['seconds']:.1f} s, "
+        f"peak RSS {classification['peak_rss_mib']:,.0f} MiB",
+        f"  {_one_buyer_line(result)}",
+        f"  naive / batch: {result['naive_over_batch']:.1f}x (naive computing alone: "
+        f"{methods['naive']['compute_median_s']:.1f} s; {methods['naive']['checked']} values checked against the "
+        "batch)",
+        "",
+        text_table(INDICATOR_HEADERS, _indicator_rows(result)),
+        "",
+        text_table(TARGET_HEADERS, _target_rows(result)),
+    ]
+    return "\n".join(lines)
+
+
+def indicators_markdown(result: dict, run: dict) -> str:
+    parameters, sizes, reference, machine = result["parameters"], result["sizes"], result["reference"], run["machine"]
+    tables, methods, classification = reference["tables"], result["methods"], result["classification"]
+    store = result["store"]
+    lines = [
+        "## Indicators",
+        "",
+        f"Measured {run['date']} with `{run['command']}`" + (f" at commit {run['commit']}." if run["commit"] else "."),
+        "",
+        f"Machine: {machine['cpu']}, {machine['cpus']} logical CPUs, {machine['ram_gib']:.1f} GiB RAM; "
+        f"Python {machine['python']}, DuckDB {machine['duckdb']}.",
+        "",
+        f"Store: `{store}/`, `{result['national']['path']}` (`spaser demo generate --marches "
+        f"{parameters['marches']} --seed {parameters['seed']}`) imported by `spaser decp import`: "
+        f"{sizes['contracts']:,} contracts, of which {sizes['marches']:,} marchés with a notification date, of "
+        f"{sizes['buyers']:,} buyers (SIREN) over {sizes['years']} years, {sizes['groups']:,} buyer-years; "
+        f"{sizes['catalogue']} indicators in the catalogue.",
+        "",
+        f"Reference: a synthetic SIRENE in `{store}/reference.duckdb` (`bench/synthetic_sirene.py`, seed "
+        f"{reference['seed']}, {reference['bytes'] / MB:,.0f} MB): {tables['unites_legales']:,} unités légales and "
+        f"{tables['etablissements']:,} établissements, every SIREN and SIRET of the contracts among them, "
+        f"{tables['communes']:,} communes, {tables['esus']:,} ESUS, {tables['structures_inclusives']:,} inclusive "
+        f"employers; {_reference_build(reference)}.",
+        "",
+        f"Classification after a reference import (`refresh_classes`: the classes of every contract joined from "
+        f"the reference and stored in the DECP store, its own process): {classification['seconds']:.1f} s, peak "
+        f"RSS {classification['peak_rss_mib']:,.0f} MiB. The indicators then read these stored classes: the join "
+        "with SIRENE is paid once per reference (or DECP) import, not by each indicator query.",
+        "",
+        f"- **batch**: `spaser indicators --store {store} --all --out ….parquet`: the whole catalogue for every "
+        f"buyer and year, {sizes['groups'] * sizes['catalogue']:,} values written to Parquet",
+        f"- **one-buyer**: `python -m bench.indicators_one_buyer {store}` (`bench/indicators_one_buyer.py`): the "
+        f"stores opened once, then `compute` of one buyer's full set (whole catalogue, every year) for the "
+        f"{TOP_BUYERS} buyers with the most marchés and {result['one_buyer']['buyers'] - TOP_BUYERS} drawn at "
+        f"random, one after the other; its process time covers opening the stores and these "
+        f"{result['one_buyer']['buyers']} computations, its target is the time of one",
+        f"- **naive**: `python -m bench.indicators_naive {store} --check ….parquet` (`bench/indicators_naive.py`): "
+        "the same "
+        "indicators computed contract by contract in plain Python, from the contracts and their stored classes "
+        f"read in batches; its values equal the batch's on {methods['naive']['checked']} values sampled from its "
+        "Parquet file (checked at every run)",
+        "",
+        f"Each command runs in its own process, {parameters['runs']} time(s), interleaved; time is wall time from "
+        "spawn to exit (opening the stores included); peak RSS is the process's own `ru_maxrss`.",
+        "",
+        markdown_table(INDICATOR_HEADERS, _indicator_rows(result)),
+        "",
+        f"The naive computation takes {result['naive_over_batch']:.1f}× the time of the batch "
+        f"({methods['naive']['median_s']:.1f} s against {methods['batch']['median_s']:.1f} s, processes from spawn "
+        f"to exit; reading and computing alone, in its process, {methods['naive']['compute_median_s']:.1f} s).",
+        "",
+        f"One buyer, timed in process (the target is the median over the buyers of this time; median over the "
+        f"runs): {_one_buyer_line(result).removeprefix('one buyer, in process: ')}.",
+        "",
+        markdown_table(TARGET_HEADERS, _target_rows(result)),
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Sections, report, docs
 
 
@@ -413,9 +790,25 @@ class Section:
     measure: Callable[[argparse.Namespace], dict]
     text: Callable[[dict], str]
     markdown: Callable[[dict, dict], str]
+    default_size: Callable[[argparse.Namespace], bool]  # the docs are rewritten after a run at this size
 
 
-SECTIONS = (Section("decp-import", decp_import, decp_import_text, decp_import_markdown),)
+SECTIONS = (
+    Section(
+        "decp-import",
+        decp_import,
+        decp_import_text,
+        decp_import_markdown,
+        lambda args: args.marches == DEFAULT_MARCHES,
+    ),
+    Section(
+        "indicators",
+        indicators,
+        indicators_text,
+        indicators_markdown,
+        lambda args: args.marches == DEFAULT_MARCHES and args.sirene_rows == DEFAULT_SIRENE_ROWS,
+    ),
+)
 
 
 def text_table(headers: list[str], rows: list[list[str]]) -> str:
@@ -496,10 +889,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--rss-marches", type=int, default=DEFAULT_RSS_MARCHES, help="marchés in the RSS file")
     parser.add_argument("--skip-rss", action="store_true", help="skip the RSS check on the large file")
+    parser.add_argument(
+        "--sirene-rows", type=int, default=DEFAULT_SIRENE_ROWS, help="rows of the synthetic SIRENE (indicators)"
+    )
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md whatever the size")
+    parser.add_argument("--only", choices=[section.name for section in SECTIONS], help="run this section alone")
     args = parser.parse_args(argv)
-    if args.marches < 1 or args.runs < 1 or args.rss_marches < 1:
-        parser.error("--marches, --runs and --rss-marches must be at least 1")
+    if args.marches < 1 or args.runs < 1 or args.rss_marches < 1 or args.sirene_rows < 1:
+        parser.error("--marches, --runs, --rss-marches and --sirene-rows must be at least 1")
     return args
 
 
@@ -514,20 +911,23 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
     }
     results = {"run": run}
+    sections = [section for section in SECTIONS if args.only in (None, section.name)]
     try:
-        for section in SECTIONS:
+        for section in sections:
             results[section.name] = section.measure(args)
     except BenchError as error:
         print(f"\nbench: {error}", file=sys.stderr)
         return 1
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    write_docs = args.write_docs or args.marches == DEFAULT_MARCHES
-    for section in SECTIONS:
+    written = []
+    for section in sections:
         print("\n" + section.text(results[section.name]))
-        if write_docs:
+        if args.write_docs or section.default_size(args):
             write_docs_section(DOCS, section.name, section.markdown(results[section.name], run))
+            written.append(section.name)
     print(f"\nresults: {RESULTS.relative_to(ROOT)}")
-    print(f"docs: {os.path.relpath(DOCS, ROOT)} updated" if write_docs else "docs: not updated (not the default size)")
+    docs = os.path.relpath(DOCS, ROOT)
+    print(f"docs: {docs} updated ({', '.join(written)})" if written else "docs: not updated (not the default size)")
     return 0
 
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from spaser.errors import SpaserError
+from spaser.reference import KIND_NAMES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--procedure", help="Procédure (libellé canonique)")
     indicators.set_defaults(handler="spaser.indicators.commands:run_indicators")
 
+    _add_reference(groups)
+
     demo = groups.add_parser("demo", help="Données de démonstration").add_subparsers(dest="command", required=True)
     generate = demo.add_parser("generate", help="Générer un fichier DECP 2022 synthétique réaliste")
     generate.add_argument("--marches", type=int, required=True, help="Nombre de marchés")
@@ -59,6 +62,26 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--no-progress", action="store_true")
     generate.set_defaults(handler="spaser.demo.generator:run_generate")
     return parser
+
+
+def _add_reference(groups) -> None:
+    reference = groups.add_parser("reference", help="Données de référence (SIRENE, structures inclusives, COG)")
+    commands = reference.add_subparsers(dest="command", required=True)
+    importer = commands.add_parser("import", help="Importer un fichier de référence dans l'entrepôt")
+    importer.add_argument("file", type=Path, metavar="FICHIER")
+    importer.add_argument("--kind", required=True, help=f"Type du fichier : {', '.join(KIND_NAMES)}")
+    importer.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    importer.add_argument(
+        "--skip-invalid", action="store_true", help="Ignorer les lignes au SIREN ou SIRET invalide au lieu d'échouer"
+    )
+    importer.set_defaults(handler="spaser.reference.commands:run_import")
+
+    download = commands.add_parser("download", help="Télécharger puis importer les référentiels publics")
+    download.add_argument("--dest", type=Path, default=Path("var/downloads/reference"), help="Dossier de destination")
+    download.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    download.add_argument("--kind", action="append", help="Type à télécharger (répétable ; par défaut : tous)")
+    download.add_argument("--no-progress", action="store_true")
+    download.set_defaults(handler="spaser.reference.download:run_download")
 
 
 def _resolve(handler: str):

@@ -6,17 +6,19 @@ archive is streamed to DuckDB through a named pipe, so that nothing is unpacked 
 """
 
 import codecs
+import csv
 import gzip
 import os
 import re
 import shutil
 import threading
+import time
 import unicodedata
 import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -35,6 +37,7 @@ PARQUET_MAGIC = b"PAR1"
 SEPARATORS = (";", ",", "|", "\t")
 SHEET_PROBE_ROWS = 20
 DATA_MEMBER_SUFFIXES = (".csv", ".txt", ".json", ".parquet")
+UNBLOCK_TIMEOUT = 10.0
 
 
 @dataclass
@@ -119,7 +122,7 @@ def _zip_probe(path: Path) -> Probe:
             with archive.open(info) as stream:
                 head = stream.read(HEAD_SIZE)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
-        raise SpaserError(f"{path.name} : archive zip illisible ou tronquée ({error}).") from error
+        raise SpaserError(f"{path.name} : archive zip illisible ou tronquée.") from error
     member_probe = Probe(path, "csv", member=info.filename, zip_date=info.date_time[:3])
     if head.startswith(PARQUET_MAGIC):
         raise SpaserError(f"{member_probe.name} : décompressez l'archive et importez le fichier Parquet lui-même.")
@@ -146,7 +149,7 @@ def _text_probe(result: Probe, head: bytes) -> Probe:
     result.lines = text.splitlines()[:-1] if len(head) == HEAD_SIZE else text.splitlines()
     first = result.lines[0] if result.lines else text
     result.delimiter = max(SEPARATORS, key=first.count)
-    result.header = [name.strip().strip('"').strip() for name in first.split(result.delimiter)]
+    result.header = [name.strip() for name in next(csv.reader([first], delimiter=result.delimiter), [])]
     return result
 
 
@@ -175,10 +178,11 @@ def _json_probe(result: Probe) -> Probe:
 
 def _xlsx_probe(path: Path) -> Probe:
     rows = []
-    for _number, row in xlsx_rows(path):
-        rows.append(row)
-        if len(rows) == SHEET_PROBE_ROWS:
-            break
+    with closing(xlsx_rows(path)) as sheet:
+        for _number, row in sheet:
+            rows.append(row)
+            if len(rows) == SHEET_PROBE_ROWS:
+                break
     first = next((row for row in rows if any(cell is not None for cell in row)), [])
     return Probe(path, "xlsx", header=[cell or "" for cell in first], sheet_rows=rows)
 
@@ -298,15 +302,19 @@ def _feed(source: Probe, pipe: Path, failures: list[BaseException]) -> None:
 
 
 def _unblock(pipe: Path, feeder: threading.Thread) -> None:
-    """Let the feeder end: a writer still waiting for a reader gets one that closes at once."""
-    while feeder.is_alive():
+    """Let the feeder end: a writer still waiting for a reader gets one that closes at once (its next write fails).
+
+    Bounded: should DuckDB keep the pipe open, the daemon thread is left behind rather than the command hung.
+    """
+    deadline = time.monotonic() + UNBLOCK_TIMEOUT
+    while feeder.is_alive() and time.monotonic() < deadline:
         with suppress(OSError):
             os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
         feeder.join(0.05)
 
 
 def _archive_error(source: Probe, error: BaseException) -> SpaserError:
-    return SpaserError(f"{source.name} : archive zip illisible ou tronquée ({error}).")
+    return SpaserError(f"{source.name} : archive zip illisible ou tronquée ({type(error).__name__}).")
 
 
 def csv_error(source: Probe, error: duckdb.Error, line_offset: int = 0) -> SpaserError:

@@ -27,7 +27,8 @@ _YEAR = r"(?:19|20)\d{2}"
 
 def from_name(name: str) -> str | None:
     """`unites_legales_2026-08-19.csv.gz` → `2026-08-19`, `FLUX_EA2_ITOU_20241231.zip` → `2024-12-31`,
-    `StockUniteLegale_2026-10.zip` → `2026-10`, `cj_septembre_2022.xls` → `2022-09`, `cog2026_communes.csv` → `2026`."""
+    `StockUniteLegale_2026-10.zip` → `2026-10`, `cj_septembre_2022.xls` → `2022-09`,
+    `cog2026_communes.csv` → `2026`."""
     for pattern in (rf"(?<!\d)({_YEAR})-(\d{{2}})-(\d{{2}})(?!\d)", rf"(?<!\d)({_YEAR})(\d{{2}})(\d{{2}})(?!\d)"):
         for match in re.finditer(pattern, name):
             day = _date(*match.groups())

@@ -331,3 +331,20 @@ def test_cli_mutualised_scheme_gives_each_buyer_and_the_whole(store, capsys):
     s1 = {row["buyer"]: row for row in orjson.loads(capsys.readouterr().out) if row["code"] == "S1"}
     assert set(s1) == {SIREN_A, SIREN_B, "ensemble"}
     assert (s1["ensemble"]["numerator"], s1["ensemble"]["denominator"]) == (1, 2)
+
+
+def test_a_reference_import_reclassifies_the_contracts(store, tmp_path, capsys):
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    (copy / "reference.duckdb").unlink()
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "StockUniteLegale_utf8.zip"
+
+    code = main(["reference", "import", str(fixture), "--kind", "sirene-unites-legales", "--store", str(copy)])
+
+    connection = duckdb.connect(str(copy / "decp.duckdb"), read_only=True)
+    try:
+        classified = connection.execute("SELECT count(*) FROM contract_classes").fetchone()[0]
+    finally:
+        connection.close()
+    assert code == 0 and classified == 8
+    assert "Classement des acheteurs et des titulaires des contrats mis à jour." in capsys.readouterr().out

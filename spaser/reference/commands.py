@@ -1,0 +1,37 @@
+"""Command-line handler of `spaser reference import` and the French summary of an import."""
+
+from pathlib import Path
+
+from spaser.analytics.classes import refresh_classes
+from spaser.decp.store import database_path
+from spaser.reference.importer import LoadReport, import_reference
+
+
+def run_import(args) -> int:
+    report = import_reference(args.file, args.kind, args.store, skip_invalid=args.skip_invalid)
+    print(summary(report))
+    reclassify(args.store)
+    return 0
+
+
+def reclassify(store: Path) -> None:
+    """The contracts' awardee and buyer classes depend on the reference data: recompute them once per command."""
+    if database_path(store).exists():
+        refresh_classes(store)
+        print("Classement des acheteurs et des titulaires des contrats mis à jour.")
+
+
+def summary(report: LoadReport) -> str:
+    """`siae : 1 234 ligne(s) chargée(s) dans structures_inclusives (version 2026-05-20) depuis …`, then the rows
+    left out, by reason."""
+    line = (
+        f"{report.kind} : {_number(report.rows)} ligne(s) chargée(s) dans {report.table} "
+        f"(version {report.version}) depuis {report.file}."
+    )
+    for reason, (count, first) in report.skipped.items():
+        line += f"\n  {_number(count)} ligne(s) ignorée(s) : {reason} (première : {first})."
+    return line
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
