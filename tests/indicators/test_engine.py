@@ -348,3 +348,11 @@ def test_a_reference_import_reclassifies_the_contracts(store, tmp_path, capsys):
         connection.close()
     assert code == 0 and classified == 8
     assert "Classement des acheteurs et des titulaires des contrats mis à jour." in capsys.readouterr().out
+
+
+def test_nature_and_procedure_filters(store):
+    same_nature = values(store, filters=Filters(years=(2024,), nature="Marché"))
+    other_procedure = values(store, filters=Filters(years=(2024,), procedure="Appel d'offres ouvert"))
+
+    assert same_nature[(SIREN_A, "S1")].numerator == 3
+    assert other_procedure == {}
