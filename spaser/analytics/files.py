@@ -70,6 +70,13 @@ def sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def open_published(path: Path, missing: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection on a published database; `missing` is the French message when there is none."""
+    if not path.exists():
+        raise SpaserError(missing)
+    return duckdb.connect(str(path), read_only=True)
+
+
 def sql_path(path: Path) -> str:
     """`path` quoted for a DuckDB string literal."""
     return str(path).replace("'", "''")

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from spaser.analytics.files import rebuilding_database
-from spaser.errors import SpaserError
+from spaser.analytics.files import open_published, rebuilding_database
 
 
 DATABASE_NAME = "decp.duckdb"
@@ -27,10 +26,9 @@ def database_path(store: Path) -> Path:
 
 
 def open_read_only(store: Path) -> duckdb.DuckDBPyConnection:
-    path = database_path(store)
-    if not path.exists():
-        raise SpaserError(f"{store} : aucun entrepôt DECP ici (lancez d'abord « spaser decp import »).")
-    return duckdb.connect(str(path), read_only=True)
+    return open_published(
+        database_path(store), f"{store} : aucun entrepôt DECP ici (lancez d'abord « spaser decp import »)."
+    )
 
 
 @contextmanager

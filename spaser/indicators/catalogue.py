@@ -52,6 +52,22 @@ def _share(code, label, definition, numerator, denominator, condition, known, so
     )
 
 
+def _mean(code, label, definition, numerator, denominator, unit, column):
+    """The mean of a per-contract figure over the contracts where it is published."""
+    return Indicator(
+        code=code,
+        label=label,
+        definition=definition,
+        numerator=numerator,
+        denominator=denominator,
+        unit=unit,
+        source=DECP,
+        numerator_sql=f"SUM(CASE WHEN {column} IS NOT NULL THEN {column} ELSE 0 END)",
+        denominator_sql=_count(f"{column} IS NOT NULL"),
+        known_sql=_count(f"{column} IS NOT NULL"),
+    )
+
+
 _ENV = "Clause environnementale ou Critère environnemental"
 _SOC = "Clause sociale, Critère social ou Marché réservé"
 
@@ -239,17 +255,14 @@ CATALOGUE: tuple[Indicator, ...] = (
         source=DECP_SIRENE,
         by_value=True,
     ),
-    Indicator(
-        code="P3",
-        label="Nombre moyen d'offres reçues",
-        definition="Moyenne du nombre d'offres reçues (offresRecues) par marché.",
-        numerator="somme des offres reçues",
-        denominator="marchés dont le nombre d'offres est renseigné",
-        unit="offres",
-        source=DECP,
-        numerator_sql="SUM(CASE WHEN offers IS NOT NULL THEN offers ELSE 0 END)",
-        denominator_sql=_count("offers IS NOT NULL"),
-        known_sql=_count("offers IS NOT NULL"),
+    _mean(
+        "P3",
+        "Nombre moyen d'offres reçues",
+        "Moyenne du nombre d'offres reçues (offresRecues) par marché.",
+        "somme des offres reçues",
+        "marchés dont le nombre d'offres est renseigné",
+        "offres",
+        "offers",
     ),
     _share(
         "P3_OFFRE_UNIQUE",
@@ -269,31 +282,24 @@ CATALOGUE: tuple[Indicator, ...] = (
         "advance",
         "advance IS NOT NULL",
     ),
-    Indicator(
-        code="P6",
-        label="Part moyenne des produits d'origine française",
-        definition="Moyenne de origineFrance (part des produits d'origine française) sur les marchés concernés "
+    _mean(
+        "P6",
+        "Part moyenne des produits d'origine française",
+        "Moyenne de origineFrance (part des produits d'origine française) sur les marchés concernés "
         "(alimentation, véhicules, produits de santé, habillement).",
-        numerator="somme des parts d'origine française",
-        denominator="marchés dont origineFrance est renseigné",
-        unit="%",
-        source=DECP,
-        numerator_sql="SUM(CASE WHEN origin_france IS NOT NULL THEN origin_france ELSE 0 END)",
-        denominator_sql=_count("origin_france IS NOT NULL"),
-        known_sql=_count("origin_france IS NOT NULL"),
+        "somme des parts d'origine française",
+        "marchés dont origineFrance est renseigné",
+        "%",
+        "origin_france",
     ),
-    Indicator(
-        code="P6_UE",
-        label="Part moyenne des produits d'origine européenne",
-        definition="Moyenne de origineUE (part des produits d'origine de l'Union européenne) sur les marchés "
-        "concernés.",
-        numerator="somme des parts d'origine européenne",
-        denominator="marchés dont origineUE est renseigné",
-        unit="%",
-        source=DECP,
-        numerator_sql="SUM(CASE WHEN origin_eu IS NOT NULL THEN origin_eu ELSE 0 END)",
-        denominator_sql=_count("origin_eu IS NOT NULL"),
-        known_sql=_count("origin_eu IS NOT NULL"),
+    _mean(
+        "P6_UE",
+        "Part moyenne des produits d'origine européenne",
+        "Moyenne de origineUE (part des produits d'origine de l'Union européenne) sur les marchés concernés.",
+        "somme des parts d'origine européenne",
+        "marchés dont origineUE est renseigné",
+        "%",
+        "origin_eu",
     ),
     _share(
         "I1",

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from spaser.analytics.files import rebuilding_database
-from spaser.errors import SpaserError
+from spaser.analytics.files import open_published, rebuilding_database
 
 
 DATABASE_NAME = "reference.duckdb"
@@ -88,10 +87,9 @@ def database_path(store: Path) -> Path:
 
 
 def open_read_only(store: Path) -> duckdb.DuckDBPyConnection:
-    path = database_path(store)
-    if not path.exists():
-        raise SpaserError(f"{store} : aucun référentiel ici (lancez d'abord « spaser reference import »).")
-    return duckdb.connect(str(path), read_only=True)
+    return open_published(
+        database_path(store), f"{store} : aucun référentiel ici (lancez d'abord « spaser reference import »)."
+    )
 
 
 @contextmanager
