@@ -1,1 +1,20 @@
-urlpatterns = []
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+
+urlpatterns = [
+    path("", include("spaser.www.public_views.urls")),
+    path("compte/", include("spaser.www.accounts_views.urls")),
+    path("espace/", include("spaser.www.organisations_views.urls")),
+    path("espace/spaser/", include("spaser.www.plans_views.urls")),
+    path("espace/spaser/", include("spaser.www.exchange_views.urls")),
+    path("espace/indicateurs-saisis/", include("spaser.www.manual_views.urls")),
+    path("api/", include("spaser.www.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

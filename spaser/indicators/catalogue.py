@@ -20,6 +20,8 @@ class Indicator:
     numerator_sql: str
     denominator_sql: str
     known_sql: str  # contracts where the input is known: coverage = known / all contracts of the scope
+    counted: str  # row condition of the contracts in the numerator (drill-down)
+    universe: str  # row condition of the contracts the indicator is measured on; the rest are "non renseigné"
 
 
 def _count(condition: str) -> str:
@@ -38,6 +40,7 @@ DECP_ESUS = "DECP × liste des entreprises agréées ESUS (DG Trésor)"
 
 def _share(code, label, definition, numerator, denominator, condition, known, source=DECP, by_value=False):
     measure = _value if by_value else _count
+    universe = f"({known}) AND amount_ok" if by_value else f"({known})"
     return Indicator(
         code=code,
         label=label,
@@ -49,6 +52,8 @@ def _share(code, label, definition, numerator, denominator, condition, known, so
         numerator_sql=measure(f"({known}) AND ({condition})"),
         denominator_sql=measure(known),
         known_sql=_count(f"({known}) AND amount_ok" if by_value else known),
+        counted=f"{universe} AND ({condition})",
+        universe=universe,
     )
 
 
@@ -65,6 +70,8 @@ def _mean(code, label, definition, numerator, denominator, unit, column):
         numerator_sql=f"SUM(CASE WHEN {column} IS NOT NULL THEN {column} ELSE 0 END)",
         denominator_sql=_count(f"{column} IS NOT NULL"),
         known_sql=_count(f"{column} IS NOT NULL"),
+        counted=f"{column} IS NOT NULL",
+        universe=f"{column} IS NOT NULL",
     )
 
 
@@ -185,6 +192,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         numerator_sql=_count("social_known AND reserved"),
         denominator_sql="1",
         known_sql=_count("social_known"),
+        counted="social_known AND reserved",
+        universe="social_known",
     ),
     _share(
         "A1",
@@ -322,6 +331,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         numerator_sql=_count("social_known AND env_known"),
         denominator_sql="COUNT(*)",
         known_sql="COUNT(*)",
+        counted="social_known AND env_known",
+        universe="true",
     ),
 )
 

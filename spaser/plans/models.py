@@ -1,0 +1,301 @@
+"""A SPASER as structured data: scheme → axes → engagements → objectives (targets) and actions; manual data."""
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from spaser.indicators.catalogue import BY_CODE, CATALOGUE
+from spaser.organisations.models import Organisation
+
+
+FIRST_YEAR, LAST_YEAR = 2015, 2050
+year_validators = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    ADOPTED = "adopted", "Adopté"
+    PUBLISHED = "published", "Publié"
+
+
+class Population(models.TextChoices):
+    UNDER_20K = "moins-20000", "Moins de 20 000"
+    FROM_20K = "20000-50000", "Entre 20 000 et 50 000"
+    FROM_50K = "50000-100000", "Entre 50 000 et 100 000"
+    FROM_100K = "101000-200000", "Entre 101 000 et 200 000"
+    OVER_200K = "plus-200000", "Plus de 200 000"
+
+
+class PurchaseVolume(models.TextChoices):
+    UNDER_50M = "moins-50", "Moins de 50 millions d'euros HT"
+    FROM_50M = "50-100", "De 50 à 100 millions d'euros HT"
+    FROM_100M = "100-200", "De 100 à 200 millions d'euros HT"
+    OVER_200M = "plus-200", "Plus de 200 millions d'euros HT"
+
+
+class SchemeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Scheme(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="schemes", verbose_name="organisation porteuse"
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="shared_schemes", verbose_name="organisations associées"
+    )
+    title = models.CharField("titre", max_length=255)
+    slug = models.SlugField("adresse publique", max_length=120, unique=True)
+    edition = models.PositiveSmallIntegerField("édition", default=1, validators=[MinValueValidator(1)])
+    start_year = models.PositiveSmallIntegerField("première année", validators=year_validators)
+    end_year = models.PositiveSmallIntegerField("dernière année", validators=year_validators)
+    status = models.CharField("statut", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    adoption_date = models.DateField("date d'adoption", null=True, blank=True)
+    deliberation = models.CharField("référence de la délibération", max_length=255, blank=True)
+    document = models.FileField(
+        "document du SPASER (PDF)",
+        upload_to="spaser/documents/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    summary = models.TextField("présentation", blank=True)
+    population = models.CharField("nombre d'habitants", max_length=16, choices=Population.choices, blank=True)
+    purchase_volume = models.CharField(
+        "volume annuel d'achat estimé", max_length=16, choices=PurchaseVolume.choices, blank=True
+    )
+    mutualised = models.BooleanField("SPASER mutualisé", default=False)
+    mutualised_with = models.CharField("mutualisé avec", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "-edition"]
+        verbose_name = "SPASER"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")), name="period_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def all_organisations(self) -> list[Organisation]:
+        return [self.organisation, *self.partners.all()]
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", args=[self.pk])
+
+    def public_url(self) -> str:
+        return reverse("public:scheme", args=[self.slug])
+
+
+class Theme(models.TextChoices):
+    SOCIAL = "social", "Achats socialement responsables"
+    ENVIRONMENTAL = "environnemental", "Achats écologiquement responsables"
+    ECONOMIC = "economique", "Achats économiquement responsables"
+    CROSS_CUTTING = "transversal", "Transversal (pilotage, formation, gouvernance)"
+
+
+class Axis(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="axes")
+    title = models.CharField("titre", max_length=255)
+    theme = models.CharField("thème", max_length=16, choices=Theme.choices)
+    description = models.TextField("description", blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "axe"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Engagement(models.Model):
+    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="engagements")
+    title = models.CharField("titre", max_length=255)
+    description = models.TextField("description", blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "engagement"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ManualUnit(models.TextChoices):
+    HOURS = "heures", "heures"
+    NUMBER = "nombre", "nombre"
+    PERCENT = "%", "%"
+    EUROS = "euros", "euros"
+    CO2 = "tCO2e", "tonnes équivalent CO2"
+
+
+class ManualIndicator(models.Model):
+    """An indicator the DECP cannot give (insertion hours, training, CO2), filled in by the organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="manual_indicators")
+    code = models.SlugField("code", max_length=32)
+    label = models.CharField("libellé", max_length=255)
+    unit = models.CharField("unité", max_length=8, choices=ManualUnit.choices, default=ManualUnit.HOURS)
+    definition = models.TextField("définition", blank=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = "indicateur saisi"
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="manual_code_per_organisation")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Objective(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="objectives")
+    title = models.CharField("intitulé", max_length=255)
+    indicator_code = models.CharField(
+        "indicateur du catalogue",
+        max_length=32,
+        blank=True,
+        choices=[(indicator.code, f"{indicator.code} — {indicator.label}") for indicator in CATALOGUE],
+    )
+    manual_indicator = models.ForeignKey(
+        ManualIndicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objectives",
+        verbose_name="indicateur saisi",
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        "année de référence", null=True, blank=True, validators=year_validators
+    )
+    baseline_value = models.FloatField("valeur de référence", null=True, blank=True)
+    deadline_year = models.PositiveSmallIntegerField("échéance", validators=year_validators)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "objectif"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(indicator_code="") & models.Q(manual_indicator__isnull=False))
+                | (~models.Q(indicator_code="") & models.Q(manual_indicator__isnull=True)),
+                name="one_indicator_per_objective",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def unit(self) -> str:
+        return self.manual_indicator.unit if self.manual_indicator_id else BY_CODE[self.indicator_code].unit
+
+    @property
+    def indicator_label(self) -> str:
+        return self.manual_indicator.label if self.manual_indicator_id else BY_CODE[self.indicator_code].label
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.engagement.axis.scheme
+
+
+class Target(models.Model):
+    """The value the objective aims at in a year; percentages are stored from 0 to 100."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField("année", validators=year_validators)
+    value = models.FloatField("cible")
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["objective", "year"], name="one_target_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} : {self.value}"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "a-lancer", "À lancer"
+    ONGOING = "en-cours", "En cours"
+    DONE = "realisee", "Réalisée"
+    DROPPED = "abandonnee", "Abandonnée"
+
+
+class Action(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField("intitulé", max_length=255)
+    owner = models.CharField("direction pilote", max_length=255)
+    status = models.CharField("état", max_length=16, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    due_date = models.DateField("échéance", null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "action"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ManualImport(models.Model):
+    """Provenance of values loaded from a file: who, when, which file."""
+
+    indicator = models.ForeignKey(ManualIndicator, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField("fichier", max_length=255)
+    rows = models.PositiveIntegerField("lignes importées")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+
+class ManualValue(models.Model):
+    """One reported figure: a yearly total, or one contract's figure (insertion hours per contract)."""
+
+    indicator = models.ForeignKey(ManualIndicator, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField("année", validators=year_validators)
+    contract_id = models.CharField("identifiant du marché", max_length=64, blank=True)
+    value = models.FloatField("valeur réalisée", validators=[MinValueValidator(0)])
+    planned = models.FloatField("valeur prévue", null=True, blank=True, validators=[MinValueValidator(0)])
+    persons = models.PositiveIntegerField("personnes concernées", null=True, blank=True)
+    source = models.ForeignKey(ManualImport, on_delete=models.CASCADE, null=True, blank=True, related_name="values")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "contract_id"]
+        verbose_name = "valeur saisie"
+
+
+class IndicatorSnapshot(models.Model):
+    """Indicator values of a scope computed from one version of the DECP store, read by dashboards."""
+
+    scope = models.CharField(max_length=255)  # sorted SIRENs joined by commas, then "@" and the group
+    data_version = models.CharField(max_length=64)
+    buyer = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=32)
+    numerator = models.FloatField()
+    denominator = models.FloatField(null=True)
+    value = models.FloatField(null=True)
+    coverage = models.FloatField(null=True)
+    contracts = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "data_version"])]

@@ -1,0 +1,27 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.indicators.factories import build_store
+
+
+def pytest_collection_modifyitems(items):
+    """Every test may use the application database, as in les-emplois (transactional tests opt in)."""
+    for item in items:
+        if not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(scope="session")
+def _store_template(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory.mktemp("platform"))
+
+
+@pytest.fixture
+def decp_store(_store_template, tmp_path, settings) -> Path:
+    """A private copy of the hand-counted DECP store (tests/indicators/factories.py), used by the platform."""
+    store = tmp_path / "store"
+    shutil.copytree(_store_template, store)
+    settings.SPASER_STORE_DIR = store
+    return store

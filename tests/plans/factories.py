@@ -1,0 +1,101 @@
+import factory
+
+from spaser.plans.models import (
+    Action,
+    Axis,
+    Engagement,
+    ManualIndicator,
+    ManualValue,
+    Objective,
+    Scheme,
+    Status,
+    Target,
+    Theme,
+)
+from tests.organisations.factories import OrganisationFactory
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scheme
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"SPASER fictif n° {n}")
+    slug = factory.Sequence(lambda n: f"spaser-fictif-{n}")
+    edition = 1
+    start_year = 2024
+    end_year = 2026
+    status = Status.DRAFT
+
+
+class PublishedSchemeFactory(SchemeFactory):
+    status = Status.PUBLISHED
+
+
+class AxisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Axis
+
+    scheme = factory.SubFactory(SchemeFactory)
+    title = "Achats socialement responsables"
+    theme = Theme.SOCIAL
+    position = factory.Sequence(int)
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Engagement
+
+    axis = factory.SubFactory(AxisFactory)
+    title = "Développer les clauses sociales"
+    position = factory.Sequence(int)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    engagement = factory.SubFactory(EngagementFactory)
+    title = "30 % de marchés avec une considération sociale"
+    indicator_code = "S1"
+    baseline_year = 2024
+    baseline_value = 20
+    deadline_year = 2026
+    position = factory.Sequence(int)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    year = 2026
+    value = 30
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    engagement = factory.SubFactory(EngagementFactory)
+    title = "Former les acheteurs aux clauses d'insertion"
+    owner = "Direction de la commande publique"
+
+
+class ManualIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManualIndicator
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"heures-insertion-{n}")
+    label = "Heures d'insertion réalisées"
+    unit = "heures"
+
+
+class ManualValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ManualValue
+
+    indicator = factory.SubFactory(ManualIndicatorFactory)
+    year = 2024
+    value = 100
