@@ -5,7 +5,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.urls import reverse
 
-from spaser.indicators.catalogue import BY_CODE, CATALOGUE
+from spaser.indicators.catalogue import BY_CODE
 from spaser.organisations.models import Organisation
 
 
@@ -165,12 +165,8 @@ class ManualIndicator(models.Model):
 class Objective(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="objectives")
     title = models.CharField("intitulé", max_length=255)
-    indicator_code = models.CharField(
-        "indicateur du catalogue",
-        max_length=32,
-        blank=True,
-        choices=[(indicator.code, f"{indicator.code} — {indicator.label}") for indicator in CATALOGUE],
-    )
+    # Validated against the catalogue by the forms and the JSON import (choices here would tie migrations to labels).
+    indicator_code = models.CharField("indicateur du catalogue", max_length=32, blank=True)
     manual_indicator = models.ForeignKey(
         ManualIndicator,
         on_delete=models.PROTECT,
