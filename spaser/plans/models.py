@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 
 from spaser.indicators.catalogue import BY_CODE
 from spaser.organisations.models import Organisation
@@ -96,8 +98,26 @@ class Scheme(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
 
+    def touch(self) -> None:
+        """Mark the scheme changed when a node of its tree changes (dashboards are cached by this date)."""
+        self.updated_at = timezone.now()
+        Scheme.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
     def public_url(self) -> str:
         return reverse("public:scheme", args=[self.slug])
+
+
+SLUG_BASE_LENGTH = 110  # Scheme.slug holds 120 characters: room for a "-NNN" suffix
+
+
+def unique_slug(text: str) -> str:
+    """A public address for a new scheme, from its organisation and title, unique with a -2, -3… suffix."""
+    base = slugify(text)[:SLUG_BASE_LENGTH].strip("-") or "spaser"
+    taken = set(Scheme.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
 
 
 class Theme(models.TextChoices):
@@ -276,6 +296,11 @@ class ManualValue(models.Model):
     class Meta:
         ordering = ["year", "contract_id"]
         verbose_name = "valeur saisie"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "contract_id"], name="one_value_per_contract_and_year"
+            )
+        ]
 
 
 class IndicatorSnapshot(models.Model):

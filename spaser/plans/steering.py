@@ -9,11 +9,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Sum
+from django.db.models import Avg, Count, Max, Sum
 
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import Filters, Scope, compute, stores
-from spaser.plans.models import IndicatorSnapshot, ManualUnit, Objective, Scheme
+from spaser.plans.models import IndicatorSnapshot, ManualUnit, ManualValue, Objective, Scheme
 
 
 TOGETHER = "ensemble"
@@ -37,6 +37,15 @@ def data_version(store: Path) -> str | None:
         return None
     stat = path.stat()
     return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+def dashboard_version(scheme: Scheme, store: Path | None = None) -> str:
+    """Changes with the scheme's tree, its manual values and the DECP store: the dashboard's cache key."""
+    manual = ManualValue.objects.filter(indicator__objectives__engagement__axis__scheme=scheme).aggregate(
+        last=Max("entered_at"), count=Count("pk")
+    )
+    store_version = data_version(store or settings.SPASER_STORE_DIR)
+    return f"{scheme.pk}:{scheme.updated_at.timestamp()}:{store_version}:{manual['last']}:{manual['count']}"
 
 
 def scheme_sirens(scheme: Scheme) -> tuple[str, ...]:

@@ -1,2 +1,15 @@
+from django.urls import path
+
+from spaser.www.manual_views import views
+
+
 app_name = "manual"
-urlpatterns = []
+urlpatterns = [
+    path("", views.indicator_list, name="list"),
+    path("nouveau/", views.indicator_create, name="create"),
+    path("<int:pk>/", views.indicator_detail, name="detail"),
+    path("<int:pk>/saisie/", views.value_create, name="value_create"),
+    path("<int:pk>/import/", views.file_import, name="import"),
+    path("<int:pk>/valeurs/<int:value_pk>/supprimer/", views.value_delete, name="value_delete"),
+    path("<int:pk>/modele.csv", views.template_download, name="template"),
+]

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from spaser.www.organisations_views import views
+
+
 app_name = "organisations"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisations/nouvelle/", views.create, name="create"),
+    path("organisations/<int:pk>/", views.detail, name="detail"),
+    path("organisations/<int:pk>/inviter/", views.invite_member, name="invite"),
+    path("organisations/<int:pk>/membres/<int:membership_pk>/", views.change_member, name="member"),
+]

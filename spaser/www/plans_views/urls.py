@@ -1,2 +1,20 @@
+from django.urls import path, re_path
+
+from spaser.www.plans_views import dashboard_views, views
+from spaser.www.plans_views.nodes import KINDS
+
+
 app_name = "plans"
-urlpatterns = []
+
+urlpatterns = [
+    path("nouveau/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/modifier/", views.edit, name="edit"),
+    path("<int:pk>/supprimer/", views.delete, name="delete"),
+    path("<int:pk>/pilotage/", dashboard_views.dashboard, name="dashboard"),
+    path("<int:pk>/pilotage/objectifs/<int:objective_pk>/<int:year>/", dashboard_views.contracts, name="contracts"),
+    re_path(rf"^(?P<kind>{KINDS})/(?P<parent_pk>\d+)/nouveau/$", views.create_node, name="create_node"),
+    re_path(rf"^(?P<kind>{KINDS})/(?P<node_pk>\d+)/modifier/$", views.edit_node, name="edit_node"),
+    re_path(rf"^(?P<kind>{KINDS})/(?P<node_pk>\d+)/supprimer/$", views.delete_node, name="delete_node"),
+    re_path(rf"^(?P<kind>{KINDS})/(?P<node_pk>\d+)/deplacer/$", views.move_node, name="move_node"),
+]

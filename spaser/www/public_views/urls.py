@@ -1,2 +1,14 @@
+from django.urls import path
+
+from spaser.www.public_views import views
+
+
 app_name = "public"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("spaser/", views.schemes, name="schemes"),
+    path("spaser/<slug:slug>/", views.scheme, name="scheme"),
+    path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/", views.contracts, name="contracts"),
+    path("donnees-et-api/", views.api, name="api"),
+]

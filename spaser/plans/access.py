@@ -1,0 +1,39 @@
+"""Who may read or change a scheme: members of its organisations read, the owner's admins and editors write."""
+
+from django.core.exceptions import PermissionDenied
+
+from spaser.organisations.models import Membership, Organisation, Role
+from spaser.organisations.permissions import EDIT_ROLES
+from spaser.plans.models import Scheme
+
+
+def can_read(user, scheme: Scheme) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    organisations = [scheme.organisation_id, *scheme.partners.values_list("pk", flat=True)]
+    return Membership.objects.filter(user=user, organisation__in=organisations).exists()
+
+
+def can_edit(user, scheme: Scheme) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation=scheme.organisation_id, role__in=EDIT_ROLES).exists()
+    )
+
+
+def require_read(user, scheme: Scheme) -> None:
+    if not can_read(user, scheme):
+        raise PermissionDenied("Ce SPASER appartient à une autre organisation.")
+
+
+def require_edit(user, scheme: Scheme) -> None:
+    if not can_edit(user, scheme):
+        raise PermissionDenied(
+            "Seuls les administrateurs et rédacteurs de l'organisation porteuse modifient ce SPASER."
+        )
+
+
+def editable_organisations(user):
+    return Organisation.objects.filter(memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR])

@@ -1,0 +1,346 @@
+"""Manual indicators: reading the insertion-hours CSV, importing it with its provenance, yearly totals.
+
+The CSV holds one line per contract and year (`annee;identifiant_marche;heures_prevues;heures_realisees;personnes`).
+Every problem is reported with its line and column, and nothing is stored unless the whole file is valid.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import transaction
+from django.db.models import Avg, Count, Sum
+
+from spaser.plans.models import FIRST_YEAR, LAST_YEAR, ManualImport, ManualIndicator, ManualUnit, ManualValue
+
+
+YEAR, CONTRACT, PLANNED, DONE, PERSONS = (
+    "annee",
+    "identifiant_marche",
+    "heures_prevues",
+    "heures_realisees",
+    "personnes",
+)
+COLUMNS = (YEAR, CONTRACT, PLANNED, DONE, PERSONS)
+REQUIRED_CELLS = (YEAR, CONTRACT, DONE)
+MAX_ROWS = 50_000
+MAX_HOURS = 1_000_000
+MAX_PERSONS = 1_000_000
+MAX_CONTRACT_ID = 64
+SEPARATORS = (";", ",", "\t")
+NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+CSV_HELP = (
+    "Enregistrez-le au format « CSV UTF-8 » (Excel : Enregistrer sous > CSV UTF-8 ; "
+    "LibreOffice : cochez « Éditer les paramètres du filtre » puis choisissez « Unicode (UTF-8) »)."
+)
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx/ods (zip), xls (OLE)
+
+
+class CsvError(NamedTuple):
+    """A problem found in a file: line of the file (1 is the header), column, and a French message."""
+
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"ligne {self.line}"] if self.line else []
+        where += [f"colonne {self.column}"] if self.column else []
+        return f"{', '.join(where)} : {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    year: int
+    contract_id: str
+    planned: float | None
+    done: float
+    persons: int | None
+
+
+class CellError(ValueError):
+    pass
+
+
+# Reading the file
+
+
+def parse_csv(data: bytes, filename: str = "") -> tuple[list[Row], list[CsvError]]:
+    """The valid rows and every error of the file; callers must store nothing when there are errors."""
+    if data.startswith(SPREADSHEET_SIGNATURES):
+        name = f"« {filename} »" if filename else "Ce fichier"
+        message = f"{name} est un classeur (Excel ou LibreOffice), pas un fichier CSV. {CSV_HELP}"
+        return [], [CsvError(None, None, message)]
+    text, error = _decode(data)
+    if error:
+        return [], [error]
+    if not text.strip():
+        return [], [CsvError(None, None, "Le fichier est vide.")]
+    try:
+        return _parse_text(text)
+    except csv.Error as exc:
+        return [], [CsvError(None, None, f"Le fichier n'est pas un CSV lisible ({exc}).")]
+
+
+def _decode(data: bytes) -> tuple[str, CsvError | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = f"Le fichier doit être encodé en UTF-8 : la ligne {line} contient un caractère illisible. {CSV_HELP}"
+        return "", CsvError(None, None, message)
+
+
+def _parse_text(text: str) -> tuple[list[Row], list[CsvError]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+    header = [_column_name(cell) for cell in next(reader)]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        return [], [_missing_columns_error(missing)]
+    rows, errors = _parse_lines(reader, {column: header.index(column) for column in COLUMNS})
+    if not rows and not errors:
+        return [], [
+            CsvError(None, None, "Le fichier ne contient que l'en-tête : ajoutez au moins une ligne de données.")
+        ]
+    return rows, errors + _duplicate_errors(rows)
+
+
+def _parse_lines(reader, positions: dict[str, int]) -> tuple[list[Row], list[CsvError]]:
+    """Every non-blank line after the header (spreadsheets often end with `;;;;` lines)."""
+    rows, errors, data_lines = [], [], 0
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        data_lines += 1
+        if data_lines > MAX_ROWS:
+            return [], [CsvError(None, None, "Le fichier dépasse 50 000 lignes : découpez-le en plusieurs fichiers.")]
+        values = {column: cells[index] if index < len(cells) else "" for column, index in positions.items()}
+        row, row_errors = _parse_row(reader.line_num, values)
+        rows += [row] if row else []
+        errors += row_errors
+    return rows, errors
+
+
+def _separator(text: str) -> str:
+    header = text.splitlines()[0]
+    return max(SEPARATORS, key=header.count)
+
+
+def _column_name(cell: str) -> str:
+    """`Année`, ` annee ` and `ANNEE` all name the `annee` column."""
+    ascii_name = unicodedata.normalize("NFKD", cell).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s-]+", "_", ascii_name.strip().lower())
+
+
+def _missing_columns_error(missing: list[str]) -> CsvError:
+    names = ", ".join(missing)
+    expected = ";".join(COLUMNS)
+    plural = "s" if len(missing) > 1 else ""
+    message = f"colonne{plural} manquante{plural} : {names}. La première ligne doit être : {expected}"
+    return CsvError(1, None, message)
+
+
+def _parse_row(line: int, values: dict[str, str]) -> tuple[Row | None, list[CsvError]]:
+    parsed, errors = {}, []
+    for column, parse in PARSERS.items():
+        raw = values[column].strip()
+        if not raw:
+            if column in REQUIRED_CELLS:
+                errors.append(CsvError(line, column, "valeur manquante"))
+            parsed[column] = None
+            continue
+        try:
+            parsed[column] = parse(raw)
+        except CellError as exc:
+            errors.append(CsvError(line, column, str(exc)))
+    if errors:
+        return None, errors
+    row = Row(line, parsed[YEAR], parsed[CONTRACT], parsed[PLANNED], parsed[DONE], parsed[PERSONS])
+    return row, []
+
+
+def _duplicate_errors(rows: list[Row]) -> list[CsvError]:
+    first_line, errors = {}, []
+    for row in rows:
+        key = (row.year, row.contract_id)
+        if key in first_line:
+            message = f"le marché « {row.contract_id} » figure déjà pour {row.year} à la ligne {first_line[key]}"
+            errors.append(CsvError(row.line, CONTRACT, message))
+        else:
+            first_line[key] = row.line
+    return errors
+
+
+# Reading one cell
+
+
+def _quoted(raw: str) -> str:
+    return f"« {raw[:40]}… »" if len(raw) > 40 else f"« {raw} »"
+
+
+def _number(raw: str) -> float:
+    """Accepts `12,5`, `12.5` and `1 200,5`; refuses `1.200,5` (ambiguous) and words."""
+    text = SPACES.sub("", raw)
+    if "," in text and "." in text:
+        raise CellError(f"{_quoted(raw)} n'est pas un nombre (n'utilisez qu'une virgule pour les décimales)")
+    text = text.replace(",", ".")
+    if not NUMBER.fullmatch(text):
+        raise CellError(f"{_quoted(raw)} n'est pas un nombre")
+    return float(text)
+
+
+def parse_year(raw: str) -> int:
+    if not re.fullmatch(r"\d{4}", raw):
+        raise CellError(f"{_quoted(raw)} n'est pas une année (4 chiffres attendus, par exemple 2024)")
+    year = int(raw)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CellError(f"{_quoted(raw)} : l'année doit être comprise entre {FIRST_YEAR} et {LAST_YEAR}")
+    return year
+
+
+def parse_contract_id(raw: str) -> str:
+    if len(raw) > MAX_CONTRACT_ID:
+        raise CellError(f"{_quoted(raw)} dépasse {MAX_CONTRACT_ID} caractères")
+    return raw
+
+
+def parse_hours(raw: str) -> float:
+    hours = _number(raw)
+    if hours < 0:
+        raise CellError(f"{_quoted(raw)} est négatif : indiquez un nombre d'heures positif ou nul")
+    if hours > MAX_HOURS:
+        raise CellError(f"{_quoted(raw)} dépasse 1 000 000 heures pour un seul marché : vérifiez la valeur")
+    return hours
+
+
+def parse_persons(raw: str) -> int:
+    persons = _number(raw)
+    if persons < 0:
+        raise CellError(f"{_quoted(raw)} est négatif : indiquez un nombre de personnes positif ou nul")
+    if persons != int(persons):
+        raise CellError(f"{_quoted(raw)} n'est pas un nombre entier de personnes")
+    if persons > MAX_PERSONS:
+        raise CellError(f"{_quoted(raw)} dépasse 1 000 000 personnes pour un seul marché : vérifiez la valeur")
+    return int(persons)
+
+
+PARSERS = {
+    YEAR: parse_year,
+    CONTRACT: parse_contract_id,
+    PLANNED: parse_hours,
+    DONE: parse_hours,
+    PERSONS: parse_persons,
+}
+
+
+# Storing
+
+
+def accepts_files(indicator: ManualIndicator) -> bool:
+    """The CSV holds hours: only hour indicators (insertion hours) are filled from files."""
+    return indicator.unit == ManualUnit.HOURS
+
+
+def conflict_errors(indicator: ManualIndicator, rows: Iterable[Row]) -> list[CsvError]:
+    """Lines of a year already filled with one global value (no contract): adding contracts would count twice."""
+    global_years = set(indicator.values.filter(contract_id="").values_list("year", flat=True))
+    message = (
+        "l'année {year} a déjà une valeur globale saisie sans identifiant de marché ; "
+        "supprimez-la avant d'importer le détail par marché"
+    )
+    return [CsvError(row.line, YEAR, message.format(year=row.year)) for row in rows if row.year in global_years]
+
+
+def import_values(indicator: ManualIndicator, rows: list[Row], filename: str, user) -> ManualImport:
+    """Stores the rows with their provenance; a (year, contract) already known is replaced, never counted twice."""
+    with transaction.atomic():
+        source = ManualImport.objects.create(
+            indicator=indicator, filename=filename[:255], rows=len(rows), imported_by=user
+        )
+        _delete_same_keys(indicator, rows)
+        ManualValue.objects.bulk_create(
+            [
+                ManualValue(
+                    indicator=indicator,
+                    year=row.year,
+                    contract_id=row.contract_id,
+                    value=row.done,
+                    planned=row.planned,
+                    persons=row.persons,
+                    source=source,
+                    entered_by=user,
+                )
+                for row in rows
+            ],
+            batch_size=1000,
+        )
+    return source
+
+
+def _delete_same_keys(indicator: ManualIndicator, rows: list[Row], chunk: int = 500) -> None:
+    contracts_by_year: dict[int, list[str]] = {}
+    for row in rows:
+        contracts_by_year.setdefault(row.year, []).append(row.contract_id)
+    for year, contract_ids in contracts_by_year.items():
+        for start in range(0, len(contract_ids), chunk):
+            indicator.values.filter(year=year, contract_id__in=contract_ids[start : start + chunk]).delete()
+
+
+def import_csv(indicator: ManualIndicator, data: bytes, filename: str, user) -> tuple[ManualImport | None, list]:
+    """Parses then imports the file; nothing is written when any line is wrong."""
+    rows, errors = parse_csv(data, filename)
+    errors = errors or conflict_errors(indicator, rows)
+    if errors:
+        return None, errors
+    return import_values(indicator, rows, filename, user), []
+
+
+def enter_value(indicator: ManualIndicator, user, *, year: int, contract_id: str = "", **figures) -> ManualValue:
+    """One value typed in a form; it replaces the value of the same year and contract."""
+    with transaction.atomic():
+        indicator.values.filter(year=year, contract_id=contract_id).delete()
+        return ManualValue.objects.create(
+            indicator=indicator, year=year, contract_id=contract_id, entered_by=user, **figures
+        )
+
+
+# Reading the stored values
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    year: int
+    value: float | None
+    planned: float | None
+    persons: int | None
+    lines: int
+
+
+def yearly_totals(indicators: Iterable[ManualIndicator]) -> dict[int, list[YearTotal]]:
+    """{indicator id: totals per year}: a sum, or a mean for percentages (as the steering dashboard does)."""
+    units = {indicator.pk: indicator.unit for indicator in indicators}
+    rows = (
+        ManualValue.objects.filter(indicator__in=list(units))
+        .values("indicator", "year")
+        .annotate(
+            total=Sum("value"), mean=Avg("value"), planned=Sum("planned"), persons=Sum("persons"), lines=Count("pk")
+        )
+        .order_by("indicator", "year")
+    )
+    totals: dict[int, list[YearTotal]] = {pk: [] for pk in units}
+    for row in rows:
+        value = row["mean"] if units[row["indicator"]] == ManualUnit.PERCENT else row["total"]
+        totals[row["indicator"]].append(YearTotal(row["year"], value, row["planned"], row["persons"], row["lines"]))
+    return totals
+
+
+def template_csv() -> str:
+    """The file offered by « Télécharger le modèle »: the header and two example lines to replace."""
+    lines = [";".join(COLUMNS), "2024;2024-0042-LOT1;1200;1350,5;8", "2024;2024-0057;400;0;0"]
+    return "\r\n".join(lines) + "\r\n"

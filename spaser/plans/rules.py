@@ -1,0 +1,33 @@
+"""Validation rules shared by the web forms and the JSON import: target ranges and years of a scheme."""
+
+BASELINE_YEARS_BEFORE = 10
+
+
+def check_target_value(unit: str, value: float) -> str | None:
+    """French message when `value` is impossible for `unit` (percentages are expressed from 0 to 100)."""
+    if unit == "%" and not 0 <= value <= 100:
+        return f"{value:g} n'est pas un pourcentage entre 0 et 100."
+    if value < 0:
+        return f"{value:g} est négatif : une cible en {unit} est positive ou nulle."
+    return None
+
+
+def check_year_in_period(year: int, start_year: int, end_year: int, what: str) -> str | None:
+    if not start_year <= year <= end_year:
+        return f"{what} ({year}) doit être comprise dans la période du SPASER ({start_year}–{end_year})."
+    return None
+
+
+def check_baseline_year(year: int, start_year: int, end_year: int) -> str | None:
+    if not start_year - BASELINE_YEARS_BEFORE <= year <= end_year:
+        return (
+            f"L'année de référence ({year}) doit être comprise entre {start_year - BASELINE_YEARS_BEFORE} "
+            f"et {end_year}."
+        )
+    return None
+
+
+def check_period(start_year: int, end_year: int) -> str | None:
+    if end_year < start_year:
+        return f"La dernière année ({end_year}) précède la première ({start_year})."
+    return None

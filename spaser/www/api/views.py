@@ -1,0 +1,131 @@
+"""Read-only JSON API over published schemes; drafts and adopted-but-unpublished schemes answer 404 everywhere."""
+
+from functools import wraps
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from spaser.plans.models import Scheme
+from spaser.plans.steering import dashboard
+from spaser.www.api import serializers
+from spaser.www.api.openapi import DOCUMENT
+
+
+PAGE_SIZE = 50
+CACHE_CONTROL = "public, max-age=300"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def json_response(data: dict, status: int = 200) -> JsonResponse:
+    # Accented French stays readable in the payload; JSON is UTF-8 anyway.
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def api_endpoint(view):
+    """GET only, errors as French JSON, open to any origin and cacheable by proxies."""
+    get_only = require_GET(view)
+
+    # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
+    @csrf_exempt
+    @wraps(view)
+    def endpoint(request, *args, **kwargs):
+        try:
+            response = get_only(request, *args, **kwargs)
+        except ApiError as error:
+            response = json_response({"erreur": error.message}, status=error.status)
+        if isinstance(response, HttpResponseNotAllowed):
+            response = json_response(
+                {"erreur": "Cette API est en lecture seule : seule la méthode GET est acceptée."}, 405
+            )
+            response["Allow"] = "GET"
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = CACHE_CONTROL
+        return response
+
+    return endpoint
+
+
+def published_scheme(slug: str, *related: str) -> Scheme:
+    schemes = Scheme.objects.published().select_related("organisation").prefetch_related(*related)
+    scheme = schemes.filter(slug=slug).first()
+    if scheme is None:
+        raise ApiError(404, f"Aucun SPASER publié à l'adresse « {slug} ».")
+    return scheme
+
+
+def positive_integer(raw: str, parameter: str) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(400, f"Le paramètre « {parameter} » doit être un entier positif (reçu : « {raw} »).")
+    return int(raw)
+
+
+def filtered(schemes, query):
+    if siren := query.get("siren"):
+        if not (siren.isdigit() and len(siren) == 9):
+            raise ApiError(400, f"Le paramètre « siren » compte exactement 9 chiffres (reçu : « {siren} »).")
+        # A buyer finds the schemes it carries and the mutualised ones it takes part in.
+        schemes = schemes.filter(Q(organisation__siren=siren) | Q(pk__in=Scheme.objects.filter(partners__siren=siren)))
+    if year := query.get("annee"):
+        year = positive_integer(year, "annee")
+        schemes = schemes.filter(start_year__lte=year, end_year__gte=year)
+    return schemes
+
+
+def page_link(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"{request.path}?{query.urlencode()}"
+
+
+@api_endpoint
+def scheme_list(request):
+    schemes = Scheme.objects.published().select_related("organisation").prefetch_related("partners")
+    schemes = filtered(schemes, request.GET).order_by("organisation__name", "-edition", "pk")
+    paginator = Paginator(schemes, PAGE_SIZE)
+    number = positive_integer(request.GET.get("page") or "1", "page")
+    try:
+        page = paginator.page(number)
+    except EmptyPage:
+        raise ApiError(404, f"La page {number} n'existe pas : il y a {paginator.num_pages} page(s).") from None
+    return json_response(
+        {
+            "count": paginator.count,
+            "page": number,
+            "pages": paginator.num_pages,
+            "next": page_link(request, number + 1) if page.has_next() else None,
+            "previous": page_link(request, number - 1) if page.has_previous() else None,
+            "results": [serializers.scheme_summary(scheme) for scheme in page],
+        }
+    )
+
+
+@api_endpoint
+def scheme_detail(request, slug: str):
+    scheme = published_scheme(
+        slug,
+        "partners",
+        "axes__engagements__objectives__targets",
+        "axes__engagements__objectives__manual_indicator",
+        "axes__engagements__actions",
+    )
+    return json_response(serializers.scheme_detail(scheme))
+
+
+@api_endpoint
+def scheme_indicators(request, slug: str):
+    scheme = published_scheme(slug)
+    return json_response(serializers.scheme_indicators(scheme, dashboard(scheme)))
+
+
+@api_endpoint
+def openapi_document(request):
+    return json_response(DOCUMENT)

@@ -1,0 +1,71 @@
+"""A SPASER as a JSON file: export for the members of its organisation, import by administrators and editors.
+
+The format and its checks live in spaser.plans.exchange; these views only read the file and report the errors.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from spaser.organisations.permissions import EDIT_ROLES, require_role
+from spaser.plans.access import editable_organisations
+from spaser.plans.exchange import ExchangeInvalid, export_scheme, import_scheme, schema_json
+from spaser.plans.models import Scheme
+from spaser.www.exchange_views.forms import ImportForm
+
+
+ERRORS_SHOWN = 100
+
+
+@login_required
+def export(request, pk: int):
+    scheme = get_object_or_404(Scheme.objects.select_related("organisation"), pk=pk)
+    require_role(request.user, scheme.organisation)
+    content = json.dumps(export_scheme(scheme), indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{scheme.slug}.json")
+    return response
+
+
+def schema(request):
+    """The JSON Schema of the exchange format, public: other tools write files for the platform with it."""
+    return HttpResponse(schema_json(), content_type="application/schema+json; charset=utf-8")
+
+
+@login_required
+def import_file(request):
+    organisations = editable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied("Seuls les administrateurs et rédacteurs d'une organisation importent un SPASER.")
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None, organisations=organisations)
+    errors = []
+    if posted and form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        require_role(request.user, organisation, EDIT_ROLES)
+        try:
+            scheme = import_scheme(form.document, organisation, user=request.user)
+        except ExchangeInvalid as invalid:
+            errors = invalid.errors
+        else:
+            messages.success(request, f"Le SPASER « {scheme.title} » a été importé comme brouillon.")
+            return redirect(reverse("plans:detail", args=[scheme.pk]))
+    context = {
+        "title": "Importer un SPASER",
+        "form": form,
+        "submit_label": "Importer",
+        "filename": request.FILES["file"].name if errors else "",
+        "errors": errors[:ERRORS_SHOWN],
+        "more_errors": max(0, len(errors) - ERRORS_SHOWN),
+        "breadcrumb_data": {
+            "links": [{"url": reverse("organisations:home"), "title": "Mon espace"}],
+            "current": "Importer un SPASER",
+        },
+    }
+    return render(request, "exchange/import.html", context)

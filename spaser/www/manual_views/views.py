@@ -1,0 +1,170 @@
+"""Manual indicators of an organisation: list, creation, values typed or imported from a CSV file, provenance.
+
+Reading needs a membership of the indicator's organisation (staff reads everything); writing needs a role of
+MANUAL_DATA_ROLES; creating an indicator needs an edit role (administrators and editors).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from spaser.organisations.models import Organisation
+from spaser.organisations.permissions import EDIT_ROLES, MANUAL_DATA_ROLES, organisations_of, require_role
+from spaser.plans import manual
+from spaser.plans.models import ManualIndicator, ManualValue
+from spaser.www.manual_views.forms import IndicatorForm, UploadForm, ValueForm
+
+
+VALUES_PER_PAGE = 100
+ERRORS_SHOWN = 100
+
+
+def _indicator(pk: int) -> ManualIndicator:
+    return get_object_or_404(ManualIndicator.objects.select_related("organisation"), pk=pk)
+
+
+def _readable(request, pk: int) -> tuple[ManualIndicator, str]:
+    indicator = _indicator(pk)
+    return indicator, require_role(request.user, indicator.organisation)
+
+
+def _writable(request, pk: int) -> tuple[ManualIndicator, str]:
+    indicator = _indicator(pk)
+    return indicator, require_role(request.user, indicator.organisation, MANUAL_DATA_ROLES)
+
+
+def _creatable_organisations(user):
+    return Organisation.objects.filter(memberships__user=user, memberships__role__in=EDIT_ROLES)
+
+
+def _breadcrumb(current: str, *links: tuple[str, str]) -> dict:
+    return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
+
+
+@login_required
+def indicator_list(request):
+    indicators = list(
+        ManualIndicator.objects.filter(organisation__in=organisations_of(request.user)).select_related("organisation")
+    )
+    totals = manual.yearly_totals(indicators)
+    context = {
+        "title": "Indicateurs saisis",
+        "rows": [(indicator, totals[indicator.pk]) for indicator in indicators],
+        "can_create": _creatable_organisations(request.user).exists(),
+        "breadcrumb_data": _breadcrumb("Indicateurs saisis"),
+    }
+    return render(request, "manual/list.html", context)
+
+
+@login_required
+def indicator_create(request):
+    organisations = _creatable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied("Seuls les administrateurs et rédacteurs d'une organisation créent des indicateurs.")
+    form = IndicatorForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        indicator = form.save()
+        messages.success(request, f"L'indicateur « {indicator.label} » a été créé. Vous pouvez saisir ses valeurs.")
+        return redirect("manual:detail", pk=indicator.pk)
+    context = {
+        "title": "Nouvel indicateur saisi",
+        "form": form,
+        "breadcrumb_data": _breadcrumb("Nouvel indicateur", (reverse("manual:list"), "Indicateurs saisis")),
+    }
+    return render(request, "manual/create.html", context)
+
+
+@login_required
+def indicator_detail(request, pk: int):
+    indicator, role = _readable(request, pk)
+    return _render_detail(request, indicator, role)
+
+
+def _render_detail(request, indicator, role, *, value_form=None, upload_form=None, errors=()):
+    can_write = role in MANUAL_DATA_ROLES
+    context = {
+        "title": indicator.label,
+        "indicator": indicator,
+        "can_write": can_write,
+        "accepts_files": manual.accepts_files(indicator),
+        "totals": manual.yearly_totals([indicator])[indicator.pk],
+        "page": _values_page(request, indicator),
+        "year": request.GET.get("annee", ""),
+        "imports": indicator.imports.select_related("imported_by")[:20],
+        "entries": indicator.values.filter(source=None).select_related("entered_by").order_by("-entered_at")[:20],
+        "value_form": value_form or (ValueForm(indicator=indicator) if can_write else None),
+        "upload_form": upload_form or (UploadForm() if can_write else None),
+        "errors": list(errors)[:ERRORS_SHOWN],
+        "error_count": len(errors),
+        "more_errors": max(0, len(errors) - ERRORS_SHOWN),
+        "breadcrumb_data": _breadcrumb(indicator.label, (reverse("manual:list"), "Indicateurs saisis")),
+    }
+    return render(request, "manual/detail.html", context)
+
+
+def _values_page(request, indicator: ManualIndicator):
+    values = indicator.values.select_related("source", "entered_by").order_by("year", "contract_id")
+    year = request.GET.get("annee", "")
+    if year.isdigit():
+        values = values.filter(year=int(year))
+    return Paginator(values, VALUES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_POST
+def value_create(request, pk: int):
+    indicator, role = _writable(request, pk)
+    form = ValueForm(request.POST, indicator=indicator)
+    if not form.is_valid():
+        return _render_detail(request, indicator, role, value_form=form)
+    value = manual.enter_value(indicator, request.user, **form.cleaned_data)
+    where = f"du marché « {value.contract_id} »" if value.contract_id else "globale"
+    messages.success(request, f"Valeur {where} pour {value.year} enregistrée.")
+    return redirect("manual:detail", pk=indicator.pk)
+
+
+@login_required
+@require_POST
+def file_import(request, pk: int):
+    indicator, role = _writable(request, pk)
+    if not manual.accepts_files(indicator):
+        messages.error(request, "L'import de fichier est réservé aux indicateurs exprimés en heures.")
+        return redirect("manual:detail", pk=indicator.pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, indicator, role, upload_form=form)
+    upload = form.cleaned_data["file"]
+    source, errors = manual.import_csv(indicator, upload.read(), upload.name, request.user)
+    if errors:
+        return _render_detail(request, indicator, role, upload_form=form, errors=errors)
+    messages.success(
+        request,
+        f"Fichier « {source.filename} » importé : {source.rows} ligne(s). Les valeurs déjà présentes pour "
+        "les mêmes années et marchés ont été remplacées.",
+    )
+    return redirect("manual:detail", pk=indicator.pk)
+
+
+@login_required
+@require_POST
+def value_delete(request, pk: int, value_pk: int):
+    indicator, _ = _writable(request, pk)
+    value = get_object_or_404(ManualValue, pk=value_pk, indicator=indicator)
+    value.delete()
+    where = f"du marché « {value.contract_id} »" if value.contract_id else "globale"
+    messages.success(request, f"Valeur {where} pour {value.year} supprimée.")
+    return redirect("manual:detail", pk=indicator.pk)
+
+
+@login_required
+def template_download(request, pk: int):
+    _readable(request, pk)
+    # The byte order mark lets Excel open the file as UTF-8.
+    response = HttpResponse("\ufeff" + manual.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modele-heures-insertion.csv"'
+    return response

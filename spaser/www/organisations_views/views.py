@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from spaser.organisations.directory import describe_buyer
+from spaser.organisations.invitations import invite
+from spaser.organisations.models import Establishment, Membership, Organisation, Role
+from spaser.organisations.permissions import require_role
+from spaser.plans.models import Scheme
+from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
+
+
+@login_required
+def home(request):
+    memberships = request.user.memberships.select_related("organisation")
+    schemes = Scheme.objects.filter(organisation__memberships__user=request.user).select_related("organisation")
+    context = {"title": "Mon espace", "memberships": memberships, "schemes": schemes}
+    if request.user.is_staff:
+        context["all_organisations"] = Organisation.objects.all()
+    return render(request, "organisations/home.html", context)
+
+
+@login_required
+def detail(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    role = require_role(request.user, organisation)
+    context = {
+        "title": str(organisation),
+        "organisation": organisation,
+        "role": role,
+        "role_label": Role(role).label,
+        "is_admin": role == Role.ADMIN,
+        "schemes": organisation.schemes.all(),
+        "memberships": organisation.memberships.select_related("user"),
+        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "invitation_form": InvitationForm(),
+        "roles": Role.choices,
+    }
+    return render(request, "organisations/detail.html", context)
+
+
+@login_required
+@require_POST
+def invite_member(request, pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require_role(request.user, organisation, {Role.ADMIN})
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Invitation non envoyée : " + " ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect("organisations:detail", pk)
+
+    def accept_url(invitation):
+        return request.build_absolute_uri(reverse("accounts:invitation", args=[invitation.token]))
+
+    invitation = invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, accept_url)
+    messages.success(request, f"Invitation envoyée à {invitation.email}.")
+    return redirect("organisations:detail", pk)
+
+
+@login_required
+@require_POST
+def change_member(request, pk: int, membership_pk: int):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require_role(request.user, organisation, {Role.ADMIN})
+    membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
+    if membership.user == request.user:
+        raise PermissionDenied("Un administrateur ne peut pas modifier son propre rôle.")
+    if request.POST.get("action") == "retirer":
+        membership.delete()
+        messages.success(request, f"{membership.user.email} ne fait plus partie de l'organisation.")
+    else:
+        form = MembershipRoleForm(request.POST, instance=membership)
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"Rôle de {membership.user.email} : {membership.get_role_display()}.")
+    return redirect("organisations:detail", pk)
+
+
+@staff_member_required(login_url="accounts:login")
+def create(request):
+    form = OrganisationCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = describe_buyer(form.cleaned_data["siren"], settings.SPASER_STORE_DIR)
+        name = form.cleaned_data["name"] or found.name
+        if not name:
+            form.add_error("name", "Ce SIREN est absent des données de référence : saisissez le nom de l'acheteur.")
+        else:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(
+                    siren=found.siren, name=name, buyer_type=found.buyer_type or ""
+                )
+                Establishment.objects.bulk_create(
+                    (Establishment(organisation=organisation, siret=s) for s in found.sirets), ignore_conflicts=True
+                )
+                Membership.objects.create(user=request.user, organisation=organisation, role=Role.ADMIN)
+            messages.success(request, f"Organisation créée avec {len(found.sirets)} SIRET.")
+            return redirect("organisations:detail", organisation.pk)
+    return render(
+        request,
+        "layouts/form.html",
+        {
+            "title": "Ajouter une organisation",
+            "form": form,
+            "submit_label": "Créer",
+            "cancel_url": reverse("organisations:home"),
+        },
+    )

@@ -1,0 +1,142 @@
+"""The steering dashboard of a scheme and the drill-down to the contracts behind a value (private and public)."""
+
+import csv
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
+
+from spaser.indicators.catalogue import BY_CODE
+from spaser.indicators.engine import DRILL_COLUMNS, Filters, Scope, contract_rows, stores
+from spaser.plans import steering
+from spaser.plans.access import require_read
+from spaser.plans.models import Objective, Scheme
+
+
+def private_scheme(request, pk: int) -> Scheme:
+    scheme = get_object_or_404(Scheme.objects.select_related("organisation"), pk=pk)
+    require_read(request.user, scheme)
+    return scheme
+
+
+def public_scheme(slug: str) -> Scheme:
+    return get_object_or_404(Scheme.objects.published().select_related("organisation"), slug=slug)
+
+
+def chart(series: steering.ObjectiveSeries) -> dict:
+    """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets."""
+    years = [point.year for point in series.points]
+    return {
+        "x": json.dumps([years, years]),
+        "y": json.dumps([[_rounded(p.value) for p in series.points], [_rounded(p.trajectory) for p in series.points]]),
+        "name": json.dumps(["Valeur mesurée", "Trajectoire vers la cible"], ensure_ascii=False),
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+class DashboardBody:
+    """Computed only when the rendered dashboard is not in the cache for the current version."""
+
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+
+    @cached_property
+    def series(self) -> list[steering.ObjectiveSeries]:
+        return steering.dashboard(self.scheme)
+
+    @cached_property
+    def tree(self) -> list:
+        by_objective = {item.objective.pk: item for item in self.series}
+        axes = self.scheme.axes.prefetch_related("engagements__objectives")
+        return [
+            (axis, [(e, [by_objective[o.pk] for o in e.objectives.all()]) for e in axis.engagements.all()])
+            for axis in axes
+        ]
+
+    @cached_property
+    def charts(self) -> dict:
+        return {item.objective.pk: chart(item) for item in self.series}
+
+    @cached_property
+    def counts(self) -> dict:
+        return {status: sum(1 for item in self.series if item.status == status) for status in steering.STATUS_BADGES}
+
+
+def dashboard_context(scheme: Scheme, public: bool) -> dict:
+    return {
+        "title": f"Pilotage — {scheme.title}",
+        "scheme": scheme,
+        "body": DashboardBody(scheme),
+        "version": f"{steering.dashboard_version(scheme)}:{public}",
+        "status_rule": steering.STATUS_RULE,
+        "public": public,
+    }
+
+
+@login_required
+def dashboard(request, pk: int):
+    scheme = private_scheme(request, pk)
+    return render(request, "plans/dashboard.html", dashboard_context(scheme, public=False))
+
+
+def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
+    objective = get_object_or_404(Objective, pk=objective_pk, engagement__axis__scheme=scheme)
+    if objective.manual_indicator_id or year not in steering.scheme_years(scheme):
+        raise Http404("Pas de détail par marché pour cet indicateur ou cette année.")
+    indicator = BY_CODE[objective.indicator_code]
+    with stores(settings.SPASER_STORE_DIR) as (connection, refs):
+        rows = contract_rows(
+            connection, refs, Scope(sirens=steering.scheme_sirens(scheme)), Filters(years=(year,)), indicator
+        )
+    if request.GET.get("format") == "csv":
+        return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv")
+    status = request.GET.get("statut")
+    shown = [row for row in rows if row[-1] == status] if status else rows
+    page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    totals = {label: sum(1 for row in rows if row[-1] == label) for label in ("compté", "non compté", "non renseigné")}
+    context = {
+        "title": f"{indicator.code} {year} — marchés",
+        "scheme": scheme,
+        "objective": objective,
+        "indicator": indicator,
+        "year": year,
+        "page": page,
+        "totals": totals,
+        "status": status,
+        "public": public,
+    }
+    return render(request, "plans/contracts.html", context)
+
+
+CSV_HEADER = {
+    "id": "identifiant du marché",
+    "acheteur_id": "SIRET de l'acheteur",
+    "objet": "objet",
+    "dateNotification": "date de notification",
+    "montant": "montant initial HT",
+    "procedure": "procédure",
+    "nature": "nature",
+    "status": "prise en compte dans l'indicateur",
+}
+
+
+def _csv(rows, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # spreadsheets open UTF-8 correctly with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([CSV_HEADER[column] for column in DRILL_COLUMNS])
+    writer.writerows(rows)
+    return response
+
+
+@login_required
+def contracts(request, pk: int, objective_pk: int, year: int):
+    return drill_down(request, private_scheme(request, pk), objective_pk, year, public=False)

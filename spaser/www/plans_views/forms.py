@@ -1,0 +1,190 @@
+from django import forms
+
+from spaser.indicators.catalogue import BY_CODE, CATALOGUE
+from spaser.organisations.models import Organisation
+from spaser.plans.models import Action, Axis, Engagement, ManualIndicator, Objective, Scheme, Target
+from spaser.plans.rules import check_baseline_year, check_target_value, check_year_in_period
+from spaser.www.forms import DsfrModelForm
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SchemeForm(DsfrModelForm):
+    class Meta:
+        model = Scheme
+        fields = [
+            "title",
+            "edition",
+            "start_year",
+            "end_year",
+            "status",
+            "adoption_date",
+            "deliberation",
+            "document",
+            "summary",
+            "population",
+            "purchase_volume",
+            "mutualised",
+            "partners",
+            "mutualised_with",
+        ]
+        widgets = {"adoption_date": DateInput(format="%Y-%m-%d"), "partners": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "partners": "Organisations de la plateforme qui partagent ce SPASER : leurs marchés sont comptés "
+            "avec les vôtres, et pour chacune.",
+            "mutualised_with": "Autres structures publiques associées qui ne sont pas sur la plateforme.",
+            "status": "Seuls les SPASER publiés sont visibles sans connexion.",
+        }
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.instance.organisation if self.instance.pk else None
+        self.fields["partners"].queryset = Organisation.objects.exclude(pk=getattr(owner, "pk", None))
+        if organisations is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                organisations, label="Organisation porteuse", empty_label=None
+            )
+            self.order_fields(["organisation"])
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "read") and document.size and document.read(5) != b"%PDF-":
+            raise forms.ValidationError("Le document doit être un fichier PDF.")
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", "La dernière année doit suivre la première.")
+        if cleaned.get("status") in ("adopted", "published") and not cleaned.get("adoption_date"):
+            self.add_error("adoption_date", "Indiquez la date d'adoption d'un SPASER adopté ou publié.")
+        return cleaned
+
+
+class AxisForm(DsfrModelForm):
+    class Meta:
+        model = Axis
+        fields = ["title", "theme", "description"]
+
+
+class EngagementForm(DsfrModelForm):
+    class Meta:
+        model = Engagement
+        fields = ["title", "description"]
+
+
+class ActionForm(DsfrModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "owner", "status", "due_date"]
+        widgets = {"due_date": DateInput(format="%Y-%m-%d")}
+
+
+CATALOGUE_PREFIX, MANUAL_PREFIX = "catalogue:", "saisi:"
+
+
+class ObjectiveForm(DsfrModelForm):
+    """An objective with its indicator and one target field per year of the scheme's period."""
+
+    indicator = forms.ChoiceField(label="Indicateur suivi")
+
+    class Meta:
+        model = Objective
+        fields = ["title", "baseline_year", "baseline_value", "deadline_year"]
+        help_texts = {"baseline_value": "En pourcentage (0 à 100) pour un indicateur en %."}
+
+    def __init__(self, *args, scheme: Scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        manual = ManualIndicator.objects.filter(organisation__in=scheme.all_organisations())
+        self.fields["indicator"].choices = [
+            (
+                "Indicateurs calculés à partir des DECP",
+                [(f"{CATALOGUE_PREFIX}{i.code}", f"{i.code} — {i.label}") for i in CATALOGUE],
+            ),
+            ("Indicateurs saisis par l'organisation", [(f"{MANUAL_PREFIX}{m.pk}", m.label) for m in manual]),
+        ]
+        self.order_fields(["title", "indicator"])
+        targets = {t.year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
+        for year in scheme.years:
+            self.fields[f"target_{year}"] = forms.FloatField(
+                label=f"Cible {year}", required=False, initial=targets.get(year)
+            )
+        if self.instance.pk:
+            self.initial["indicator"] = (
+                f"{MANUAL_PREFIX}{self.instance.manual_indicator_id}"
+                if self.instance.manual_indicator_id
+                else f"{CATALOGUE_PREFIX}{self.instance.indicator_code}"
+            )
+        else:
+            self.initial.setdefault("deadline_year", scheme.end_year)
+
+    def target_fields(self):
+        return [self[f"target_{year}"] for year in self.scheme.years]
+
+    def main_fields(self):
+        return [field for field in self.visible_fields() if not field.name.startswith("target_")]
+
+    def _unit(self, choice: str) -> str:
+        if choice.startswith(MANUAL_PREFIX):
+            return ManualIndicator.objects.get(pk=int(choice.removeprefix(MANUAL_PREFIX))).unit
+        return BY_CODE[choice.removeprefix(CATALOGUE_PREFIX)].unit
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = self.scheme.start_year, self.scheme.end_year
+        if cleaned.get("deadline_year") and (
+            error := check_year_in_period(cleaned["deadline_year"], start, end, "L'échéance")
+        ):
+            self.add_error("deadline_year", error)
+        if cleaned.get("baseline_year") and (error := check_baseline_year(cleaned["baseline_year"], start, end)):
+            self.add_error("baseline_year", error)
+        if (cleaned.get("baseline_year") is None) != (cleaned.get("baseline_value") is None):
+            self.add_error(
+                "baseline_value", "Indiquez à la fois l'année et la valeur de référence, ou aucune des deux."
+            )
+        if "indicator" not in cleaned:
+            return cleaned
+        unit = self._unit(cleaned["indicator"])
+        targets = {year: cleaned.get(f"target_{year}") for year in self.scheme.years}
+        for year, value in targets.items():
+            if value is not None and (error := check_target_value(unit, value)):
+                self.add_error(f"target_{year}", error)
+        if cleaned.get("baseline_value") is not None and (
+            error := check_target_value(unit, cleaned["baseline_value"])
+        ):
+            self.add_error("baseline_value", error)
+        if all(value is None for value in targets.values()):
+            raise forms.ValidationError("Fixez au moins une cible annuelle à l'objectif.")
+        return cleaned
+
+    def save(self, commit=True):
+        objective = super().save(commit=False)
+        choice = self.cleaned_data["indicator"]
+        if choice.startswith(MANUAL_PREFIX):
+            objective.manual_indicator_id, objective.indicator_code = int(choice.removeprefix(MANUAL_PREFIX)), ""
+        else:
+            objective.manual_indicator_id, objective.indicator_code = None, choice.removeprefix(CATALOGUE_PREFIX)
+        objective.save()
+        objective.targets.all().delete()
+        Target.objects.bulk_create(
+            Target(objective=objective, year=year, value=self.cleaned_data[f"target_{year}"])
+            for year in self.scheme.years
+            if self.cleaned_data.get(f"target_{year}") is not None
+        )
+        return objective
+
+    def clean_indicator(self):
+        choice = self.cleaned_data["indicator"]
+        if choice.startswith(MANUAL_PREFIX):
+            allowed = ManualIndicator.objects.filter(
+                pk=int(choice.removeprefix(MANUAL_PREFIX)), organisation__in=self.scheme.all_organisations()
+            )
+            if not allowed.exists():
+                raise forms.ValidationError("Cet indicateur saisi n'appartient pas aux organisations du SPASER.")
+        elif choice.removeprefix(CATALOGUE_PREFIX) not in BY_CODE:
+            raise forms.ValidationError("Indicateur inconnu du catalogue.")
+        return choice

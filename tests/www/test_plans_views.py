@@ -1,0 +1,237 @@
+"""Editing a scheme's tree, its dashboard, the drill-down and the public pages (hand counts: tests/plans)."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from spaser.organisations.models import Role
+from spaser.plans.models import Axis, Engagement, Objective, Scheme, Status
+from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
+from tests.plans.factories import (
+    ActionFactory,
+    AxisFactory,
+    EngagementFactory,
+    ObjectiveFactory,
+    SchemeFactory,
+    TargetFactory,
+)
+
+
+@pytest.fixture
+def editor(client, decp_store):
+    membership = MembershipFactory(organisation=BuyerAFactory(), role=Role.EDITOR)
+    client.force_login(membership.user)
+    return membership
+
+
+@pytest.fixture
+def scheme(editor):
+    return SchemeFactory(organisation=editor.organisation, start_year=2024, end_year=2026)
+
+
+@pytest.fixture
+def objective(scheme):
+    item = ObjectiveFactory(engagement__axis__scheme=scheme, indicator_code="S1", baseline_value=20)
+    TargetFactory(objective=item, year=2026, value=30)
+    return item
+
+
+def test_an_editor_creates_a_scheme_for_its_organisation(client, editor):
+    response = client.post(
+        reverse("plans:create"),
+        {"organisation": editor.organisation.pk, "title": "SPASER 2024-2026", "edition": 1, "start_year": 2024,
+         "end_year": 2026, "status": "draft"},
+    )  # fmt: skip
+
+    scheme = Scheme.objects.get()
+    assert response.url == reverse("plans:detail", args=[scheme.pk])
+    assert scheme.organisation == editor.organisation
+    assert scheme.slug.startswith("ville-de-lyon-fictive-spaser-2024-2026")
+
+
+def test_period_in_order_and_adoption_date_required_to_publish(client, editor):
+    response = client.post(
+        reverse("plans:create"),
+        {"organisation": editor.organisation.pk, "title": "T", "edition": 1, "start_year": 2026, "end_year": 2024,
+         "status": "published"},
+    )  # fmt: skip
+
+    errors = response.context["form"].errors
+    assert errors["end_year"] == ["La dernière année doit suivre la première."]
+    assert "adoption_date" in errors
+    assert not Scheme.objects.exists()
+
+
+def test_the_whole_tree_is_built_with_forms(client, scheme):
+    client.post(reverse("plans:create_node", args=["axes", scheme.pk]), {"title": "Social", "theme": "social"})
+    axis = Axis.objects.get(scheme=scheme)
+    client.post(reverse("plans:create_node", args=["engagements", axis.pk]), {"title": "Clauses sociales"})
+    engagement = Engagement.objects.get(axis=axis)
+    response = client.post(
+        reverse("plans:create_node", args=["objectifs", engagement.pk]),
+        {"title": "30 % social", "indicator": "catalogue:S1", "baseline_year": 2024, "baseline_value": 20,
+         "deadline_year": 2026, "target_2025": 25, "target_2026": 30},
+    )  # fmt: skip
+    client.post(
+        reverse("plans:create_node", args=["actions", engagement.pk]),
+        {"title": "Former les acheteurs", "owner": "Direction de la commande publique", "status": "en-cours"},
+    )
+
+    assert response.status_code == 302
+    objective = Objective.objects.get()
+    assert (objective.indicator_code, objective.engagement) == ("S1", engagement)
+    assert list(objective.targets.values_list("year", "value")) == [(2025, 25), (2026, 30)]
+    assert engagement.actions.get().owner == "Direction de la commande publique"
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"target_2026": 130}, "target_2026", "130 n'est pas un pourcentage entre 0 et 100."),
+        ({"target_2026": -5}, "target_2026", "-5 n'est pas un pourcentage entre 0 et 100."),
+        ({"deadline_year": 2030}, "deadline_year", "L'échéance (2030) doit être comprise dans la période du SPASER"),
+        ({"baseline_year": 2001}, "baseline_year", "L'année de référence (2001) doit être comprise entre 2014"),
+        ({"target_2026": ""}, "__all__", "Fixez au moins une cible annuelle à l'objectif."),
+        ({"indicator": "catalogue:XX"}, "indicator", "Sélectionnez un choix valide."),
+    ],
+)
+def test_objective_validation(client, scheme, data, field, message):
+    engagement = EngagementFactory(axis__scheme=scheme)
+    form = {"title": "O", "indicator": "catalogue:S1", "baseline_year": 2024, "baseline_value": 20,
+            "deadline_year": 2026, "target_2026": 30} | data  # fmt: skip
+
+    response = client.post(reverse("plans:create_node", args=["objectifs", engagement.pk]), form)
+
+    assert response.status_code == 200
+    assert any(error.startswith(message) for error in response.context["form"].errors[field])
+    assert not Objective.objects.exists()
+
+
+def test_manual_indicator_of_another_organisation_is_refused(client, scheme):
+    from tests.plans.factories import ManualIndicatorFactory
+
+    foreign = ManualIndicatorFactory()
+    engagement = EngagementFactory(axis__scheme=scheme)
+
+    response = client.post(
+        reverse("plans:create_node", args=["objectifs", engagement.pk]),
+        {"title": "O", "indicator": f"saisi:{foreign.pk}", "deadline_year": 2026, "target_2026": 3},
+    )
+
+    assert "indicator" in response.context["form"].errors
+
+
+def test_axes_are_reordered(client, scheme):
+    first, second, third = (AxisFactory(scheme=scheme, title=t, position=p) for p, t in enumerate("ABC", start=1))
+
+    client.post(reverse("plans:move_node", args=["axes", third.pk]), {"direction": "haut"})
+
+    assert list(scheme.axes.values_list("title", flat=True)) == ["A", "C", "B"]
+    client.post(reverse("plans:move_node", args=["axes", first.pk]), {"direction": "haut"})  # already first
+    assert list(scheme.axes.values_list("title", flat=True)) == ["A", "C", "B"]
+
+
+def test_dashboard_shows_the_values_the_chart_and_the_status_rule(client, scheme, objective):
+    response = client.get(reverse("plans:dashboard", args=[scheme.pk]))
+
+    html = response.content.decode()
+    assert "<line-chart" in html
+    assert "[[75.0, 100.0, null], [20.0, 25.0, 30.0]]".replace('"', "&quot;") in html
+    assert "75,0\u00a0%" in html and "atteint" in html
+    assert "« atteint » si la cible finale est atteinte" in html
+
+
+def test_drill_down_lists_counted_and_not_counted_contracts_and_exports_csv(client, scheme, objective):
+    url = reverse("plans:contracts", args=[scheme.pk, objective.pk, 2024])
+
+    page = client.get(url)
+    export = client.get(url, {"format": "csv"})
+
+    # S1 2024 for buyer A: m1, m3, m5 counted; m2 not counted; m4 (2019 form) has no considerations.
+    assert page.context["totals"] == {"compté": 3, "non compté": 1, "non renseigné": 1}
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "identifiant du marché"
+    assert sorted((row[0], row[-1]) for row in rows[1:]) == [
+        ("M1", "compté"), ("M2", "non compté"), ("M3", "compté"), ("M4", "non renseigné"), ("M5", "compté")
+    ]  # fmt: skip
+
+
+def test_public_page_needs_no_login_and_drafts_are_never_public(client, scheme, objective):
+    client.logout()
+    assert client.get(reverse("public:scheme", args=[scheme.slug])).status_code == 404
+    assert client.get(reverse("public:contracts", args=[scheme.slug, objective.pk, 2024])).status_code == 404
+    assert scheme.title not in client.get(reverse("public:schemes")).content.decode()
+
+    Scheme.objects.filter(pk=scheme.pk).update(status=Status.PUBLISHED)
+
+    page = client.get(reverse("public:scheme", args=[scheme.slug]))
+    assert page.status_code == 200 and "<line-chart" in page.content.decode()
+    assert scheme.title in client.get(reverse("public:schemes")).content.decode()
+    assert client.get(reverse("public:contracts", args=[scheme.slug, objective.pk, 2024])).status_code == 200
+
+
+def private_urls(scheme, objective) -> list[tuple[str, str]]:
+    axis = objective.engagement.axis
+    action = ActionFactory(engagement=objective.engagement)
+    return [
+        ("get", reverse("plans:detail", args=[scheme.pk])),
+        ("get", reverse("plans:edit", args=[scheme.pk])),
+        ("post", reverse("plans:delete", args=[scheme.pk])),
+        ("get", reverse("plans:dashboard", args=[scheme.pk])),
+        ("get", reverse("plans:contracts", args=[scheme.pk, objective.pk, 2024])),
+        ("get", reverse("plans:create_node", args=["axes", scheme.pk])),
+        ("get", reverse("plans:create_node", args=["engagements", axis.pk])),
+        ("get", reverse("plans:create_node", args=["objectifs", objective.engagement.pk])),
+        ("get", reverse("plans:create_node", args=["actions", objective.engagement.pk])),
+        *[("get", reverse("plans:edit_node", args=[kind, pk])) for kind, pk in _nodes(objective, action)],
+        *[("post", reverse("plans:move_node", args=[kind, pk])) for kind, pk in _nodes(objective, action)],
+        *[("post", reverse("plans:delete_node", args=[kind, pk])) for kind, pk in _nodes(objective, action)],
+    ]
+
+
+def _nodes(objective, action):
+    engagement = objective.engagement
+    return [("axes", engagement.axis.pk), ("engagements", engagement.pk), ("objectifs", objective.pk),
+            ("actions", action.pk)]  # fmt: skip
+
+
+def test_another_organisation_can_neither_read_nor_change_a_scheme(client, scheme, objective):
+    outsider = MembershipFactory(organisation=OrganisationFactory(), role=Role.ADMIN)
+    client.force_login(outsider.user)
+
+    for method, url in private_urls(scheme, objective):
+        assert getattr(client, method)(url).status_code == 403, url
+    assert Objective.objects.filter(pk=objective.pk).exists()
+
+
+def test_a_viewer_reads_but_does_not_change(client, scheme, objective):
+    viewer = MembershipFactory(organisation=scheme.organisation, role=Role.VIEWER)
+    client.force_login(viewer.user)
+
+    for method, url in private_urls(scheme, objective):
+        expected = 200 if any(part in url for part in ("/pilotage/",)) or url.endswith(f"/{scheme.pk}/") else 403
+        assert getattr(client, method)(url).status_code == expected, url
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, scheme, objective):
+    client.logout()
+    for method, url in private_urls(scheme, objective):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login")), url
+
+
+def test_cached_dashboard_follows_every_change_of_the_tree(client, scheme, objective, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
+    url = reverse("plans:dashboard", args=[scheme.pk])
+    assert "30,0\u00a0%" in client.get(url).content.decode()
+
+    target = objective.targets.get(year=2026)
+    form = {"title": objective.title, "indicator": "catalogue:S1", "baseline_year": 2024, "baseline_value": 20,
+            "deadline_year": 2026, "target_2026": 45}  # fmt: skip
+    client.post(reverse("plans:edit_node", args=["objectifs", objective.pk]), form)
+
+    assert objective.targets.get(year=2026).pk != target.pk
+    html = client.get(url).content.decode()
+    assert "45,0\u00a0%" in html and "30,0\u00a0%" not in html
