@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR_STAMP := spaser/static/vendor/dsfr-chart/.sha256
 DEMO_DIR := var/demo
+DEMO_STORE := var/store
 DEMO_MARCHES ?= 20000
+DEMO_SETTINGS := config.settings.dev
 
-.PHONY: install demo test quality fix bench lock clean docs
+.PHONY: install demo test test-pg quality fix bench lock clean docs
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,22 +17,46 @@ $(STAMP): requirements/dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end assets from the pinned npm tarball, checked against their sha256 (the script writes the stamp).
+$(VENDOR_STAMP): tools/vendor_assets.py $(STAMP)
+	$(BIN)/python tools/vendor_assets.py
+	touch $(VENDOR_STAMP)
 
-demo: install
+install: $(STAMP) $(VENDOR_STAMP)
+
+# The synthetic DECP is generated and imported once (the stamp lives in the store, so deleting var/store
+# re-imports); migrate, load_demo and collectstatic are safe to rerun.
+$(DEMO_DIR)/decp-demo.json: | $(STAMP)
 	mkdir -p $(DEMO_DIR)
-	$(BIN)/spaser demo generate --marches $(DEMO_MARCHES) --seed 2024 --out $(DEMO_DIR)/decp-demo.json
-	$(BIN)/spaser decp import $(DEMO_DIR)/decp-demo.json --store $(DEMO_DIR)/store --report-json $(DEMO_DIR)/import-report.json
-	$(BIN)/spaser decp quality --store $(DEMO_DIR)/store
+	$(BIN)/spaser demo generate --marches $(DEMO_MARCHES) --seed 2024 --out $@.tmp
+	mv $@.tmp $@
+
+$(DEMO_STORE)/.demo-imported: $(DEMO_DIR)/decp-demo.json
+	$(BIN)/spaser decp import $< --store $(DEMO_STORE) --report-json $(DEMO_DIR)/import-report.json
+	$(BIN)/spaser decp quality --store $(DEMO_STORE)
+	touch $@
+
+demo: install $(DEMO_STORE)/.demo-imported
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py load_demo
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Spaser est disponible sur http://127.0.0.1:8000/"
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 \
+		--workers 2 --threads 8 --access-logfile -
 
 test: install
 	$(BIN)/pytest -n 2
+
+# The same suite on a throwaway PostgreSQL 15 cluster (loopback, removed afterwards).
+test-pg: install
+	bash tools/test_pg.sh -n 2
 
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py collectstatic --noinput --dry-run -v0
 
 fix: install
 	$(BIN)/ruff format .
@@ -46,4 +73,4 @@ lock:
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes dev.in -o dev.txt
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var spaser/static/vendor

@@ -9,3 +9,5 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Rendered dashboards are cached by version; tests that check the cache switch to LocMemCache themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Tests serve static files through the finders; STATIC_ROOT only exists after collectstatic.
+WHITENOISE_AUTOREFRESH = True

@@ -250,7 +250,7 @@ def _hours_up(baseline: float, years: int) -> float:
 TREE = (
     AxisPlan(
         Theme.SOCIAL,
-        "Axe I — Achats socialement responsables",
+        "Achats socialement responsables",
         "Favoriser l'insertion professionnelle des personnes éloignées de l'emploi et des personnes handicapées.",
         (
             EngagementPlan(
@@ -318,7 +318,7 @@ TREE = (
     ),
     AxisPlan(
         Theme.ENVIRONMENTAL,
-        "Axe II — Achats écologiquement responsables",
+        "Achats écologiquement responsables",
         "Réduire l'empreinte environnementale des achats : émissions de gaz à effet de serre, déchets, "
         "consommations d'eau, d'énergie et de matériaux.",
         (
@@ -376,7 +376,7 @@ TREE = (
     ),
     AxisPlan(
         Theme.ECONOMIC,
-        "Axe III — Achats économiquement responsables",
+        "Achats économiquement responsables",
         "Ouvrir la commande publique aux TPE-PME et à l'économie sociale et solidaire, et renforcer la concurrence.",
         (
             EngagementPlan(

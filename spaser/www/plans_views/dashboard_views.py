@@ -29,7 +29,7 @@ def public_scheme(slug: str) -> Scheme:
 
 def chart(series: steering.ObjectiveSeries) -> dict:
     """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets."""
-    years = [point.year for point in series.points]
+    years = [str(point.year) for point in series.points]
     return {
         "x": json.dumps([years, years]),
         "y": json.dumps([[_rounded(p.value) for p in series.points], [_rounded(p.trajectory) for p in series.points]]),

@@ -1,0 +1,10 @@
+"""WSGI entry point for gunicorn (`make demo` serves it with config.settings.dev)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+application = get_wsgi_application()
