@@ -120,7 +120,7 @@ class ObjectiveForm(DsfrModelForm):
                 else f"{CATALOGUE_PREFIX}{self.instance.indicator_code}"
             )
         else:
-            self.initial.setdefault("deadline_year", scheme.end_year)
+            self.initial["deadline_year"] = scheme.end_year
 
     def target_fields(self):
         return [self[f"target_{year}"] for year in self.scheme.years]
