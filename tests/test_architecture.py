@@ -1,5 +1,7 @@
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_the_data_core_never_imports_django():
@@ -11,3 +13,26 @@ def test_the_data_core_never_imports_django():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
 
     assert result.stdout.strip() == "False"
+
+
+def _imported_modules(package: str) -> set[str]:
+    root = Path(__file__).resolve().parents[1] / package.replace(".", "/")
+    modules = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules.add(node.module)
+            elif isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def test_domain_apps_never_import_the_web_layer():
+    for package in ("spaser.organisations", "spaser.plans"):
+        assert not {m for m in _imported_modules(package) if m.startswith("spaser.www")}, package
+
+
+def test_the_data_core_never_imports_the_platform():
+    for package in ("spaser.decp", "spaser.analytics", "spaser.indicators", "spaser.reference"):
+        imported = _imported_modules(package)
+        assert not {m for m in imported if m.split(".")[0] == "django" or m.startswith(("spaser.plans", "spaser.www"))}
