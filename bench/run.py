@@ -7,9 +7,10 @@ the docs are rewritten only after a run at the default size (or with --write-doc
 Every measured command runs in its own process, timed from spawn to exit; its peak RSS is its own `ru_maxrss`,
 from `os.wait4` (Linux: KiB).
 
-Sections: `decp-import` (the importer against a peer and a floor) and `indicators` (the whole catalogue for every
-buyer, one buyer's full set, and the naive computation in Python, on a store joined with a synthetic SIRENE).
-`--only NAME` runs one of them.
+Sections: `decp-import` (the importer against a peer and a floor), `indicators` (the whole catalogue for every
+buyer, one buyer's full set, and the naive computation in Python, on a store joined with a synthetic SIRENE) and
+`web` (a scheme's dashboard and public page served by gunicorn on that store, under concurrent clients:
+`bench/web.py`). `--only NAME` runs one of them.
 """
 
 import argparse
@@ -35,6 +36,7 @@ from bench import locate_envelope
 from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
 from bench.synthetic_sirene import DEFAULT_ROWS as DEFAULT_SIRENE_ROWS
+from bench.web import DEFAULT_CLIENTS as WEB_CLIENTS, DEFAULT_REQUESTS as WEB_REQUESTS, WORK as WEB_WORK
 from spaser.analytics.classes import REFERENCE_DATABASE
 from spaser.indicators.catalogue import CATALOGUE
 
@@ -62,6 +64,7 @@ RSS_TARGET_MIB = 1024  # peak RSS of ours on the ~2 GB file, below
 INDICATOR_METHODS = ("batch", "one-buyer", "naive")
 BATCH_TARGET_S = 30.0  # the whole catalogue for every buyer and year, below
 ONE_BUYER_TARGET_MS = 300.0  # one buyer's full set, median over the buyers, below
+WEB_TARGET_MS = 300.0  # median latency of each page under WEB_CLIENTS concurrent clients, below (and no error)
 REFERENCE_TABLES = ("unites_legales", "etablissements", "communes", "esus", "structures_inclusives")
 
 DOCS_INTRO = """# Benchmarks
@@ -781,6 +784,230 @@ def indicators_markdown(result: dict, run: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The web section
+
+
+WEB_PAGES = {"dashboard": "private dashboard", "public": "public page"}
+CLASSES_QUERIES = {
+    "contracts": "SELECT count(*) FROM contracts",
+    "tables": "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'contract_classes' AND database_name <> 'ref'",
+}
+
+
+def classify_unless_done(store: Path, reference: dict) -> dict | None:
+    """`classify_store` unless every contract already has its classes from this reference (the indicators section
+    classifies the same store); its measurement, None when the stored classes are reused."""
+    counts = query_in_child(store / "decp.duckdb", CLASSES_QUERIES, "web-classes")
+    if counts["tables"] and not reference.get("build"):
+        classified = "SELECT count(*) FROM contract_classes"
+        if query_in_child(store / "decp.duckdb", {"n": classified}, "web-classified")["n"] == counts["contracts"]:
+            print(f"reusing the classes stored in {store.relative_to(ROOT)}", flush=True)
+            return None
+    return classify_store(store)
+
+
+def web(args: argparse.Namespace) -> dict:
+    national = national_file(args.marches, args.seed)
+    store = indicators_store(national, args.marches, args.seed)
+    reference = synthetic_reference(store, args.sirene_rows, args.seed)
+    classification = classify_unless_done(store, reference)
+    sizes = store_sizes(store)
+    out = WEB_WORK / "result.json"
+    out.unlink(missing_ok=True)  # a stale result would hide a run that wrote none
+    command = [
+        *(sys.executable, "-m", "bench.web", str(store), "--out", str(out)),
+        *("--clients", str(args.web_clients), "--requests", str(args.web_requests), "--runs", str(args.runs)),
+    ]
+    # Not timed as a whole: the child times each request; its progress goes to the terminal.
+    done = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL)
+    if done.returncode != 0 or not out.exists():
+        raise BenchError(f"{shlex.join(command)} exited with {done.returncode} (logs in {WEB_WORK.relative_to(ROOT)})")
+    result = json.loads(out.read_text())
+    return {
+        "parameters": {
+            "marches": args.marches,
+            "seed": args.seed,
+            "sirene_rows": args.sirene_rows,
+            **result.pop("parameters"),
+        },
+        "store": str(store.relative_to(ROOT)),
+        "sizes": sizes,
+        "classification": classification,
+        **result,
+        "targets": web_targets(result["load"], args.web_clients),
+    }
+
+
+def web_targets(load: dict, clients: int) -> list[dict]:
+    rows = []
+    for page, label in WEB_PAGES.items():
+        summary = load[page]
+        median, errors = summary["median_ms"], summary["errors"]
+        rows.append(
+            _target(
+                f"{label}: median latency, {clients} concurrent clients",
+                f"< {WEB_TARGET_MS:g} ms",
+                median,
+                " ms",
+                median < WEB_TARGET_MS,
+            )
+        )
+        row = _target(f"{label}: errors, {clients} concurrent clients", "0", errors, "", errors == 0)
+        rows.append({**row, "measured": f"{errors} / {summary['requests']:,}"})
+    return rows
+
+
+WEB_HEADERS = [
+    "page",
+    "clients",
+    "requests",
+    "errors",
+    "median ms",
+    "p95 ms",
+    "max ms",
+    "req/s",
+    "server CPU ms/req",
+    "client CPU ms/req",
+]
+
+
+def _optional(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _web_rows(result: dict) -> list[list[str]]:
+    clients, runs = result["parameters"]["clients"], result["parameters"]["runs"]
+    rows = []
+    for page, label in WEB_PAGES.items():
+        for name, summary in (
+            ("1 (sequential)", result["single"][page]),
+            (f"{clients}, {runs} run(s)", result["load"][page]),
+        ):
+            rows.append(
+                [
+                    label,
+                    name,
+                    f"{summary['requests']:,}",
+                    str(summary["errors"]),
+                    f"{summary['median_ms']:.1f}",
+                    f"{summary['p95_ms']:.1f}",
+                    f"{summary['max_ms']:.1f}",
+                    f"{summary['throughput_rps']:.1f}",
+                    _optional(summary.get("server_cpu_ms")),
+                    _optional(summary.get("client_cpu_ms")),
+                ]
+            )
+    return rows
+
+
+def _web_runs(result: dict) -> str:
+    return "; ".join(
+        f"{label}: " + ", ".join(f"{run['median_ms']:.0f}" for run in result["load"][page]["runs"]) + " ms"
+        for page, label in WEB_PAGES.items()
+    )
+
+
+def _web_cold(result: dict) -> str:
+    cold = result["cold"]
+    return (
+        f"private dashboard {cold['dashboard']['ms']:,.0f} ms (computes and stores the scheme's "
+        f"{result['snapshots']:,} indicator snapshots), then public page {cold['public']['ms']:,.0f} ms (reads "
+        "them)"
+    )
+
+
+def _web_warm_up(result: dict) -> str:
+    return "; ".join(
+        f"{label}: median {result['warm_up'][page]['median_ms']:.0f} ms, max {result['warm_up'][page]['max_ms']:.0f} "
+        f"ms, {result['warm_up'][page]['errors']} error(s)"
+        for page, label in WEB_PAGES.items()
+    )
+
+
+def _web_errors(result: dict) -> str:
+    outcomes = {
+        label: result["load"][page]["error_outcomes"] | result["single"][page]["error_outcomes"]
+        for page, label in WEB_PAGES.items()
+    }
+    found = {label: kinds for label, kinds in outcomes.items() if kinds}
+    if not found:
+        return ""
+    return "errors by outcome: " + "; ".join(
+        f"{label}: " + ", ".join(f"{kind} × {count}" for kind, count in kinds.items())
+        for label, kinds in found.items()
+    )
+
+
+def web_text(result: dict) -> str:
+    parameters, scheme, setup = result["parameters"], result["scheme"], result["setup"]
+    lines = [
+        f"Web: store of {parameters['marches']:,} marchés (seed {parameters['seed']}), "
+        f"{parameters['sirene_rows']:,}-row synthetic SIRENE; {result['server']['command']}",
+        f"  scheme {scheme['slug']}: {scheme['objectives']} objectives, SIREN {', '.join(scheme['sirens'])}, "
+        f"years {scheme['years'][0]}-{scheme['years'][-1]}",
+        f"  setup: migrate {setup['migrate']:.1f} s, load_demo {setup['load_demo']:.1f} s, collectstatic "
+        f"{setup['collectstatic']:.1f} s, server up in {setup['server_start']:.1f} s",
+        f"  cold: {_web_cold(result)}",
+        f"  warm-up round ({parameters['clients']} concurrent, not measured): {_web_warm_up(result)}",
+        f"  medians of the runs under load: {_web_runs(result)}",
+    ]
+    errors = _web_errors(result)
+    if errors:
+        lines.append(f"  {errors}")
+    lines += ["", text_table(WEB_HEADERS, _web_rows(result)), "", text_table(TARGET_HEADERS, _target_rows(result))]
+    return "\n".join(lines)
+
+
+def web_markdown(result: dict, run: dict) -> str:
+    parameters, scheme, setup, machine = result["parameters"], result["scheme"], result["setup"], run["machine"]
+    sizes, versions = result["sizes"], result["versions"]
+    clients, requests, runs = parameters["clients"], parameters["requests"], parameters["runs"]
+    errors = _web_errors(result)
+    lines = [
+        "## Web",
+        "",
+        f"Measured {run['date']} with `{run['command']}`" + (f" at commit {run['commit']}." if run["commit"] else "."),
+        "",
+        f"Machine: {machine['cpu']}, {machine['cpus']} logical CPUs, {machine['ram_gib']:.1f} GiB RAM; "
+        f"Python {machine['python']}, DuckDB {machine['duckdb']}, Django {versions['django']}, gunicorn "
+        f"{versions['gunicorn']}, httpx {versions['httpx']}. The clients run on the same machine as the server and "
+        "share its CPUs.",
+        "",
+        f"Store: `{result['store']}/` ({sizes['contracts']:,} contracts, {sizes['buyers']:,} buyers; the store of "
+        f"the indicators section) with its {parameters['sirene_rows']:,}-row synthetic SIRENE, every contract "
+        "classified. Application (`bench/web.py`): a throwaway SQLite database recreated at each run "
+        f"(`{WEB_WORK.relative_to(ROOT)}/app.sqlite3`), `config.settings.base` with DEBUG off, `manage.py migrate` "
+        f"({setup['migrate']:.1f} s), `manage.py load_demo --store {result['store']}` ({setup['load_demo']:.1f} s), "
+        f"`manage.py collectstatic` ({setup['collectstatic']:.1f} s), then `{result['server']['command']}` (as "
+        f"`make demo`, on a free loopback port; answering after {setup['server_start']:.1f} s).",
+        "",
+        f"Scheme: {scheme['title']} (`{scheme['slug']}`, {scheme['organisation']}, fictitious), the published "
+        f"demo scheme with the most objectives: {scheme['objectives']} objectives, SIREN "
+        f"{', '.join(scheme['sirens'])}, years {scheme['years'][0]} to {scheme['years'][-1]}. Pages: the private "
+        f"dashboard `{scheme['dashboard']}`, as its admin logged in through `/compte/connexion/` (every client "
+        f"carries that session), and the public page `{scheme['public']}`, without an account.",
+        "",
+        f"Cold, the first request of each page after the start: {_web_cold(result)}. No target.",
+        "",
+        f"Then one round of {clients} concurrent requests per page, not measured, so that every worker has rendered "
+        f"each page ({_web_warm_up(result)}); one client alone sending {requests} requests back to back; and "
+        f"{runs} run(s) of {clients} concurrent clients (threads, one keep-alive `httpx.Client` each, closed loop "
+        f"without think time, {requests} requests each): the dashboard, then the public page. Latency is from "
+        "sending the request to reading the whole body, at the client; an error is a status other than 200 or an "
+        "exception; req/s is the requests over the wall time of the run; CPU per request is the user and system "
+        "time of the gunicorn master and workers (server), of the load generator (client), over the run divided by "
+        "its requests. Under load, the median, p95, req/s and CPU are the medians over the runs, the max the "
+        f"largest, the requests and errors the sums (run medians: {_web_runs(result)}).",
+        "",
+        markdown_table(WEB_HEADERS, _web_rows(result)),
+        "",
+        *([errors[0].upper() + errors[1:] + ".", ""] if errors else []),
+        markdown_table(TARGET_HEADERS, _target_rows(result)),
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Sections, report, docs
 
 
@@ -807,6 +1034,17 @@ SECTIONS = (
         indicators_text,
         indicators_markdown,
         lambda args: args.marches == DEFAULT_MARCHES and args.sirene_rows == DEFAULT_SIRENE_ROWS,
+    ),
+    Section(
+        "web",
+        web,
+        web_text,
+        web_markdown,
+        lambda args: (
+            args.marches == DEFAULT_MARCHES
+            and args.sirene_rows == DEFAULT_SIRENE_ROWS
+            and args.web_clients == WEB_CLIENTS
+        ),
     ),
 )
 
@@ -882,6 +1120,27 @@ def _commit() -> str | None:
     return head.stdout.strip() + (" with uncommitted changes" if status.stdout.strip() else "")
 
 
+def previous_results() -> dict:
+    try:
+        return json.loads(RESULTS.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def merged_results(previous: dict, latest: dict, only: str) -> dict:
+    """After `--only NAME`: the other sections of the previous results kept, each with the run that measured it
+    (`runs`; `run` is the latest)."""
+    names = [section.name for section in SECTIONS]
+    runs = previous.get("runs") or {name: previous["run"] for name in names if name in previous and "run" in previous}
+    kept = {name: previous[name] for name in names if name in previous and name != only}
+    return {
+        "run": latest["run"],
+        "runs": {**{name: runs[name] for name in kept if name in runs}, only: latest["run"]},
+        **kept,
+        only: latest[only],
+    }
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description="Benchmarks of spaser.")
     parser.add_argument("--marches", type=int, default=DEFAULT_MARCHES, help="marchés in the synthetic file")
@@ -892,11 +1151,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--sirene-rows", type=int, default=DEFAULT_SIRENE_ROWS, help="rows of the synthetic SIRENE (indicators)"
     )
+    parser.add_argument("--web-clients", type=int, default=WEB_CLIENTS, help="concurrent clients of the web section")
+    parser.add_argument(
+        "--web-requests", type=int, default=WEB_REQUESTS, help="requests of each web client in each run"
+    )
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md whatever the size")
     parser.add_argument("--only", choices=[section.name for section in SECTIONS], help="run this section alone")
     args = parser.parse_args(argv)
-    if args.marches < 1 or args.runs < 1 or args.rss_marches < 1 or args.sirene_rows < 1:
-        parser.error("--marches, --runs, --rss-marches and --sirene-rows must be at least 1")
+    if min(args.marches, args.runs, args.rss_marches, args.sirene_rows, args.web_clients, args.web_requests) < 1:
+        parser.error(
+            "--marches, --runs, --rss-marches, --sirene-rows, --web-clients and --web-requests must be at least 1"
+        )
     return args
 
 
@@ -910,7 +1175,7 @@ def main(argv: list[str] | None = None) -> int:
         "commit": _commit(),
         "machine": machine(),
     }
-    results = {"run": run}
+    results: dict = {"run": run}
     sections = [section for section in SECTIONS if args.only in (None, section.name)]
     try:
         for section in sections:
@@ -918,6 +1183,8 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as error:
         print(f"\nbench: {error}", file=sys.stderr)
         return 1
+    if args.only:
+        results = merged_results(previous_results(), results, args.only)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     written = []
     for section in sections:

@@ -1,0 +1,512 @@
+"""The web section of the benchmark: a scheme's dashboard and its public page served by gunicorn under load.
+
+`python -m bench.web STORE --out RESULT.json [--clients 20] [--requests 50] [--runs 3]`, run by
+`python -m bench.run --only web` (which builds or reuses STORE and its synthetic SIRENE first):
+
+1. a throwaway app database `bench/out/web/app.sqlite3`, recreated at every run, and the platform's settings from
+   the environment (`config.settings.base`, DEBUG off, `SPASER_STORE_DIR=STORE`): `manage.py migrate`,
+   `manage.py load_demo --store STORE` (the demo organisations, logins and published schemes, from the busiest buyers
+   of the store), `manage.py collectstatic`;
+2. gunicorn started as `make demo` starts it (`gunicorn config.wsgi --workers 2 --threads 8 --access-logfile -`) on a
+   free loopback port, stopped (SIGTERM, then SIGKILL) whatever happens;
+3. the published fictitious scheme with the most objectives, its admin logged in (`/compte/connexion/`, CSRF token
+   and credentials; the session cookie is given to every client of the private dashboard; the public page is read
+   without an account, as the public reads it);
+4. cold: the first request of the dashboard (it computes the scheme's indicator snapshots on the store), then of the
+   public page; a warm-up round (one request per client, not measured, so that every worker has rendered each page);
+   one client alone, sequential requests; then, `runs` times, `clients` concurrent clients (threads, one keep-alive
+   `httpx.Client` each), closed loop without think time, `requests` requests each: the dashboard, then the public
+   page. Every latency and status is kept; an error is a status other than 200 or an exception.
+
+The result (JSON) goes to `--out`; progress goes to the standard error.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import httpx
+
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "out" / "web"
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+SETTINGS = "config.settings.base"
+LOGIN_PATH = "/compte/connexion/"
+WORKERS = 2  # as `make demo`
+THREADS = 8
+DEFAULT_CLIENTS = 20
+DEFAULT_REQUESTS = 50
+DEFAULT_RUNS = 3
+REQUEST_TIMEOUT_S = 120.0  # the cold request computes the snapshots on the store
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 30.0
+PAGES = ("dashboard", "public")
+
+
+class WebBenchError(Exception):
+    pass
+
+
+def log(message: str, end: str = "\n") -> None:
+    print(message, end=end, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Statistics (pure)
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    status: int | None  # None when the request raised
+    error: str | None = None  # the exception's class name
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def outcome(self) -> str:
+        return str(self.status) if self.status is not None else self.error or "exception"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The `fraction` quantile (0 to 1) by linear interpolation between the closest ranks (numpy's default)."""
+    if not values:
+        raise ValueError("percentile of no values")
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"fraction {fraction} outside [0, 1]")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summarise(samples: list[Sample], seconds: float) -> dict:
+    """Latencies of every request (errors included: a slow error is slow), errors by outcome, throughput."""
+    if not samples:
+        raise ValueError("no requests to summarise")
+    latencies = [sample.seconds * 1000 for sample in samples]
+    errors = Counter(sample.outcome for sample in samples if not sample.ok)
+    return {
+        "requests": len(samples),
+        "errors": sum(errors.values()),
+        "error_outcomes": dict(sorted(errors.items())),
+        "seconds": seconds,
+        "throughput_rps": len(samples) / seconds if seconds > 0 else None,
+        "median_ms": statistics.median(latencies),
+        "p95_ms": percentile(latencies, 0.95),
+        "min_ms": min(latencies),
+        "max_ms": max(latencies),
+    }
+
+
+def combine_runs(runs: list[dict]) -> dict:
+    """Over the runs: the median of the medians, of the p95 and of the throughputs; the largest max; all errors."""
+    if not runs:
+        raise ValueError("no runs to combine")
+    throughputs = [run["throughput_rps"] for run in runs if run["throughput_rps"] is not None]
+    outcomes: Counter = Counter()
+    for run in runs:
+        outcomes.update(run["error_outcomes"])
+    return {
+        "runs": runs,
+        "requests": sum(run["requests"] for run in runs),
+        "errors": sum(run["errors"] for run in runs),
+        "error_outcomes": dict(sorted(outcomes.items())),
+        "median_ms": statistics.median(run["median_ms"] for run in runs),
+        "p95_ms": statistics.median(run["p95_ms"] for run in runs),
+        "max_ms": max(run["max_ms"] for run in runs),
+        "throughput_rps": statistics.median(throughputs) if throughputs else None,
+        **{key: _median_of(runs, key) for key in ("server_cpu_ms", "client_cpu_ms")},
+    }
+
+
+def _median_of(runs: list[dict], key: str) -> float | None:
+    values = [run[key] for run in runs if run.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The application: database, demo data, static files, gunicorn
+
+
+def app_environment(work: Path, store: Path) -> dict[str, str]:
+    """The environment of every `manage.py` call and of gunicorn: the throwaway database, the store, DEBUG off."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "DATABASE_URL": f"sqlite:///{(work / 'app.sqlite3').resolve()}",
+        "SPASER_STORE_DIR": str(store.resolve()),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def fresh_database(work: Path) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (work / f"app.sqlite3{suffix}").unlink(missing_ok=True)
+
+
+def manage(env: dict, args: list[str], work: Path, label: str) -> tuple[float, str]:
+    """`manage.py ARGS` to its end; its wall time and standard output (both streams also kept in WORK)."""
+    command = [sys.executable, "manage.py", *args]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    (work / f"{label}.out").write_text(done.stdout)
+    (work / f"{label}.err").write_text(done.stderr)
+    if done.returncode != 0:
+        raise WebBenchError(f"{shlex.join(command)} exited with {done.returncode}:\n{done.stderr[-2000:]}")
+    return seconds, done.stdout
+
+
+SCHEME_QUERY = """
+import json
+from django.db.models import Count
+from spaser.organisations.models import Membership, Role
+from spaser.plans.demo import DEMO_PASSWORD
+from spaser.plans.models import Scheme
+from spaser.plans.steering import scheme_sirens, scheme_years
+scheme = (
+    Scheme.objects.published().filter(organisation__fictitious=True)
+    .annotate(objectives=Count("axes__engagements__objectives", distinct=True))
+    .order_by("-objectives", "pk").first()
+)
+admin = (
+    Membership.objects.filter(organisation=scheme.organisation, role=Role.ADMIN)
+    .select_related("user").order_by("user__email").first()
+) if scheme else None
+print(json.dumps(None if scheme is None or admin is None else {
+    "pk": scheme.pk, "slug": scheme.slug, "title": scheme.title, "organisation": scheme.organisation.name,
+    "objectives": scheme.objectives, "sirens": list(scheme_sirens(scheme)), "years": list(scheme_years(scheme)),
+    "dashboard": f"/espace/spaser/{scheme.pk}/pilotage/", "public": scheme.public_url(), "admin": admin.user.email,
+    "password": DEMO_PASSWORD,
+}))
+"""
+
+SNAPSHOT_QUERY = """
+from spaser.plans.models import IndicatorSnapshot
+print(IndicatorSnapshot.objects.count())
+"""
+
+
+def prepare(env: dict, store: Path, work: Path) -> dict:
+    """Migrate a fresh database, load the demo from the store, collect the static files; the time of each."""
+    fresh_database(work)
+    timings = {}
+    steps = {
+        "migrate": ["migrate", "--noinput", "-v0"],
+        "load_demo": ["load_demo", "--store", str(store)],
+        "collectstatic": ["collectstatic", "--noinput", "-v0"],
+    }
+    for label, args in steps.items():
+        log(f"  manage.py {shlex.join(args)}", end="")
+        timings[label], _ = manage(env, args, work, label)
+        log(f" {timings[label]:.1f} s")
+    return timings
+
+
+def chosen_scheme(env: dict, work: Path) -> dict:
+    _, stdout = manage(env, ["shell", "-c", SCHEME_QUERY], work, "scheme")
+    scheme = json.loads(stdout.strip().splitlines()[-1])
+    if scheme is None:
+        raise WebBenchError("load_demo left no published fictitious scheme with an admin")
+    return scheme
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_command(port: int) -> list[str]:
+    """`make demo`'s gunicorn command, on another port."""
+    return [
+        str(GUNICORN),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--access-logfile",
+        "-",
+    ]
+
+
+class Server:
+    """gunicorn in its own process group, stopped on leaving the block (SIGTERM to the master, then SIGKILL)."""
+
+    def __init__(self, env: dict, work: Path):
+        self.env, self.work = env, work
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.command = server_command(self.port)
+        self.process: subprocess.Popen | None = None
+        self.start_seconds: float | None = None
+
+    def __enter__(self) -> "Server":
+        out = (self.work / "gunicorn.out").open("wb")
+        err = (self.work / "gunicorn.err").open("wb")
+        start = time.perf_counter()
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            start_new_session=True,
+        )  # fmt: skip
+        out.close()
+        err.close()
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()
+            raise
+        self.start_seconds = time.perf_counter() - start
+        return self
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = (self.work / "gunicorn.err").read_text(errors="replace")[-2000:]
+                raise WebBenchError(f"gunicorn exited with {self.process.returncode}:\n{tail}")
+            try:
+                if httpx.get(self.base_url + "/", timeout=5).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise WebBenchError(f"gunicorn did not answer on {self.base_url} within {START_TIMEOUT_S:g} s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)  # the master stops its workers gracefully
+        try:
+            self.process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)  # the group this run started, workers included
+            self.process.wait()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Clients
+
+
+def login(base_url: str, email: str, password: str) -> dict[str, str]:
+    """The cookies of a session logged in through the login form (CSRF token from the form's GET)."""
+    with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_S) as client:
+        form = client.get(LOGIN_PATH)
+        token = client.cookies.get("csrftoken")
+        if form.status_code != 200 or not token:
+            raise WebBenchError(f"GET {LOGIN_PATH}: status {form.status_code}, CSRF cookie {token!r}")
+        answer = client.post(
+            LOGIN_PATH,
+            data={"csrfmiddlewaretoken": token, "username": email, "password": password},
+            headers={"Referer": base_url + LOGIN_PATH},
+        )
+        session = client.cookies.get("sessionid")
+        if answer.status_code != 302 or not session:
+            raise WebBenchError(f"POST {LOGIN_PATH} as {email}: status {answer.status_code}, no session cookie")
+        return {"sessionid": session, "csrftoken": client.cookies.get("csrftoken")}
+
+
+def timed_get(client: httpx.Client, path: str) -> tuple[Sample, httpx.Response | None]:
+    start = time.perf_counter()
+    try:
+        response = client.get(path)
+    except Exception as error:  # an error of the run, counted
+        return Sample(time.perf_counter() - start, None, type(error).__name__), None
+    return Sample(time.perf_counter() - start, response.status_code), response
+
+
+def client_for(base_url: str, cookies: dict[str, str] | None) -> httpx.Client:
+    return httpx.Client(base_url=base_url, cookies=cookies, timeout=REQUEST_TIMEOUT_S, follow_redirects=False)
+
+
+def cold(base_url: str, path: str, cookies: dict | None, expect: str) -> dict:
+    """The first request of a page; it must answer 200 with the page (a login redirect would be a 302)."""
+    with client_for(base_url, cookies) as client:
+        sample, response = timed_get(client, path)
+    if not sample.ok or expect not in response.text:
+        raise WebBenchError(f"first GET {path}: {sample.outcome}, page {'found' if response else 'missing'}")
+    return {"ms": sample.seconds * 1000, "status": sample.status, "bytes": len(response.content)}
+
+
+def load(base_url: str, path: str, cookies: dict | None, clients: int, requests: int) -> tuple[list[Sample], float]:
+    """`clients` threads, one keep-alive client each, `requests` GETs each back to back; released together.
+
+    Returns every sample and the wall time from the release to the last answer."""
+    barrier = threading.Barrier(clients + 1)
+    per_client: list[list[Sample]] = [[] for _ in range(clients)]
+    failures: list[BaseException] = []
+
+    def work(samples: list[Sample]) -> None:
+        try:
+            with client_for(base_url, cookies) as client:
+                barrier.wait()
+                for _ in range(requests):
+                    samples.append(timed_get(client, path)[0])
+        except BaseException as error:  # noqa: BLE001 - reported after the join
+            failures.append(error)
+            barrier.abort()
+
+    threads = [threading.Thread(target=work, args=(samples,), daemon=True) for samples in per_client]
+    for thread in threads:
+        thread.start()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError as error:
+        raise WebBenchError(f"a client could not start: {failures}") from error
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+    if failures:
+        raise WebBenchError(f"a client failed: {failures[0]!r}")
+    return [sample for samples in per_client for sample in samples], seconds
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, all its threads (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14 and 15
+
+
+def server_cpu_seconds(master: int) -> float | None:
+    """CPU time of the gunicorn master and its workers so far; None where /proc cannot tell."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return sum(process_cpu_seconds(pid) for pid in [master, *map(int, children)])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def client_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def measured(label: str, run: Callable[[], tuple[list[Sample], float]], server: "Server") -> dict:
+    """A run summarised, with the CPU the server and this load generator spent on it, per request."""
+    log(f"  {label}", end="")
+    server_before, client_before = server_cpu_seconds(server.process.pid), client_cpu_seconds()
+    summary = summarise(*run())
+    server_after, client_after = server_cpu_seconds(server.process.pid), client_cpu_seconds()
+    per_request = 1000 / summary["requests"]
+    summary["client_cpu_ms"] = (client_after - client_before) * per_request
+    summary["server_cpu_ms"] = (
+        None if server_before is None or server_after is None else (server_after - server_before) * per_request
+    )
+    server_cpu = "" if summary["server_cpu_ms"] is None else f", server CPU {summary['server_cpu_ms']:.1f} ms/req"
+    log(
+        f": median {summary['median_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms, max {summary['max_ms']:.1f} ms, "
+        f"{summary['throughput_rps']:.1f} req/s, {summary['errors']} error(s) / {summary['requests']}{server_cpu}, "
+        f"client CPU {summary['client_cpu_ms']:.1f} ms/req"
+    )
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The whole measurement
+
+
+def measure(store: Path, work: Path, clients: int, requests: int, runs: int) -> dict:
+    env = app_environment(work, store)
+    log(f"web: app database {work / 'app.sqlite3'}, store {store}")
+    setup = prepare(env, store, work)
+    scheme = chosen_scheme(env, work)
+    log(f"  scheme {scheme['slug']} ({scheme['objectives']} objectives, SIREN {', '.join(scheme['sirens'])})")
+    with Server(env, work) as server:
+        log(f"  {shlex.join(server.command)} up in {server.start_seconds:.1f} s")
+        setup["server_start"] = server.start_seconds
+        command = shlex.join(["gunicorn", *server.command[1:]])
+        base = server.base_url
+        session = login(base, scheme["admin"], scheme.pop("password"))
+        paths = {"dashboard": scheme["dashboard"], "public": scheme["public"]}
+        cookies = {"dashboard": session, "public": None}
+        first = {}
+        for page, expect in (("dashboard", "Tableau de bord"), ("public", "SPASER publié")):
+            log(f"  cold {page} {paths[page]}", end="")
+            first[page] = cold(base, paths[page], cookies[page], expect)
+            log(f" {first[page]['ms']:.0f} ms, {first[page]['bytes']:,} bytes")
+        warm_up = {page: summarise(*load(base, paths[page], cookies[page], clients, 1)) for page in PAGES}
+        single = {
+            page: measured(
+                f"single client, {page}",
+                lambda page=page: load(base, paths[page], cookies[page], 1, requests),
+                server,
+            )
+            for page in PAGES
+        }
+        under_load: dict[str, list[dict]] = {page: [] for page in PAGES}
+        for run in range(1, runs + 1):
+            for page in PAGES:
+                under_load[page].append(
+                    measured(
+                        f"run {run}/{runs}, {clients} clients, {page}",
+                        lambda page=page: load(base, paths[page], cookies[page], clients, requests),
+                        server,
+                    )
+                )
+    _, snapshots = manage(env, ["shell", "-c", SNAPSHOT_QUERY], work, "snapshots")
+    return {
+        "parameters": {"clients": clients, "requests": requests, "runs": runs, "workers": WORKERS, "threads": THREADS},
+        "server": {"command": command},
+        "versions": {name: metadata.version(name) for name in ("django", "gunicorn", "httpx")},
+        "setup": setup,
+        "scheme": scheme,
+        "snapshots": int(snapshots.strip().splitlines()[-1]),
+        "cold": first,
+        "warm_up": warm_up,
+        "single": single,
+        "load": {page: combine_runs(under_load[page]) for page in PAGES},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.web", description=__doc__.splitlines()[0])
+    parser.add_argument("store", type=Path, help="DECP store (with its reference.duckdb)")
+    parser.add_argument("--out", type=Path, required=True, help="where the result (JSON) goes")
+    parser.add_argument("--work", type=Path, default=WORK, help="app database and logs (recreated)")
+    parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS)
+    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS, help="per client and run")
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
+    args = parser.parse_args(argv)
+    if min(args.clients, args.requests, args.runs) < 1:
+        parser.error("--clients, --requests and --runs must be at least 1")
+    try:
+        result = measure(args.store, args.work, args.clients, args.requests, args.runs)
+    except WebBenchError as error:
+        log(f"\nbench.web: {error}")
+        return 1
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
