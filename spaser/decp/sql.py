@@ -477,37 +477,40 @@ _LISTED_AWARDEE = _awardee("a.t.id", "a.t.type", "si", "ty")
 _SINGLE_AWARDEE = _awardee("s.awardees_raw[1].id", "s.awardees_raw[1].type", "a1_siret", "a1_type")
 
 # Most contracts have one awardee, resolved by two joins in CLEAN; lists of several are unnested here.
+# Unnested items go back in list order by sorting structs that lead with their rank: `list(… ORDER BY rank)`
+# costs several times more.
 STAGED_AWARDEES = f"""
 CREATE OR REPLACE TEMP TABLE staged_awardees AS
-SELECT a.ordinal,
-    list({_LISTED_AWARDEE[0]} ORDER BY a.rank) AS titulaires,
-    flatten(list({_LISTED_AWARDEE[1]})) AS awardee_flags
-FROM (SELECT ordinal, unnest(awardees_raw) AS t, generate_subscripts(awardees_raw, 1) AS rank
-      FROM staged WHERE len(awardees_raw) > 1) a
-LEFT JOIN scalar_values si ON si.domain = 'siret' AND si.raw = a.t.id
-LEFT JOIN scalar_values ty ON ty.domain = 'typeIdentifiant' AND ty.raw = a.t.type
-GROUP BY a.ordinal
+SELECT ordinal, list_transform(items, lambda i: i.awardee) AS titulaires,
+    flatten(list_transform(items, lambda i: i.flags)) AS awardee_flags
+FROM (
+    SELECT a.ordinal,
+        list_sort(list({{'rank': a.rank, 'awardee': {_LISTED_AWARDEE[0]}, 'flags': {_LISTED_AWARDEE[1]}}})) AS items
+    FROM (SELECT ordinal, unnest(awardees_raw) AS t, generate_subscripts(awardees_raw, 1) AS rank
+          FROM staged WHERE len(awardees_raw) > 1) a
+    LEFT JOIN scalar_values si ON si.domain = 'siret' AND si.raw = a.t.id
+    LEFT JOIN scalar_values ty ON ty.domain = 'typeIdentifiant' AND ty.raw = a.t.type
+    GROUP BY a.ordinal)
 """
 
 # Modifications and subcontracting acts are rare: cleaned apart, then joined back as lists.
+# A modification needs no dictionary: cleaned item by item in its list, which keeps its order without a sort.
 STAGED_MODIFICATIONS = """
 CREATE OR REPLACE TEMP TABLE staged_modifications AS
-SELECT ordinal, list({
+SELECT ordinal, list_transform(modifications_raw, lambda m: {
     'id': integer_clean(m.id),
     'dateNotificationModification': date_clean(m.notification),
     'datePublicationDonneesModification': date_clean(m.publication),
     'montant': number_clean(m.amount),
     'dureeMois': integer_clean(m.duration),
     'titulaires': list_transform(m.awardees, lambda t: {'id': siret_clean(t.id), 'typeIdentifiant': t.type})
-} ORDER BY rank) AS modifications
-FROM (SELECT ordinal, unnest(modifications_raw) AS m, generate_subscripts(modifications_raw, 1) AS rank
-      FROM staged WHERE len(modifications_raw) > 0)
-GROUP BY ordinal
+}) AS modifications
+FROM staged WHERE len(modifications_raw) > 0
 """
 
 STAGED_SUBCONTRACTS = """
 CREATE OR REPLACE TEMP TABLE staged_subcontracts AS
-SELECT ordinal, list({
+SELECT ordinal, list_transform(list_sort(list({'rank': rank, 'act': {
     'id': integer_clean(a.id),
     'sousTraitant_id': coalesce(sub.value, a.subcontractor_id),
     'sousTraitant_typeIdentifiant': sub_type.value,
@@ -516,7 +519,7 @@ SELECT ordinal, list({
     'datePublicationDonnees': date_clean(a.publication),
     'montant': number_clean(a.amount),
     'variationPrix': variation.value
-} ORDER BY rank) AS actesSousTraitance
+}})), lambda i: i.act) AS actesSousTraitance
 FROM (SELECT ordinal, unnest(subcontracts_raw) AS a, generate_subscripts(subcontracts_raw, 1) AS rank
       FROM staged WHERE len(subcontracts_raw) > 0) acts
 LEFT JOIN scalar_values sub ON sub.domain = 'siret' AND sub.raw = acts.a.subcontractor_id
