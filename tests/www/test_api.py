@@ -291,8 +291,17 @@ def test_only_get_is_allowed(published, method):
         response = getattr(client, method)(url)
 
         assert response.status_code == 405, url
-        assert response["Allow"] == "GET"
+        assert response["Allow"] == "GET, HEAD"
         validator(pointer("components", "schemas", "Error")).validate(response.json())
+
+
+def test_head_answers_like_get(client, published):
+    for url in api_urls_of(published.slug):
+        head, get = client.head(url), client.get(url)
+
+        assert head.status_code == 200, url
+        assert head["Content-Type"] == get["Content-Type"] == "application/json", url
+        assert head["Cache-Control"] == "public, max-age=300", url
 
 
 def test_responses_are_open_to_any_origin_and_cacheable(client, published):

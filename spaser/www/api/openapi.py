@@ -358,7 +358,7 @@ DOCUMENT = {
             "API en lecture seule des schémas de promotion des achats socialement et écologiquement responsables "
             "(SPASER) publiés sur Spaser : schémas, objectifs et valeurs des indicateurs. Sans authentification ; "
             "réponses en JSON, mises en cache 5 minutes, accessibles depuis tout domaine (CORS). Toute autre "
-            'méthode que GET reçoit une erreur 405. Les erreurs sont de la forme `{"erreur": "…"}`.'
+            'méthode que GET ou HEAD reçoit une erreur 405. Les erreurs sont de la forme `{"erreur": "…"}`.'
         ),
         "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
     },

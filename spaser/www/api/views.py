@@ -6,7 +6,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from spaser.plans.models import Scheme
 from spaser.plans.steering import dashboard
@@ -31,8 +31,8 @@ def json_response(data: dict, status: int = 200) -> JsonResponse:
 
 
 def api_endpoint(view):
-    """GET only, errors as French JSON, open to any origin and cacheable by proxies."""
-    get_only = require_GET(view)
+    """GET and HEAD only, errors as French JSON, open to any origin and cacheable by proxies."""
+    get_only = require_safe(view)
 
     # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
     @csrf_exempt
@@ -44,9 +44,9 @@ def api_endpoint(view):
             response = json_response({"erreur": error.message}, status=error.status)
         if isinstance(response, HttpResponseNotAllowed):
             response = json_response(
-                {"erreur": "Cette API est en lecture seule : seule la méthode GET est acceptée."}, 405
+                {"erreur": "Cette API est en lecture seule : seules les méthodes GET et HEAD sont acceptées."}, 405
             )
-            response["Allow"] = "GET"
+            response["Allow"] = "GET, HEAD"
         response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = CACHE_CONTROL
         return response
