@@ -284,7 +284,7 @@ def api_urls_of(slug: str) -> list[str]:
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
-def test_only_get_is_allowed(published, method):
+def test_only_get_and_head_are_allowed(published, method):
     client = Client(enforce_csrf_checks=True)  # the method check must come first, not the CSRF one
 
     for url in api_urls_of(published.slug):

@@ -32,14 +32,14 @@ def json_response(data: dict, status: int = 200) -> JsonResponse:
 
 def api_endpoint(view):
     """GET and HEAD only, errors as French JSON, open to any origin and cacheable by proxies."""
-    get_only = require_safe(view)
+    safe_only = require_safe(view)
 
     # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
     @csrf_exempt
     @wraps(view)
     def endpoint(request, *args, **kwargs):
         try:
-            response = get_only(request, *args, **kwargs)
+            response = safe_only(request, *args, **kwargs)
         except ApiError as error:
             response = json_response({"erreur": error.message}, status=error.status)
         if isinstance(response, HttpResponseNotAllowed):
