@@ -1,7 +1,9 @@
 """Import DECP files into the analytics store: read, normalise, deduplicate, account for every record."""
 
 import codecs
+import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import orjson
 
 from spaser.analytics.classes import classify
 from spaser.decp import sql, store as stores, tabular
-from spaser.decp.json_layout import ChunkFile, json_chunk_files
+from spaser.decp.json_layout import ChunkFile, json_chunk_files, rejoin_pieces
 from spaser.decp.json_split import Chunk, JsonSplitter
 from spaser.decp.sources import Input, expand_inputs, sniff
 from spaser.decp.xml_reader import xml_chunks
@@ -22,9 +24,10 @@ STATUSES = ("new", "replaced", "duplicate", "rejected")
 FILE_SEQUENCE = 10**9  # read_seq = run × 10^12 + file × 10^9 + position: unique and in reading order
 RUN_SEQUENCE = 10**12
 CLEAN_BATCH = 1_000_000
+STAGING = "staging"  # in-memory database of the staged JSON records, written by several connections at once
 WORK_TABLES = (
     "sources",
-    "staged",
+    tabular.STAGED_TABLE,
     "positions",
     "scalar_values",
     "list_values",
@@ -91,11 +94,12 @@ def import_files(
         for index, (source, kind) in enumerate(formats):
             announce(f"Lecture de {source.name}")
             if kind == "json":
-                chunk_files.extend(json_chunk_files(source, work, _prefix(index)))
+                chunk_files.extend(json_chunk_files(source, work, _prefix(index), pieces=_threads(connection)))
             elif kind == "xml":
                 chunk_files.extend(_xml_chunk_files(source, work, _prefix(index)))
             else:
                 tabular.stage(connection, source, kind, index, work)
+                _show_staged(connection, f"SELECT * FROM {tabular.STAGED_TABLE}")
                 _count_read(connection, report)
                 _clean_staged(connection, report.run_id)
         if chunk_files:
@@ -125,7 +129,11 @@ def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, forma
     )
     empty = work / "empty.json"
     empty.write_bytes(b"[]")
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {sql.staged_json(repr(str(empty)), typed=True)}")
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE {tabular.STAGED_TABLE} AS "
+        f"SELECT 0::BIGINT AS ordinal, * FROM ({sql.staged_json(repr(str(empty)), typed=True)})"
+    )
+    _show_staged(connection, f"SELECT * FROM {tabular.STAGED_TABLE}")
     _build_dictionaries(connection)
     connection.execute(
         f"CREATE TABLE IF NOT EXISTS versions AS SELECT *, 0 AS run_id FROM ({_CLEANED}) LIMIT 0",
@@ -163,6 +171,8 @@ def _count_read(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> 
 
 
 def _drop_work_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute("DROP VIEW IF EXISTS staged")
+    connection.execute(f"DETACH DATABASE IF EXISTS {STAGING}")
     for table in WORK_TABLES:
         connection.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -182,6 +192,7 @@ def _load_json(connection, chunk_files: list[ChunkFile], formats: list, report: 
     try:
         _stage_chunks(connection, chunk_files, typed=True)
     except duckdb.Error:
+        chunk_files = rejoin_pieces(chunk_files)
         for index, (source, _) in enumerate(formats):
             own = [chunk for chunk in chunk_files if chunk.path.name.startswith(_prefix(index) + "-")]
             if own:
@@ -218,12 +229,51 @@ def _stage_source(connection, source: Input, chunk_files: list[ChunkFile], file_
 
 
 def _stage_chunks(connection, chunk_files: list[ChunkFile], typed: bool) -> None:
-    files = "[" + ", ".join(repr(str(chunk.path)) for chunk in chunk_files) + "]"
-    connection.execute("SET preserve_insertion_order = true")  # row_number() OVER () then follows the files
+    """Stage the chunk files in reading order; DuckDB reads a JSON array on one core, so groups go side by side."""
+    groups = _reading_groups(chunk_files, _threads(connection))
+    connection.execute(f"DETACH DATABASE IF EXISTS {STAGING}")
+    connection.execute(f"ATTACH ':memory:' AS {STAGING}")
+    cursors = [connection.cursor() for _ in groups]
+    connection.execute("SET preserve_insertion_order = true")  # the rowid of each part then follows its files
     try:
-        connection.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {sql.staged_json(files, typed)}")
+        with ThreadPoolExecutor(len(groups)) as pool:
+            list(pool.map(_stage_group, cursors, itertools.count(), groups, itertools.repeat(typed)))
     finally:
         connection.execute("SET preserve_insertion_order = false")
+        for cursor in cursors:
+            cursor.close()
+    counts = [connection.execute(f"SELECT count(*) FROM {STAGING}.part_{n}").fetchone()[0] for n in range(len(groups))]
+    _show_staged(
+        connection,
+        " UNION ALL ".join(
+            f"SELECT rowid + {first} AS ordinal, * FROM {STAGING}.part_{n}"
+            for n, first in enumerate(itertools.accumulate(counts[:-1], initial=1))
+        ),
+    )
+
+
+def _stage_group(cursor, number: int, chunk_files: list[ChunkFile], typed: bool) -> None:
+    files = "[" + ", ".join(repr(str(chunk.path)) for chunk in chunk_files) + "]"
+    cursor.execute(f"CREATE TABLE {STAGING}.part_{number} AS {sql.staged_json(files, typed)}")
+
+
+def _reading_groups(chunk_files: list[ChunkFile], count: int) -> list[list[ChunkFile]]:
+    """At most `count` groups of consecutive chunk files, of about the same size."""
+    sizes = [chunk.path.stat().st_size for chunk in chunk_files]
+    total = sum(sizes) or 1
+    groups: dict[int, list[ChunkFile]] = {}
+    for chunk, size, before in zip(chunk_files, sizes, itertools.accumulate(sizes, initial=0), strict=False):
+        groups.setdefault(min(count - 1, count * (before + size // 2) // total), []).append(chunk)
+    return list(groups.values())
+
+
+def _show_staged(connection, rows_sql: str) -> None:
+    """`staged`, the records to clean, is a view: over the parts of a JSON read or over the tabular rows."""
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW staged AS {rows_sql}")
+
+
+def _threads(connection) -> int:
+    return connection.execute("SELECT current_setting('threads')").fetchone()[0]
 
 
 def _is_utf8(path: Path) -> bool:

@@ -6,8 +6,13 @@ can be located from the first kilobytes and the last megabytes: the body of the 
 copied as is into a work file (a kernel copy for plain files), and a second, smaller array at the
 end is split by the general splitter. Any other layout, or a tail that does not verify, goes to the
 general splitter (`JsonSplitter`), which is slower but reads anything.
+
+DuckDB reads one JSON array on one core, so a large plain body is copied into several pieces, cut
+between two records, that can be read side by side. A cut is only made where a record verifiably
+starts; should one still be wrong, both pieces are invalid JSON, and `rejoin_pieces` restores the body.
 """
 
+import json
 import os
 import re
 import shutil
@@ -23,6 +28,11 @@ from spaser.errors import SpaserError
 
 HEAD_SIZE = 4096
 TAIL_SIZE = 64 << 20
+PIECE_MIN_BYTES = 128 << 20  # below, cutting saves less than it costs
+CUT_WINDOW = 4 << 20  # searched for a record start after each cut target
+RECORD_PROBE = 1 << 20  # a record longer than this is not taken as a cut point
+_RECORD_KEYS = {"acheteur", "autoriteConcedante", "acheteur.id"}
+_FIRST_KEY = re.compile(rb'\s*\{\s*"((?:[^"\\]|\\.)+)"\s*:')
 _HEADS = (
     (re.compile(rb"\s*\[", re.S), "top", None),
     (re.compile(rb'\s*\{\s*"marches"\s*:\s*\[', re.S), "2019", None),
@@ -36,10 +46,14 @@ _SECOND_ARRAY = re.compile(rb'\]\s*,\s*"(marche|contrat-concession)"\s*:\s*\[')
 class ChunkFile:
     path: Path
     kind_hint: str | None
+    continues: bool = False  # a piece of the same array as the chunk file before it
 
 
-def json_chunk_files(source: Input, work: Path, prefix: str) -> Iterator[ChunkFile]:
-    """Chunk files (JSON arrays of records) of `source`, named `<prefix>-<kind>-<n>.json`, in reading order."""
+def json_chunk_files(source: Input, work: Path, prefix: str, pieces: int = 1) -> Iterator[ChunkFile]:
+    """Chunk files (JSON arrays of records) of `source`, named `<prefix>-<kind>-<n>.json`, in reading order.
+
+    A large plain body is cut into at most `pieces` chunk files.
+    """
     with source.open() as stream:
         head = stream.read(HEAD_SIZE).removeprefix(b"\xef\xbb\xbf")
         layout = _layout(head)
@@ -47,16 +61,39 @@ def json_chunk_files(source: Input, work: Path, prefix: str) -> Iterator[ChunkFi
             yield from _split_all(_Prepended(head, stream), source.name, work, prefix)
             return
         kind, key, body_start = layout
-        body = work / f"{prefix}-{RECORD_CONTAINERS.get(key) or 'auto'}-000000.json"
-        _copy_body(source, stream, head, body_start, body)
-    second = _cut_tail(body, kind, source.name)
+        name = f"{prefix}-{RECORD_CONTAINERS.get(key) or 'auto'}-{{:06d}}.json"
+        bodies = _copy_body(source, stream, head, body_start, [work / name.format(n) for n in range(pieces)])
+    second = _cut_tail(bodies[-1], kind, source.name)
     if second is None:
-        body.unlink()
+        for body in bodies:
+            body.unlink()
         with source.open() as stream:
             yield from _split_all(stream, source.name, work, prefix)
         return
-    yield ChunkFile(body, RECORD_CONTAINERS.get(key))
-    yield from second(work, prefix)
+    for number, body in enumerate(bodies):
+        yield ChunkFile(body, RECORD_CONTAINERS.get(key), continues=number > 0)
+    yield from second(work, prefix, len(bodies))
+
+
+def rejoin_pieces(chunk_files: list[ChunkFile]) -> list[ChunkFile]:
+    """The chunk files with every cut body made whole again (its pieces appended back to the first one)."""
+    joined: list[ChunkFile] = []
+    for chunk in chunk_files:
+        if chunk.continues:
+            _append_piece(joined[-1].path, chunk.path)
+        else:
+            joined.append(chunk)
+    return joined
+
+
+def _append_piece(body: Path, piece: Path) -> None:
+    """`[a]` + `[b]` → `[a,b]`: the closing bracket of the body becomes the comma the cut removed."""
+    with open(body, "r+b") as out:
+        out.seek(-1, os.SEEK_END)
+        out.write(b",")
+        out.flush()
+        _kernel_copy(piece, out, 1, piece.stat().st_size)
+    piece.unlink()
 
 
 def _layout(head: bytes) -> tuple[str, str | None, int] | None:
@@ -68,15 +105,57 @@ def _layout(head: bytes) -> tuple[str, str | None, int] | None:
     return None
 
 
-def _copy_body(source: Input, stream: BinaryIO, head: bytes, body_start: int, body: Path) -> None:
-    """`[` followed by everything after the opening bracket; the tail is cut later."""
-    with open(body, "wb") as out:
+def _copy_body(source: Input, stream: BinaryIO, head: bytes, body_start: int, names: list[Path]) -> list[Path]:
+    """`[` followed by everything after the opening bracket, in one file or in pieces; the tail is cut later."""
+    with open(names[0], "wb") as out:
         out.write(b"[" + head[body_start:])
         out.flush()
-        if source.member is None and _is_plain(source.path):
-            _kernel_copy(source.path, out, offset=len(head) + _bom_length(source.path))
-        else:
+        if source.member is not None or not _is_plain(source.path):
             shutil.copyfileobj(stream, out, 1 << 20)
+            return names[:1]
+        start, size = len(head) + _bom_length(source.path), source.path.stat().st_size
+        cuts = _cuts(source.path, head[body_start:], start, size, len(names))
+        bounds = [start, *cuts, size]
+        _kernel_copy(source.path, out, bounds[0], bounds[1])
+        if cuts:
+            out.write(b"]")
+    for number, name in enumerate(names[1 : len(cuts) + 1], start=1):
+        with open(name, "wb") as out:
+            out.write(b"[")
+            out.flush()
+            _kernel_copy(source.path, out, bounds[number] + 1, bounds[number + 1])  # + 1: the comma
+            if number < len(cuts):
+                out.write(b"]")
+    return names[: len(cuts) + 1]
+
+
+def _cuts(path: Path, body_head: bytes, start: int, size: int, pieces: int) -> list[int]:
+    """Offsets of the commas where the body is cut, each before a verified record start, outside the tail."""
+    first_key = _FIRST_KEY.match(body_head)
+    if pieces < 2 or size - start < PIECE_MIN_BYTES or first_key is None:
+        return []
+    boundary = re.compile(rb"\}\s*(,)\s*\{\s*\"" + re.escape(first_key.group(1)) + rb'"\s*:')
+    cuts = []
+    with open(path, "rb") as raw:
+        for number in range(1, pieces):
+            target = start + (size - start) * number // pieces
+            window = os.pread(raw.fileno(), CUT_WINDOW, target)
+            for match in boundary.finditer(window):
+                comma = target + match.start(1)
+                record = window[match.end(1) : match.end(1) + RECORD_PROBE]
+                if max(cuts, default=start) < comma < size - TAIL_SIZE and _starts_record(record):
+                    cuts.append(comma)
+                    break
+    return cuts
+
+
+def _starts_record(text: bytes) -> bool:
+    """Whether `text` opens with a whole record (a nested object of a list never has a buyer)."""
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text.decode("utf-8", errors="replace").lstrip())
+    except json.JSONDecodeError:
+        return False
+    return isinstance(value, dict) and not _RECORD_KEYS.isdisjoint(value)
 
 
 def _is_plain(path: Path) -> bool:
@@ -89,11 +168,11 @@ def _bom_length(path: Path) -> int:
         return 3 if raw.read(3) == b"\xef\xbb\xbf" else 0
 
 
-def _kernel_copy(path: Path, out, offset: int) -> None:
-    size = path.stat().st_size
+def _kernel_copy(path: Path, out, offset: int, end: int) -> None:
+    """Bytes [offset, end) of `path` appended to `out`, copied by the kernel."""
     with open(path, "rb") as raw:
-        while offset < size:
-            copied = os.copy_file_range(raw.fileno(), out.fileno(), size - offset, offset)
+        while offset < end:
+            copied = os.copy_file_range(raw.fileno(), out.fileno(), end - offset, offset)
             if copied == 0:
                 break
             offset += copied
@@ -128,7 +207,7 @@ def _cut_tail(body: Path, kind: str, display_name: str):
     return second
 
 
-def _no_chunks(work: Path, prefix: str) -> Iterator[ChunkFile]:
+def _no_chunks(work: Path, prefix: str, first_number: int) -> Iterator[ChunkFile]:
     return iter(())
 
 
@@ -150,8 +229,8 @@ def _verified_tail_chunks(rest: bytes, display_name: str):
     except SpaserError:
         return None
 
-    def produce(work: Path, prefix: str) -> Iterator[ChunkFile]:
-        for number, chunk in enumerate(chunks, start=1):
+    def produce(work: Path, prefix: str, first_number: int) -> Iterator[ChunkFile]:
+        for number, chunk in enumerate(chunks, start=first_number):
             path = work / f"{prefix}-{chunk.kind_hint or 'auto'}-{number:06d}.json"
             path.write_bytes(chunk.payload)
             yield ChunkFile(path, chunk.kind_hint)

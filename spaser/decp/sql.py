@@ -308,7 +308,7 @@ _STAGE_SCALARS = {
 def staged_json(files_sql: str, typed: bool) -> str:
     """Staging of JSON records (formats 2019, 2022, 2.0.0 draft, and XML converted to the 2022 JSON shape).
 
-    `ordinal` is the reading order: DuckDB keeps the order of the files and of the records in them.
+    Read with `preserve_insertion_order`, the rows keep the order of the files and of the records in them.
     """
     nested = _TYPED_NESTED if typed else _GENERIC_NESTED
     source = json_read(files_sql, TYPED_COLUMNS if typed else GENERIC_COLUMNS)
@@ -319,10 +319,9 @@ SELECT
               OR r._type ILIKE 'contrat%' OR r.typeContrat ILIKE '%concession%' THEN 'concession'
          ELSE 'marche' END AS kind,
     r.file_index,
-    r.ordinal,
     {columns}
 FROM (
-    SELECT *, row_number() OVER () AS ordinal,
+    SELECT *,
         CAST(regexp_extract(chunk_file, '/f([0-9]+)-[a-z]+-[0-9]+\.json$', 1) AS INTEGER) AS file_index,
         regexp_extract(chunk_file, '-([a-z]+)-[0-9]+\.json$', 1) AS kind_hint
     FROM {source}

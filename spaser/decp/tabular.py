@@ -14,6 +14,7 @@ from spaser.decp.sources import Input
 from spaser.errors import SpaserError
 
 
+STAGED_TABLE = "tabular_staged"  # the importer creates it with the staged columns of JSON records
 # Staged column → accepted source column names, compared after folding case, `.` and `_`.
 SCALAR_ALIASES = {
     "buyer_raw": ("acheteur_id", "acheteur.id"),
@@ -82,7 +83,7 @@ def _fold(name: str) -> str:
 
 
 def stage(connection: duckdb.DuckDBPyConnection, source: Input, kind: str, file_index: int, work: Path) -> None:
-    """Replace the rows of `staged` with the records of a tabular source."""
+    """Replace the rows of `STAGED_TABLE` with the records of a tabular source."""
     relation = _relation(connection, source, kind, work)
     columns = {_fold(name): name for name in _column_names(connection, relation, source)}
     if "id" not in columns or not ({"acheteurid"} & columns.keys()):
@@ -90,9 +91,9 @@ def stage(connection: duckdb.DuckDBPyConnection, source: Input, kind: str, file_
             f"{source.name} : fichier tabulaire non reconnu comme DECP (colonnes « acheteur.id » et « id » "
             "introuvables dans l'en-tête)."
         )
-    connection.execute("DELETE FROM staged")
+    connection.execute(f"DELETE FROM {STAGED_TABLE}")
     try:
-        connection.execute(f"INSERT INTO staged BY NAME {_records_sql(relation, columns, file_index)}")
+        connection.execute(f"INSERT INTO {STAGED_TABLE} BY NAME {_records_sql(relation, columns, file_index)}")
     except duckdb.Error as error:
         raise SpaserError(f"{source.name} : lecture impossible du fichier tabulaire ({error}).") from error
 

@@ -102,3 +102,71 @@ def test_gzip_input_goes_through_the_same_layout(tmp_path):
     records = records_of(json_chunk_files(Input(Path(source)), tmp_path, "f0000"))
 
     assert records == expected_records(data)
+
+
+def draft_marche(number: int) -> dict:
+    """2.0.0 draft shape: flat awardee lists whose items open with `id`, the first key of the records too."""
+    awardees = [{"id": f"5520459990{index:04d}", "typeIdentifiant": "SIRET"} for index in range(6)]
+    return {"id": f"D-{number}", "acheteur": {"id": "21750001600019"}, "titulaires": awardees, "montant": number}
+
+
+def cut_files(data: bytes, folder: Path, pieces: int) -> list:
+    folder.mkdir()
+    source = folder / "input.json"
+    source.write_bytes(data)
+    return list(json_chunk_files(Input(source), folder, "f0000", pieces=pieces))
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    monkeypatch.setattr(json_layout, "PIECE_MIN_BYTES", 0)
+    monkeypatch.setattr(json_layout, "TAIL_SIZE", 1024)
+
+
+@pytest.mark.parametrize("layout", ["2022-with-concessions", "2022-marches-only", "2019", "top-level-array", "bom"])
+def test_a_body_cut_in_pieces_gives_the_same_records(layout, small_pieces, tmp_path):
+    data = layouts(300)[layout]
+
+    chunks = cut_files(data, tmp_path / "cut", pieces=3)
+
+    assert [chunk.continues for chunk in chunks][:3] == [False, True, True]
+    records = records_of(chunks)  # each piece is a JSON array of whole records
+    expected = expected_records(data.removeprefix(b"\xef\xbb\xbf"))
+    assert [record for _, record in records] == [record for _, record in expected]
+    assert [kind for kind, _ in records] == [kind for kind, _ in expected]
+
+
+def test_rejoined_pieces_are_the_uncut_body(small_pieces, tmp_path):
+    data = layouts(300)["2022-with-concessions"]
+    whole = cut_files(data, tmp_path / "whole", pieces=1)
+
+    rejoined = json_layout.rejoin_pieces(cut_files(data, tmp_path / "cut", pieces=4))
+
+    assert [chunk.path.read_bytes() for chunk in rejoined] == [chunk.path.read_bytes() for chunk in whole]
+    left_over = {path.name for path in (tmp_path / "cut").glob("f0000-*")}
+    assert left_over == {chunk.path.name for chunk in rejoined}
+
+
+def test_cuts_fall_between_records_not_between_awardees(small_pieces, tmp_path):
+    marches = [draft_marche(n) for n in range(300)]
+
+    chunks = cut_files(orjson.dumps({"marches": marches}), tmp_path / "cut", pieces=4)
+
+    assert len(chunks) == 4
+    assert [record for _, record in records_of(chunks)] == marches
+
+
+def test_small_or_compressed_bodies_are_not_cut(tmp_path, monkeypatch):
+    import gzip
+
+    monkeypatch.setattr(json_layout, "TAIL_SIZE", 1024)
+    data = layouts(300)["2022-marches-only"]
+    plain = cut_files(data, tmp_path / "plain", pieces=4)
+    monkeypatch.setattr(json_layout, "PIECE_MIN_BYTES", 0)
+    (tmp_path / "gz").mkdir()
+    (tmp_path / "gz" / "input.json.gz").write_bytes(gzip.compress(data))
+
+    compressed = list(json_chunk_files(Input(tmp_path / "gz" / "input.json.gz"), tmp_path / "gz", "f0000", pieces=4))
+
+    assert [chunk.continues for chunk in plain] == [False]
+    assert [chunk.continues for chunk in compressed] == [False]
