@@ -12,6 +12,7 @@ import numpy as np
 import orjson
 
 from spaser.analytics.classes import classify
+from spaser.analytics.files import sql_path
 from spaser.decp import sql, store as stores, tabular
 from spaser.decp.json_layout import ChunkFile, json_chunk_files, rejoin_pieces
 from spaser.decp.json_split import Chunk, JsonSplitter
@@ -24,7 +25,9 @@ STATUSES = ("new", "replaced", "duplicate", "rejected")
 FILE_SEQUENCE = 10**9  # read_seq = run × 10^12 + file × 10^9 + position: unique and in reading order
 RUN_SEQUENCE = 10**12
 CLEAN_BATCH = 1_000_000
-STAGING = "staging"  # in-memory database of the staged JSON records, written by several connections at once
+# Database of the staged JSON records, written by several connections at once. On disk: its compressed blocks
+# leave the memory without being spilled, which an in-memory database under the memory limit cannot do.
+STAGING = "staging"
 WORK_TABLES = (
     "sources",
     tabular.STAGED_TABLE,
@@ -127,6 +130,7 @@ def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, forma
         "INSERT INTO sources VALUES (?, ?, ?)",
         [(i, source.name, run_id * RUN_SEQUENCE + (i + 1) * FILE_SEQUENCE) for i, (source, _) in enumerate(formats)],
     )
+    connection.execute(f"ATTACH IF NOT EXISTS '{sql_path(work / f'{STAGING}.duckdb')}' AS {STAGING}")
     empty = work / "empty.json"
     empty.write_bytes(b"[]")
     connection.execute(
@@ -231,8 +235,10 @@ def _stage_source(connection, source: Input, chunk_files: list[ChunkFile], file_
 def _stage_chunks(connection, chunk_files: list[ChunkFile], typed: bool) -> None:
     """Stage the chunk files in reading order; DuckDB reads a JSON array on one core, so groups go side by side."""
     groups = _reading_groups(chunk_files, _threads(connection))
-    connection.execute(f"DETACH DATABASE IF EXISTS {STAGING}")
-    connection.execute(f"ATTACH ':memory:' AS {STAGING}")
+    for (table,) in connection.execute(
+        f"SELECT table_name FROM duckdb_tables() WHERE database_name = '{STAGING}'"
+    ).fetchall():
+        connection.execute(f"DROP TABLE {STAGING}.{table}")
     cursors = [connection.cursor() for _ in groups]
     connection.execute("SET preserve_insertion_order = true")  # the rowid of each part then follows its files
     try:
