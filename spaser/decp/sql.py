@@ -74,14 +74,12 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
         "'^\\s*([0-9]{7,8})', 1)",
         "CREATE OR REPLACE MACRO cpv_clean(x) AS CASE WHEN length(cpv_digits(x)) = 7 THEN '0' || cpv_digits(x) "
         "WHEN length(cpv_digits(x)) = 8 THEN cpv_digits(x) END",
-        # Dates: ISO with or without a time zone suffix or a time, or French dd/mm/yyyy.
-        "CREATE OR REPLACE MACRO date_text(x) AS CASE "
-        "WHEN regexp_matches(trim(x), '^[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN substr(trim(x), 1, 10) "
-        "WHEN regexp_matches(trim(x), '^[0-9]{2}/[0-9]{2}/[0-9]{4}') THEN substr(trim(x), 7, 4) || '-' "
-        "|| substr(trim(x), 4, 2) || '-' || substr(trim(x), 1, 2) END",
-        "CREATE OR REPLACE MACRO date_parsed(x) AS TRY_CAST(date_text(x) AS DATE)",
-        "CREATE OR REPLACE MACRO date_clean(x) AS CASE WHEN year(date_parsed(x)) BETWEEN 1990 AND 2100 "
-        "THEN date_parsed(x) END",
+        # Dates: ISO with or without a time zone suffix or a time, or French dd/mm/yyyy (turned into ISO first),
+        # of a year from 1990 to 2100. One pass of each function: macros are expanded, and this one runs on every
+        # modification and subcontracting act.
+        "CREATE OR REPLACE MACRO date_clean(x) AS TRY_CAST(nullif(regexp_extract(regexp_replace(trim(x), "
+        "'^([0-9]{2})/([0-9]{2})/([0-9]{4})', '\\3-\\2-\\1'), "
+        "'^((?:199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2})', 1), '') AS DATE)",
         # French decimal comma and thousands spaces (`14 700,00`) are read too.
         "CREATE OR REPLACE MACRO number_clean(x) AS coalesce(TRY_CAST(informed(x) AS DOUBLE), TRY_CAST(replace("
         "regexp_replace(informed(x), '[\\s\u00a0\u202f]', '', 'g'), ',', '.') AS DOUBLE))",
@@ -494,6 +492,7 @@ FROM (
 
 # Modifications and subcontracting acts are rare: cleaned apart, then joined back as lists.
 # A modification needs no dictionary: cleaned item by item in its list, which keeps its order without a sort.
+# The CASE spares the empty awardee lists the lambda: its expanded SIRET macros cost even on an empty list.
 STAGED_MODIFICATIONS = """
 CREATE OR REPLACE TEMP TABLE staged_modifications AS
 SELECT ordinal, list_transform(modifications_raw, lambda m: {
@@ -502,7 +501,8 @@ SELECT ordinal, list_transform(modifications_raw, lambda m: {
     'datePublicationDonneesModification': date_clean(m.publication),
     'montant': number_clean(m.amount),
     'dureeMois': integer_clean(m.duration),
-    'titulaires': list_transform(m.awardees, lambda t: {'id': siret_clean(t.id), 'typeIdentifiant': t.type})
+    'titulaires': CASE WHEN len(m.awardees) > 0 THEN
+        list_transform(m.awardees, lambda t: {'id': siret_clean(t.id), 'typeIdentifiant': t.type}) ELSE [] END
 }) AS modifications
 FROM staged WHERE len(modifications_raw) > 0
 """

@@ -17,6 +17,7 @@ from tests.decp.factories import (
     flag_codes,
     flags_with,
     marche,
+    modification,
     query,
     titulaires,
     write_2022,
@@ -307,6 +308,39 @@ def test_empty_list_of_the_draft_means_no_consideration(cleaned):
 
     assert (row["considerationsSociales"], row["considerationsEnvironnementales"]) == ([], [])
     assert flag_codes(row) == set()
+
+
+def test_modifications_are_cleaned_item_by_item_in_their_order(tmp_path):
+    store = tmp_path / "store"
+    changes = [
+        modification(3, montant="14 700,00", dateNotificationModification="05/11/2024"),
+        modification(
+            1, titulaires=titulaires(LEADING_ZERO_SIRET[1:], AWARDEE), dateNotificationModification="1989-01-02"
+        ),
+        modification(2, dureeMois="18.0", datePublicationDonneesModification="2024-10-01T00:00:00+02:00"),
+    ]
+    import_files([write_2022(tmp_path / "modified.json", [marche(modifications=changes)])], store)
+
+    rows = query(store, "SELECT * FROM contract_modifications ORDER BY ALL")
+    (row,) = query(store, "SELECT modifications FROM contracts")
+
+    assert [m["id"] for m in row["modifications"]] == [3, 1, 2]
+    assert [m["dateNotificationModification"] for m in row["modifications"]] == [
+        date(2024, 11, 5),
+        None,
+        date(2024, 9, 9),
+    ]
+    assert [m["datePublicationDonneesModification"] for m in row["modifications"]][2] == date(2024, 10, 1)
+    assert ([m["montant"] for m in row["modifications"]], row["modifications"][2]["dureeMois"]) == (
+        [14700.0, None, None],
+        18,
+    )
+    assert [[t["id"] for t in m["titulaires"]] for m in row["modifications"]] == [
+        [],
+        [LEADING_ZERO_SIRET, AWARDEE],
+        [],
+    ]
+    assert len(rows) == 3
 
 
 QUALITY_RECORDS = [
