@@ -105,3 +105,24 @@ def test_a_wrong_cut_is_undone_and_the_file_read_whole(tmp_path, monkeypatch, cu
     assert sorted(path.name for path in (tmp_path / "cut").iterdir()) == sorted(
         path.name for path in (tmp_path / "whole").iterdir()
     )
+
+
+@pytest.mark.parametrize(
+    ("sizes", "count", "expected"),
+    [
+        ([500, 500, 20], 2, [[0], [1, 2]]),  # two halves of a body, then a small second array
+        ([10] * 6, 3, [[0, 1], [2, 3], [4, 5]]),  # many small chunk files (XML)
+        ([900, 50, 50], 4, [[0], [1, 2]]),  # no empty group: one large file fills a thread alone
+        ([100], 2, [[0]]),
+    ],
+)
+def test_reading_groups_are_consecutive_and_balanced(sizes, count, expected, tmp_path):
+    chunks = []
+    for number, size in enumerate(sizes):
+        path = tmp_path / f"f0000-marche-{number:06d}.json"
+        path.write_bytes(b" " * size)
+        chunks.append(json_layout.ChunkFile(path, "marche"))
+
+    groups = importer._reading_groups(chunks, count)
+
+    assert [[chunks.index(chunk) for chunk in group] for group in groups] == expected
