@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -107,26 +108,30 @@ def _layout(head: bytes) -> tuple[str, str | None, int] | None:
 
 def _copy_body(source: Input, stream: BinaryIO, head: bytes, body_start: int, names: list[Path]) -> list[Path]:
     """`[` followed by everything after the opening bracket, in one file or in pieces; the tail is cut later."""
-    with open(names[0], "wb") as out:
-        out.write(b"[" + head[body_start:])
-        out.flush()
-        if source.member is not None or not _is_plain(source.path):
+    opening = b"[" + head[body_start:]
+    if source.member is not None or not _is_plain(source.path):
+        with open(names[0], "wb") as out:
+            out.write(opening)
             shutil.copyfileobj(stream, out, 1 << 20)
-            return names[:1]
-        start, size = len(head) + _bom_length(source.path), source.path.stat().st_size
-        cuts = _cuts(source.path, head[body_start:], start, size, len(names))
-        bounds = [start, *cuts, size]
-        _kernel_copy(source.path, out, bounds[0], bounds[1])
-        if cuts:
-            out.write(b"]")
-    for number, name in enumerate(names[1 : len(cuts) + 1], start=1):
-        with open(name, "wb") as out:
-            out.write(b"[")
-            out.flush()
-            _kernel_copy(source.path, out, bounds[number] + 1, bounds[number + 1])  # + 1: the comma
-            if number < len(cuts):
-                out.write(b"]")
-    return names[: len(cuts) + 1]
+        return names[:1]
+    start, size = len(head) + _bom_length(source.path), source.path.stat().st_size
+    cuts = _cuts(source.path, head[body_start:], start, size, len(names))
+    begins, ends = [start, *(cut + 1 for cut in cuts)], [*cuts, size]  # + 1: the comma between two records
+    pieces = [
+        (names[n], b"[" if n else opening, begins[n], ends[n], b"]" if n < len(cuts) else b"")
+        for n in range(len(ends))
+    ]
+    with ThreadPoolExecutor(len(pieces)) as pool:  # the kernel copies the pieces side by side
+        list(pool.map(lambda piece: _write_piece(source.path, *piece), pieces))
+    return names[: len(pieces)]
+
+
+def _write_piece(path: Path, name: Path, opening: bytes, begin: int, end: int, closing: bytes) -> None:
+    with open(name, "wb") as out:
+        out.write(opening)
+        out.flush()
+        _kernel_copy(path, out, begin, end)
+        out.write(closing)
 
 
 def _cuts(path: Path, body_head: bytes, start: int, size: int, pieces: int) -> list[int]:
