@@ -24,7 +24,6 @@ from spaser.errors import SpaserError
 STATUSES = ("new", "replaced", "duplicate", "rejected")
 FILE_SEQUENCE = 10**9  # read_seq = run × 10^12 + file × 10^9 + position: unique and in reading order
 RUN_SEQUENCE = 10**12
-CLEAN_BATCH = 1_000_000
 # Database of the staged JSON records, written by several connections at once. On disk: its compressed blocks
 # leave the memory without being spilled, which an in-memory database under the memory limit cannot do.
 STAGING = "staging"
@@ -139,10 +138,7 @@ def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, forma
     )
     _show_staged(connection, f"SELECT * FROM {tabular.STAGED_TABLE}")
     _build_dictionaries(connection)
-    connection.execute(
-        f"CREATE TABLE IF NOT EXISTS versions AS SELECT *, 0 AS run_id FROM ({_CLEANED}) LIMIT 0",
-        {"start": 0, "end": 0},
-    )
+    connection.execute(f"CREATE TABLE IF NOT EXISTS versions AS SELECT *, 0 AS run_id FROM ({_CLEANED}) LIMIT 0")
 
 
 def _build_dictionaries(connection: duckdb.DuckDBPyConnection) -> None:
@@ -159,14 +155,13 @@ def _build_dictionaries(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def _clean_staged(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Clean the rows of `staged` into `versions` (sorted out by `_account`), in slices that bound memory."""
+    """Clean the rows of `staged` into `versions` (sorted out by `_account`).
+
+    One statement: DuckDB streams it within the memory limit, and a second `INSERT` into the same table would
+    leave row groups for the final checkpoint to rewrite (0.7 s on 1.5 M records).
+    """
     _build_dictionaries(connection)
-    low, high = connection.execute("SELECT min(ordinal), max(ordinal) FROM staged").fetchone()
-    for start in range(low or 0, (high or -1) + 1, CLEAN_BATCH):
-        connection.execute(
-            f"INSERT INTO versions BY NAME SELECT *, $run AS run_id FROM ({_CLEANED})",
-            {"start": start, "end": start + CLEAN_BATCH, "run": run_id},
-        )
+    connection.execute(f"INSERT INTO versions BY NAME SELECT *, $run AS run_id FROM ({_CLEANED})", {"run": run_id})
 
 
 def _count_read(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:

@@ -633,7 +633,7 @@ SELECT
     f.source_file,
     s.ordinal - p.first_ordinal + 1 AS source_position,
     f.read_base + s.ordinal - p.first_ordinal + 1 AS read_seq
-FROM (SELECT *, number_clean(amount_raw) AS amount FROM staged WHERE ordinal >= $start AND ordinal < $end) s
+FROM (SELECT *, number_clean(amount_raw) AS amount FROM staged) s
 JOIN positions p ON p.file_index = s.file_index
 JOIN sources f ON f.file_index = s.file_index
 {_JOINS}
