@@ -187,7 +187,7 @@ def _xml_chunk_files(source: Input, work: Path, prefix: str) -> list[ChunkFile]:
 
 
 def _load_json(connection, chunk_files: list[ChunkFile], formats: list, report: ImportReport) -> None:
-    """Stage every chunk in one read with the typed columns; on failure, source by source with fallbacks."""
+    """Stage every chunk with the typed columns; on failure, cut bodies made whole, then source by source."""
     try:
         _stage_chunks(connection, chunk_files, typed=True)
     except duckdb.Error:
