@@ -170,3 +170,13 @@ def test_small_or_compressed_bodies_are_not_cut(tmp_path, monkeypatch):
 
     assert [chunk.continues for chunk in plain] == [False]
     assert [chunk.continues for chunk in compressed] == [False]
+
+
+def test_no_cut_without_a_verified_record_start(small_pieces, tmp_path, monkeypatch):
+    monkeypatch.setattr(json_layout, "RECORD_PROBE", 40)  # no record fits: none can be checked
+    data = layouts(300)["2022-marches-only"]
+
+    chunks = cut_files(data, tmp_path / "cut", pieces=3)
+
+    assert [chunk.continues for chunk in chunks] == [False]
+    assert [record for _, record in records_of(chunks)] == [record for _, record in expected_records(data)]
