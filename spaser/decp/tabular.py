@@ -15,6 +15,7 @@ from spaser.errors import SpaserError
 
 
 STAGED_TABLE = "tabular_staged"  # the importer creates it with the staged columns of JSON records
+
 # Staged column → accepted source column names, compared after folding case, `.` and `_`.
 SCALAR_ALIASES = {
     "buyer_raw": ("acheteur_id", "acheteur.id"),
