@@ -40,6 +40,9 @@ WORK_TABLES = (
     "statuses",
     "rejected_records",
     "lot_changes",
+    "signatures",
+    "replaced_copies",
+    "earlier_copies",
     "identities",
 )
 _CLEANED = f"SELECT *, hash({sql.CONTENT_COLUMNS}) AS content_hash FROM ({sql.CLEAN})"
@@ -311,22 +314,44 @@ def _record_error(source: Input, chunk: Chunk, decode_error: orjson.JSONDecodeEr
     )
 
 
+# Which of several copies of one content the store keeps: the first published, then the cleanest; the copies
+# differ only in provenance and flags, so the read order decides only between copies nobody can tell apart.
+COPY_ORDER = (
+    "{'unpublished': datePublicationDonnees IS NULL, 'published': datePublicationDonnees, "
+    "'flags': len(flags), 'flag_hash': hash(flags), 'read_seq': read_seq}"
+)
+
+
 def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
-    """Mark each record of the run new, replaced, duplicate or rejected; keep only new versions in `versions`."""
+    """Mark each record of the run new, replaced, duplicate or rejected; keep only new versions in `versions`.
+
+    A version published earlier than the copy the store holds replaces that copy (status duplicate): the store
+    then holds the same versions whatever the order the records were read in, in one import or several.
+    """
     run = {"run": report.run_id}
     connection.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE statuses AS
         WITH run_rows AS (
             SELECT read_seq, source_file, source_position, rejected_field, content_hash, kind, acheteur_id, id
             FROM versions WHERE run_id = $run),
-        known AS (SELECT DISTINCT content_hash FROM versions WHERE run_id < $run)
+        -- Contents read more than once, in this run or before: only their copies need comparing.
+        contested AS (
+            SELECT content_hash FROM run_rows WHERE rejected_field IS NULL GROUP BY 1 HAVING count(*) > 1
+            UNION
+            SELECT content_hash FROM versions SEMI JOIN run_rows USING (content_hash) WHERE run_id < $run),
+        best AS (
+            SELECT content_hash, arg_min(read_seq, {COPY_ORDER}) AS best_seq, bool_or(run_id < $run) AS stored
+            FROM versions SEMI JOIN contested USING (content_hash)
+            WHERE rejected_field IS NULL
+            GROUP BY content_hash)
         SELECT r.*, CASE
             WHEN r.rejected_field IS NOT NULL THEN 'rejected'
-            WHEN k.content_hash IS NOT NULL
-                 OR row_number() OVER (PARTITION BY r.content_hash, r.rejected_field IS NULL ORDER BY r.read_seq) > 1
-            THEN 'duplicate' ELSE 'kept' END AS status
-        FROM run_rows r LEFT JOIN known k USING (content_hash)
+            WHEN b.content_hash IS NULL THEN 'kept'
+            WHEN b.best_seq <> r.read_seq THEN 'duplicate'
+            WHEN b.stored THEN 'earlier_copy'
+            ELSE 'kept' END AS status
+        FROM run_rows r LEFT JOIN best b USING (content_hash)
         """,
         run,
     )
@@ -336,23 +361,43 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
     )
     connection.execute(
         "DELETE FROM versions WHERE run_id = $run "
-        "AND read_seq IN (SELECT read_seq FROM statuses WHERE status <> 'kept')",
+        "AND read_seq IN (SELECT read_seq FROM statuses WHERE status IN ('duplicate', 'rejected'))",
         run,
     )
-    _assign_lots(connection, report.run_id)
+    _drop_later_copies(connection, report.run_id)
+    _split_reused_ids(connection, report.run_id)
     _group_identities(connection, report.run_id)
     # A kept version is new when it is the first of its contract in this run and the store had none before.
     connection.execute(
         """
         CREATE OR REPLACE TEMP TABLE statuses AS
-        SELECT s.* REPLACE (CASE WHEN s.status <> 'kept' THEN s.status WHEN n.first_new IS NULL THEN 'replaced'
-                                 ELSE 'new' END AS status)
+        SELECT s.* REPLACE (CASE WHEN s.status = 'earlier_copy' THEN 'duplicate' WHEN s.status <> 'kept'
+                                 THEN s.status WHEN n.first_new IS NULL THEN 'replaced' ELSE 'new' END AS status)
         FROM statuses s
         LEFT JOIN (SELECT first_new FROM identities WHERE NOT known AND first_new IS NOT NULL) n
             ON n.first_new = s.read_seq
         """
     )
     _count_statuses(connection, report)
+
+
+def _drop_later_copies(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """The stored copies that an earlier-published copy of this run replaces."""
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE earlier_copies AS SELECT read_seq, content_hash FROM statuses "
+        "WHERE status = 'earlier_copy'"
+    )
+    connection.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE replaced_copies AS
+        SELECT read_seq FROM versions
+        WHERE run_id < $run AND content_hash IN (SELECT content_hash FROM earlier_copies)
+        """,
+        {"run": run_id},
+    )
+    connection.execute("DELETE FROM versions WHERE read_seq IN (SELECT read_seq FROM replaced_copies)")
+    connection.execute("CREATE TABLE IF NOT EXISTS version_lots (read_seq BIGINT, lot VARCHAR)")
+    connection.execute("DELETE FROM version_lots WHERE read_seq IN (SELECT read_seq FROM replaced_copies)")
 
 
 def _count_statuses(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
@@ -369,52 +414,101 @@ def _count_statuses(connection: duckdb.DuckDBPyConnection, report: ImportReport)
             setattr(report, status, getattr(report, status) + getattr(file_report, status))
 
 
-def _assign_lots(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Same buyer and id, same notification date, different awardees and amounts: distinct lots, kept apart.
+# Awardees of a version as compared by the identity rule: SIRENs, so that a corrected establishment is the same
+# awardee; other identifiers as published.
+AWARDEE_SIRENS = (
+    "array_to_string(list_sort(list_distinct(list_transform(titulaires, lambda t: CASE WHEN t.typeIdentifiant = "
+    "'SIRET' THEN substr(t.id, 1, 9) ELSE coalesce(t.id, '?') END))), '+')"
+)
+AWARDEE_SIRETS = "array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')"
+CONTRACT_KEY = "kind, acheteur_id, id"
 
-    Lots live in the small table `version_lots` (read_seq → lot), recomputed for the identities of the run:
-    updating the large `versions` table in place costs seconds.
+
+def _split_reused_ids(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Versions of one (buyer, id) that differ in at least two of notification date, initial amount and awardees
+    are distinct contracts (a reused id); agreeing on two of the three, they are versions of one contract.
+
+    Contracts are the groups of versions linked by that relation (docs/decp-model.md): a property of the set of
+    versions, not of their order. Each contract of a split id gets a `lot` label, its earliest notification date
+    and awardees, kept in the small table `version_lots` (read_seq → lot): updating `versions` costs seconds.
     """
-    connection.execute("CREATE TABLE IF NOT EXISTS version_lots (read_seq BIGINT, lot VARCHAR)")
     connection.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE lot_changes AS
-        WITH candidates AS (
-            SELECT DISTINCT kind, acheteur_id, id FROM versions
-            GROUP BY kind, acheteur_id, id, dateNotification
-            HAVING min(montant) <> max(montant) AND bool_or(run_id = $run)),
-        base AS (
-            SELECT read_seq, kind, acheteur_id, id, dateNotification, montant,
-                   array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')
-                       AS awardee_key
-            FROM versions SEMI JOIN candidates USING (kind, acheteur_id, id)),
-        reused AS (
-            SELECT DISTINCT kind, acheteur_id, id FROM base
-            GROUP BY kind, acheteur_id, id, dateNotification
-            HAVING count(DISTINCT awardee_key) > 1 AND count(DISTINCT montant) > 1)
-        SELECT b.read_seq, CASE WHEN r.id IS NULL THEN '' ELSE b.awardee_key END AS lot
-        FROM base b LEFT JOIN reused r USING (kind, acheteur_id, id)
+        f"""
+        CREATE OR REPLACE TEMP TABLE signatures AS
+        WITH touched AS (  -- the ids of this run whose versions hold more than one (date, amount)
+            SELECT {CONTRACT_KEY} FROM versions GROUP BY ALL
+            HAVING ({_varies("dateNotification")} OR {_varies("montant")}) AND bool_or(run_id = $run))
+        SELECT read_seq, {CONTRACT_KEY}, dateNotification AS notified, montant AS amount,
+               {AWARDEE_SIRENS} AS awardees, {AWARDEE_SIRETS} AS sirets, read_seq AS component
+        FROM versions SEMI JOIN touched USING ({CONTRACT_KEY})
         """,
         {"run": run_id},
+    )
+    _link_components(connection)
+    connection.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE lot_changes AS
+        WITH labelled AS (
+            SELECT *, count(DISTINCT component) OVER (PARTITION BY {CONTRACT_KEY}) AS contracts,
+                   arg_min(coalesce(CAST(notified AS VARCHAR), 'sans date') || ' ' || sirets,
+                           {{'notified': notified, 'awardees': awardees, 'amount': amount}})
+                       OVER (PARTITION BY {CONTRACT_KEY}, component) AS label
+            FROM signatures)
+        SELECT read_seq, CASE WHEN contracts > 1 THEN label ELSE '' END AS lot FROM labelled
+        """
     )
     connection.execute("DELETE FROM version_lots WHERE read_seq IN (SELECT read_seq FROM lot_changes)")
     connection.execute("INSERT INTO version_lots SELECT read_seq, lot FROM lot_changes WHERE lot <> ''")
 
 
+def _varies(column: str) -> str:
+    """More than one value in the group, NULL included (cheaper than counting distinct pairs)."""
+    return f"(min({column}) <> max({column}) OR count({column}) NOT IN (0, count(*)))"
+
+
+def _link_components(connection: duckdb.DuckDBPyConnection) -> None:
+    """Give every signature the smallest component of the signatures sharing two of its three parts, until stable
+    (label propagation: a few rounds, each three window passes over the reused ids only)."""
+    shared = [
+        f"min(component) OVER (PARTITION BY {CONTRACT_KEY}, {pair})"
+        for pair in ("notified, amount", "notified, awardees", "amount, awardees")
+    ]
+    while True:
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE signatures AS SELECT * REPLACE (least({', '.join(shared)}) AS component), "
+            "component AS previous FROM signatures"
+        )
+        changed = connection.execute("SELECT count(*) FROM signatures WHERE component <> previous").fetchone()[0]
+        connection.execute("ALTER TABLE signatures DROP COLUMN previous")
+        if not changed:
+            return
+
+
+# The current version of a contract: the latest published; between versions published the same day (or never),
+# the one notified or modified last, then the one with more modifications, then a hash of the content.
+CURRENT_ORDER = (
+    "{'published': coalesce(datePublicationDonnees, DATE '0001-01-01'), "
+    "'changed': greatest(coalesce(dateNotification, DATE '0001-01-01'), coalesce(list_max(list_transform("
+    "modifications, lambda m: m.dateNotificationModification)), DATE '0001-01-01')), "
+    "'modifications': len(modifications), 'content': content_hash}"
+)
+
+
 def _group_identities(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """One row per contract: its current version (latest publication date, then last read) and this run's share."""
+    """One row per contract: its current version (`CURRENT_ORDER`) and this run's share."""
     connection.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE identities AS
-        SELECT arg_max(read_seq, CAST(coalesce(datePublicationDonnees - DATE '1900-01-01', -1) AS HUGEINT)
-                                 * 10000000000000000::HUGEINT + read_seq) AS read_seq,
+        SELECT arg_max(read_seq, current_order) AS read_seq,
                count(*) AS version_count,
                concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid,
                lot,
-               min(read_seq) FILTER (WHERE run_id = $run) AS first_new,
-               bool_or(run_id < $run) AS known
-        FROM (SELECT v.kind, v.acheteur_id, v.id, v.read_seq, v.run_id, v.datePublicationDonnees,
-                     coalesce(l.lot, '') AS lot
+               min(read_seq) FILTER (WHERE run_id = $run AND NOT earlier_copy) AS first_new,
+               bool_or(run_id < $run OR earlier_copy) AS known
+        FROM (SELECT v.kind, v.acheteur_id, v.id, v.read_seq, v.run_id, {CURRENT_ORDER} AS current_order,
+                     coalesce(l.lot, '') AS lot,
+                     -- replaced an older copy: its contract was known
+                     v.run_id = $run AND v.read_seq IN (SELECT read_seq FROM earlier_copies) AS earlier_copy
               FROM versions v LEFT JOIN version_lots l USING (read_seq))
         GROUP BY kind, acheteur_id, id, lot
         """,

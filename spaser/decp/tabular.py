@@ -52,6 +52,8 @@ LABEL_ALIASES = {
     "social_raw": ("considerationsSociales",),
     "environmental_raw": ("considerationsEnvironnementales",),
 }
+# The columns without which a row cannot be tied to a contract (the importer stops, naming the missing ones).
+IDENTITY_COLUMNS = (SCALAR_ALIASES["buyer_raw"], SCALAR_ALIASES["id_raw"])
 # (id column, type column) of each awardee slot.
 AWARDEE_SLOTS = (
     ("titulaire_id", "titulaire_typeIdentifiant"),
@@ -87,10 +89,13 @@ def stage(connection: duckdb.DuckDBPyConnection, source: Input, kind: str, file_
     """Replace the rows of `STAGED_TABLE` with the records of a tabular source."""
     relation = _relation(connection, source, kind, work)
     columns = {_fold(name): name for name in _column_names(connection, relation, source)}
-    if "id" not in columns or not ({"acheteurid"} & columns.keys()):
+    missing = [names[0] for names in IDENTITY_COLUMNS if _column(columns, names) == "NULL"]
+    if missing:
         raise SpaserError(
-            f"{source.name} : fichier tabulaire non reconnu comme DECP (colonnes « acheteur.id » et « id » "
-            "introuvables dans l'en-tête)."
+            f"{source.name} : fichier tabulaire non reconnu comme DECP : colonne(s) "
+            f"{', '.join(f'« {name} »' for name in missing)} introuvable(s) dans l'en-tête ; sans elles un marché "
+            f"ne peut pas être identifié (colonnes lues : {', '.join(list(columns.values())[:12])}"
+            f"{'…' if len(columns) > 12 else ''}). Rien n'a été importé."
         )
     connection.execute(f"DELETE FROM {STAGED_TABLE}")
     try:
@@ -157,21 +162,39 @@ def _struct(columns: dict[str, str], aliases: dict[str, tuple[str, ...]]) -> str
 
 
 def _awardees(columns: dict[str, str]) -> str:
+    """The row's awardees with their slot number: rows come in any order, slots then ids order the contract's."""
     slots = [
-        f"{{'id': trim({_text(columns, (id_column,))}), 'type': trim({_text(columns, (type_column,))})}}"
-        for id_column, type_column in AWARDEE_SLOTS
-        if _column(columns, (id_column,)) != "NULL"
+        f"{{'slot': {slot}, 'id': trim({_text(columns, (identifier,))}), 'type': trim({_text(columns, (kind,))})}}"
+        for slot, (identifier, kind) in enumerate(AWARDEE_SLOTS)
+        if _column(columns, (identifier,)) != "NULL"
     ]
     return f"list_filter([{', '.join(slots)}], lambda t: informed(t.id) IS NOT NULL)" if slots else "[]"
 
 
+def _ranked(item: str) -> str:
+    """The distinct values of a struct expression over a group, ordered by their numeric `id`, then their content:
+    never by the order of the file's rows."""
+    ranked = f"{{'rank': TRY_CAST(({item}).id AS DOUBLE), 'item': {item}}}"
+    return (
+        f"coalesce(list_transform(list_sort(list_distinct(list({ranked}) "
+        f"FILTER (WHERE informed(({item}).id) IS NOT NULL))), lambda r: r.item), [])"
+    )
+
+
 def _records_sql(relation: str, columns: dict[str, str], file_index: int) -> str:
-    """One record per (buyer, id, notification date, initial amount): lots of a reused id stay apart."""
+    """One record per (buyer, id, notification date, initial amount): lots of a reused id stay apart.
+
+    Whatever the order of the rows, a contract gets the same record: conflicting values of a field among its rows
+    resolve to the smallest, lists are sorted, and only `ordinal` (the first line, for error messages) follows the
+    file.
+    """
     scalars = ",\n".join(f"{_text(columns, names)} AS {name}" for name, names in SCALAR_ALIASES.items())
     labels = ",\n".join(f"text_labels({_text(columns, names)}) AS {name}" for name, names in LABEL_ALIASES.items())
     modification = _struct(columns, MODIFICATION_ALIASES)
     subcontract = _struct(columns, SUBCONTRACT_ALIASES)
-    keep = ", ".join(f"any_value({name}) AS {name}" for name in (*SCALAR_ALIASES, *LABEL_ALIASES) if name != "state")
+    keep = ", ".join(f"min({name}) AS {name}" for name in (*SCALAR_ALIASES, *LABEL_ALIASES) if name != "state")
+    state = {"id": "state", "notification": "notification_raw", "publication": "publication_raw"}
+    state_struct = ", ".join(f"'{key}': {value}" for key, value in state.items())
     return f"""
 WITH source_rows AS (
     SELECT row_number() OVER () AS line, {scalars}, {labels},
@@ -184,23 +207,21 @@ initial AS (SELECT * FROM source_rows WHERE coalesce(TRY_CAST(state AS DOUBLE), 
 -- decp-processing writes a modification as a whole new state, dated with the modification's own dates.
 states AS (
     SELECT buyer_raw, id_raw,
-        list(DISTINCT {{'id': state, 'notification': notification_raw, 'publication': publication_raw,
-            'amount': amount_raw, 'duration': duration_raw}}) AS state_modifications
+        {_ranked(f"{{{state_struct}, 'amount': amount_raw, 'duration': duration_raw}}")} AS state_modifications
     FROM source_rows WHERE TRY_CAST(state AS DOUBLE) > 0
     GROUP BY ALL
 ),
 grouped AS (
     SELECT min(line) AS ordinal, {keep},
-        ordered_distinct(flatten(list(row_awardees ORDER BY line))) AS awardees_raw,
-        coalesce(list_distinct(list(row_modification) FILTER (WHERE informed(row_modification.id) IS NOT NULL)), [])
-            AS row_modifications,
-        coalesce(list_distinct(list(row_subcontract) FILTER (WHERE informed(row_subcontract.id) IS NOT NULL)), [])
-            AS subcontracts_raw
+        ordered_distinct(list_transform(list_sort(flatten(list(row_awardees))),
+            lambda t: {{'id': t.id, 'type': t.type}})) AS awardees_raw,
+        {_ranked("row_modification")} AS row_modifications,
+        {_ranked("row_subcontract")} AS subcontracts_raw
     FROM initial
     GROUP BY buyer_raw, id_raw, notification_raw, amount_raw
 )
 SELECT 'marche' AS kind, {file_index} AS file_index, g.* EXCLUDE (row_modifications),
-    list_transform(list_sort(coalesce(s.state_modifications, [])) || g.row_modifications, lambda m: {{
+    list_transform(coalesce(s.state_modifications, []) || g.row_modifications, lambda m: {{
         'id': m.id, 'notification': m.notification, 'publication': m.publication, 'amount': m.amount,
         'duration': m.duration, 'awardees': []::STRUCT(id VARCHAR, type VARCHAR)[]}}) AS modifications_raw,
     0 AS subcontract_modifications

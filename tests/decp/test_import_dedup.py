@@ -102,32 +102,91 @@ def test_older_version_read_after_the_newer_one_in_the_same_import(tmp_path, sto
     assert_current_is_republication(store)
 
 
-@pytest.mark.parametrize("layout", ["same-file", "two-files"])
-@pytest.mark.parametrize(
-    ("order", "winner"), [pytest.param(("A", "B"), "B", id="A-then-B"), pytest.param(("B", "A"), "A", id="B-then-A")]
-)
-def test_tie_on_publication_date_goes_to_the_last_read(layout, order, winner, tmp_path, store):
-    records = [marche(id=CONTRACT, objet=f"Objet {label}") for label in order]
+def import_in_order(tmp_path: Path, store: Path, records: list[dict], layout: str) -> ImportReport:
+    """The records in one file, one file each in one import, or one import each."""
     if layout == "same-file":
-        files = [write(tmp_path, "both.json", *records)]
-    else:
-        files = [write(tmp_path, f"{index}.json", record) for index, record in enumerate(records)]
-
-    report = import_files(files, store)
-
-    assert counts(report) == (2, 1, 1, 0, 0)
-    current = only_contract(store, BUYER, CONTRACT)
-    assert current["objet"] == f"Objet {winner}"
-    assert current["version_count"] == 2
+        return import_files([write(tmp_path, "all.json", *records)], store)
+    files = [write(tmp_path, f"{index}.json", record) for index, record in enumerate(records)]
+    if layout == "two-files":
+        return import_files(files, store)
+    return [import_files([file], store) for file in files][-1]
 
 
-def test_tie_across_imports_goes_to_the_later_import(tmp_path, store):
-    import_files([write(tmp_path, "b.json", marche(id=CONTRACT, objet="Objet B"))], store)
+LAYOUTS = ["same-file", "two-files", "two-imports"]
+TIED = {  # versions published the same day, told apart by their content: current, older, (objet, montant_actuel)
+    "later-notification": (
+        marche(id=CONTRACT, objet="Objet corrigé", dateNotification="2024-03-19"),
+        marche(id=CONTRACT, objet="Objet initial"),
+        ("Objet corrigé", 125000.0),
+    ),
+    "later-modification": (
+        marche(
+            id=CONTRACT, modifications=[modification(1, montant=150000.0, dateNotificationModification="2024-11-04")]
+        ),
+        marche(id=CONTRACT, modifications=[modification(1, montant=140000.0)]),
+        (marche()["objet"], 150000.0),
+    ),
+    "more-modifications": (
+        marche(id=CONTRACT, objet="Deux avenants", modifications=[modification(1, montant=140000.0), modification(2)]),
+        marche(id=CONTRACT, modifications=[modification(1, montant=140000.0)]),
+        ("Deux avenants", 140000.0),
+    ),
+}
 
-    report = import_files([write(tmp_path, "a.json", marche(id=CONTRACT, objet="Objet A"))], store)
 
-    assert counts(report) == (1, 0, 1, 0, 0)
-    assert only_contract(store, BUYER, CONTRACT)["objet"] == "Objet A"
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("current_first", [True, False], ids=["current-first", "current-last"])
+@pytest.mark.parametrize("case", list(TIED))
+def test_a_tie_on_publication_date_is_broken_by_content_not_by_order(case, current_first, layout, tmp_path, store):
+    current, older, expected = TIED[case]
+
+    import_in_order(tmp_path, store, [current, older] if current_first else [older, current], layout)
+
+    found = only_contract(store, BUYER, CONTRACT)
+    assert found["version_count"] == 2
+    assert (found["objet"], found["montant_actuel"]) == expected
+    assert len(found["modifications"]) == len(current.get("modifications", []))
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_versions_differing_in_other_fields_are_ordered_by_content_hash(layout, tmp_path):
+    records = [marche(id=CONTRACT, objet=f"Objet {label}") for label in "ABC"]
+    current = set()
+    for number, order in enumerate(([0, 1, 2], [2, 0, 1], [1, 2, 0])):
+        folder = tmp_path / f"order-{number}"
+        folder.mkdir()
+        import_in_order(folder, folder / "store", [records[i] for i in order], layout)
+        current.add(only_contract(folder / "store", BUYER, CONTRACT)["objet"])
+
+    assert len(current) == 1
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("first_published_first", [True, False], ids=["first-published-first", "republished-first"])
+def test_copies_of_one_content_keep_their_first_publication_date(first_published_first, layout, tmp_path, store):
+    first, again = initial(), marche(id=CONTRACT, datePublicationDonnees=REPUBLICATION)
+
+    report = import_in_order(tmp_path, store, [first, again] if first_published_first else [again, first], layout)
+
+    assert_accounting(report)
+    found = only_contract(store, BUYER, CONTRACT)
+    assert found["datePublicationDonnees"] == date.fromisoformat(FIRST_PUBLICATION)
+    assert found["version_count"] == 1
+    assert len(versions_of(store, BUYER, CONTRACT)) == 1
+
+
+def test_an_earlier_copy_arriving_later_is_counted_as_a_duplicate_and_kept(tmp_path, store):
+    import_files([write(tmp_path, "again.json", marche(id=CONTRACT, datePublicationDonnees=REPUBLICATION))], store)
+
+    report = import_files([write(tmp_path, "first.json", initial())], store)
+
+    assert counts(report) == (1, 0, 0, 1, 0)
+    assert report.store_marches == 1
+    [stored] = versions_of(store, BUYER, CONTRACT)
+    assert (stored["source_file"], stored["datePublicationDonnees"]) == (
+        "first.json",
+        date.fromisoformat(FIRST_PUBLICATION),
+    )
 
 
 def test_identical_record_twice_in_one_file_is_a_duplicate(tmp_path, store):
@@ -183,6 +242,9 @@ def lot(awardee: str, montant: float, notified: str = "2024-03-18") -> dict:
     return marche(id=CONTRACT, titulaires=titulaires(awardee), montant=montant, dateNotification=notified)
 
 
+SAME_COMPANY = "81450962600044"  # another establishment of AWARDEE's company (same SIREN)
+
+
 def test_reused_id_for_lots_makes_distinct_contracts(tmp_path, store):
     report = import_files([write(tmp_path, "lots.json", lot(AWARDEE, 100000.0), lot(OTHER_AWARDEE, 80000.0))], store)
 
@@ -195,7 +257,7 @@ def test_reused_id_for_lots_makes_distinct_contracts(tmp_path, store):
         ([OTHER_AWARDEE], 80000.0),
     ]
     assert all("identifiant_reutilise_lots" in flag_codes(c) for c in found)
-    assert all(c["lot"] and [t["id"] for t in c["titulaires"]][0] in c["lot"] for c in found)
+    assert sorted(c["lot"] for c in found) == [f"2024-03-18 {AWARDEE}", f"2024-03-18 {OTHER_AWARDEE}"]
     assert len({c["uid"] for c in found}) == 2
     assert all(c["version_count"] == 1 for c in found)
 
@@ -203,12 +265,32 @@ def test_reused_id_for_lots_makes_distinct_contracts(tmp_path, store):
 @pytest.mark.parametrize(
     "second",
     [
-        pytest.param(lot(AWARDEE, 80000.0), id="same-awardee-other-amount"),
-        pytest.param(lot(OTHER_AWARDEE, 100000.0), id="other-awardee-same-amount"),
-        pytest.param(lot(OTHER_AWARDEE, 80000.0, notified="2024-05-02"), id="other-date"),
+        pytest.param(lot(OTHER_AWARDEE, 80000.0), id="same-day-other-awardee-other-amount"),
+        pytest.param(lot(OTHER_AWARDEE, 80000.0, notified="2024-05-02"), id="other-day-other-awardee-other-amount"),
+        pytest.param(lot(AWARDEE, 80000.0, notified="2024-05-02"), id="other-day-same-awardee-other-amount"),
+        pytest.param(lot(SAME_COMPANY, 80000.0, notified="2024-05-02"), id="other-day-same-company-other-amount"),
     ],
 )
-def test_not_lots_are_versions_of_one_contract(second, tmp_path, store):
+def test_versions_differing_in_two_of_date_amount_awardees_are_distinct_contracts(second, tmp_path, store):
+    report = import_files([write(tmp_path, "reused.json", lot(AWARDEE, 100000.0), second)], store)
+
+    assert counts(report) == (2, 2, 0, 0, 0)
+    found = find_contracts(store, BUYER, CONTRACT)
+    assert sorted(c["montant"] for c in found) == [80000.0, 100000.0]
+    assert all(c["version_count"] == 1 and "identifiant_reutilise_lots" in flag_codes(c) for c in found)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        pytest.param(lot(AWARDEE, 80000.0), id="amount-corrected"),
+        pytest.param(lot(OTHER_AWARDEE, 100000.0), id="awardee-corrected"),
+        pytest.param(lot(AWARDEE, 100000.0, notified="2024-05-02"), id="date-corrected"),
+        pytest.param(lot(SAME_COMPANY, 100000.0, notified="2024-05-02"), id="other-source-other-establishment"),
+        pytest.param(lot(SAME_COMPANY, 80000.0), id="same-day-same-company-other-amount"),
+    ],
+)
+def test_versions_agreeing_on_two_of_date_amount_awardees_are_one_contract(second, tmp_path, store):
     report = import_files([write(tmp_path, "versions.json", lot(AWARDEE, 100000.0), second)], store)
 
     assert counts(report) == (2, 1, 1, 0, 0)
@@ -216,6 +298,34 @@ def test_not_lots_are_versions_of_one_contract(second, tmp_path, store):
     assert current["version_count"] == 2
     assert current["lot"] in ("", None)
     assert "identifiant_reutilise_lots" not in flag_codes(current)
+
+
+def test_versions_linked_through_a_third_are_one_contract(tmp_path, store):
+    """March 18 at 100 k€ and May 2 at 80 k€ differ in two parts, but a version of March 18 at 80 k€ links them."""
+    records = [lot(AWARDEE, 100000.0), lot(AWARDEE, 80000.0, notified="2024-05-02"), lot(AWARDEE, 80000.0)]
+
+    for order in ([0, 1, 2], [1, 0, 2], [2, 1, 0]):
+        folder = tmp_path / "".join(map(str, order))
+        folder.mkdir()
+        import_files([write(folder, "reused.json", *(records[i] for i in order))], folder / "store")
+
+        assert only_contract(folder / "store", BUYER, CONTRACT)["version_count"] == 3
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_reused_id_is_split_the_same_way_whatever_the_order(layout, tmp_path):
+    records = [lot(AWARDEE, 100000.0), lot(OTHER_AWARDEE, 80000.0, notified="2024-05-02"), lot(AWARDEE, 90000.0)]
+    splits = set()
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        folder = tmp_path / "".join(map(str, order))
+        folder.mkdir()
+        import_in_order(folder, folder / "store", [records[i] for i in order], layout)
+        found = find_contracts(folder / "store", BUYER, CONTRACT)
+        splits.add(tuple(sorted((c["uid"], c["version_count"], c["montant"]) for c in found)))
+
+    assert len(splits) == 1
+    [split] = splits
+    assert sorted(count for _, count, _ in split) == [1, 2]
 
 
 REPORT_KEYS = {

@@ -39,7 +39,8 @@ def test_decp_processing_rows_are_grouped_into_contracts(as_file, tmp_path):
     assert (report.files[0].format, report.records_read, report.new) == (as_file, 2, 2)
     by_id = contracts(tmp_path / "store")
     works, catering = by_id["2024TRV012"], by_id["2024-FCS-031"]
-    assert [t["id"] for t in works["titulaires"]] == ["82049331000024", "44120576200012"]
+    # One awardee per row: the rows' order says nothing, the awardees are in the order of their ids.
+    assert [t["id"] for t in works["titulaires"]] == ["44120576200012", "82049331000024"]
     assert (works["considerationsSociales"], works["considerationsEnvironnementales"]) == (
         ["Clause sociale", "Critère social"],
         [],
@@ -69,11 +70,28 @@ def test_data_economie_markers_are_read(tmp_path):
     assert by_id["2024F0117"]["actesSousTraitance"][0]["sousTraitant_id"] == "50833465300062"
 
 
-def test_a_csv_without_decp_columns_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("header", "missing"),
+    [
+        pytest.param("nom;ville", "« acheteur_id », « id »", id="neither"),
+        pytest.param("id;objet;montant", "« acheteur_id »", id="no-buyer"),
+        pytest.param("acheteur.id;objet;montant", "« id »", id="no-id"),
+    ],
+)
+def test_a_tabular_file_without_identifying_columns_is_refused_by_name(header, missing, tmp_path):
     from spaser.errors import SpaserError
 
+    store = tmp_path / "store"
+    import_files([FIXTURES / "decp_processing.csv"], store)
+    before = contracts(store)
     source = tmp_path / "contacts.csv"
-    source.write_text("nom;ville\nDupont;Lyon\n", encoding="utf-8")
+    source.write_text(f"{header}\nA;B;C\n", encoding="utf-8")
 
-    with pytest.raises(SpaserError, match=r"^contacts\.csv : fichier tabulaire non reconnu comme DECP"):
-        import_files([source], tmp_path / "store")
+    with pytest.raises(SpaserError) as refused:
+        import_files([source], store)
+
+    message = str(refused.value)
+    assert message.startswith("contacts.csv : fichier tabulaire non reconnu comme DECP")
+    assert f"colonne(s) {missing} introuvable(s)" in message
+    assert header.split(";")[0] in message  # the columns it did find
+    assert contracts(store) == before
