@@ -2,17 +2,20 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
 from spaser.organisations.models import Role
-from spaser.plans.models import Axis, Engagement, Objective, Scheme, Status
+from spaser.plans.models import Axis, Engagement, IndicatorSnapshot, ManualUnit, Objective, Scheme, Status
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
     ActionFactory,
     AxisFactory,
     EngagementFactory,
+    ManualIndicatorFactory,
+    ManualValueFactory,
     ObjectiveFactory,
     SchemeFactory,
     TargetFactory,
@@ -141,6 +144,36 @@ def test_dashboard_shows_the_values_the_chart_and_the_status_rule(client, scheme
     assert "[[75.0, 100.0, null], [20.0, 25.0, 30.0]]".replace('"', "&quot;") in html
     assert "75,0\u00a0%" in html and "atteint" in html
     assert "« atteint » si la cible finale est atteinte" in html
+
+
+def test_dashboard_rounds_half_up_in_the_table_and_the_chart(client, scheme, objective):
+    url = reverse("plans:dashboard", args=[scheme.pk])
+    client.get(url)  # computes the snapshots of the store
+    IndicatorSnapshot.objects.filter(code="S1", year=2024).update(value=0.1818, coverage=2 / 3)
+
+    html = client.get(url).content.decode()
+
+    # 0.1818 is 18.18 %, shown « 18,2 % » (not truncated to « 18,1 % »); the coverage 66.666… % is « 66,7 % ».
+    assert "<td>18,2\u00a0%</td>" in html and "<td>66,7\u00a0%</td>" in html
+    assert "[[18.2, 100.0, null], [20.0, 25.0, 30.0]]" in html
+
+
+def test_dashboard_writes_counts_as_units_never_as_nombre(client, scheme):
+    engagement = EngagementFactory(axis__scheme=scheme)
+    reserved = ObjectiveFactory(engagement=engagement, indicator_code="R2", baseline_value=None, baseline_year=None)
+    TargetFactory(objective=reserved, year=2026, value=3)
+    typed = ManualIndicatorFactory(organisation=scheme.organisation, unit=ManualUnit.NUMBER)
+    ManualValueFactory(indicator=typed, year=2024, value=2500)
+    counted = ObjectiveFactory(engagement=engagement, indicator_code="", manual_indicator=typed)
+    TargetFactory(objective=counted, year=2026, value=1)
+
+    html = client.get(reverse("plans:dashboard", args=[scheme.pk])).content.decode()
+
+    # R2 for buyer A in 2024: one reserved marché (tests/indicators/test_engine.py); 2 500 typed in « nombre ».
+    assert "<td>1\u00a0marché</td>" in html and "<td>3\u00a0marchés</td>" in html
+    assert "<td>2\u202f500</td>" in html and "<td>1</td>" in html
+    assert 'unit-tooltip="marchés"' in html and 'unit-tooltip=""' in html
+    assert not re.search(r"\d\s*nombre", html)
 
 
 def test_drill_down_lists_counted_and_not_counted_contracts_and_exports_csv(client, scheme, objective):

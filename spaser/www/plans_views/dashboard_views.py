@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
+from spaser.formatting import UNITS, rounded
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import DRILL_COLUMNS, Filters, Scope, contract_rows, stores
 from spaser.plans import steering
@@ -28,17 +29,20 @@ def public_scheme(slug: str) -> Scheme:
 
 
 def chart(series: steering.ObjectiveSeries) -> dict:
-    """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets."""
+    """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets, rounded
+    as the table below shows them."""
     years = [str(point.year) for point in series.points]
+    unit = UNITS[series.unit]
+
+    def shown(values: list[float | None]) -> list[float | None]:
+        return [None if value is None else float(rounded(value, unit.decimals)) for value in values]
+
     return {
         "x": json.dumps([years, years]),
-        "y": json.dumps([[_rounded(p.value) for p in series.points], [_rounded(p.trajectory) for p in series.points]]),
+        "y": json.dumps([shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])]),
         "name": json.dumps(["Valeur mesurée", "Trajectoire vers la cible"], ensure_ascii=False),
+        "unit": unit.plural,
     }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 class DashboardBody:
