@@ -4,11 +4,13 @@ import csv
 import io
 import re
 
+import duckdb
 import pytest
 from django.urls import reverse
 
 from spaser.organisations.models import Role
 from spaser.plans.models import Axis, Engagement, IndicatorSnapshot, ManualUnit, Objective, Scheme, Status
+from tests.indicators.factories import A1
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
     ActionFactory,
@@ -184,11 +186,42 @@ def test_drill_down_lists_counted_and_not_counted_contracts_and_exports_csv(clie
 
     # S1 2024 for buyer A: m1, m3, m5 counted; m2 not counted; m4 (2019 form) has no considerations.
     assert page.context["totals"] == {"compté": 3, "non compté": 1, "non renseigné": 1}
+    assert "?format=csv&amp;convention=internationale" in page.content.decode()
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "identifiant du marché"
     assert sorted((row[0], row[-1]) for row in rows[1:]) == [
         ("M1", "compté"), ("M2", "non compté"), ("M3", "compté"), ("M4", "non renseigné"), ("M5", "compté")
     ]  # fmt: skip
+
+
+def _amount_with_cents(store, contract: str, amount: float) -> None:
+    with duckdb.connect(str(store / "decp.duckdb")) as connection:
+        connection.execute("UPDATE versions SET montant = ? WHERE id = ?", [amount, contract])
+
+
+def test_drill_down_csv_is_french_by_default(client, scheme, objective, decp_store):
+    _amount_with_cents(decp_store, "M2", 50000.5)
+
+    export = client.get(reverse("plans:contracts", args=[scheme.pk, objective.pk, 2024]), {"format": "csv"})
+
+    assert export.content.startswith("\ufeff".encode())
+    rows = {row[0]: row for row in csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")}
+    # M2: notified 2024-03-01, 50 000,50 € (amounts as the DECP give them, not rounded), SIRET A1.
+    assert rows["M2"][1:5] == [A1, "Marché 2", "01/03/2024", "50000,5"]
+    assert rows["M1"][4] == "100000"
+
+
+def test_drill_down_csv_in_the_international_convention(client, scheme, objective, decp_store):
+    _amount_with_cents(decp_store, "M2", 50000.5)
+    url = reverse("public:contracts", args=[scheme.slug, objective.pk, 2024])
+    Scheme.objects.filter(pk=scheme.pk).update(status=Status.PUBLISHED)
+
+    export = client.get(url, {"format": "csv", "convention": "internationale"})
+
+    assert not export.content.startswith("\ufeff".encode())
+    rows = {row[0]: row for row in csv.reader(io.StringIO(export.content.decode("utf-8")))}
+    assert rows["identifiant du marché"][:2] == ["identifiant du marché", "SIRET de l'acheteur"]
+    assert rows["M2"][1:5] == [A1, "Marché 2", "2024-03-01", "50000.5"]
 
 
 def test_public_page_needs_no_login_and_drafts_are_never_public(client, scheme, objective):

@@ -1,6 +1,5 @@
 """The steering dashboard of a scheme and the drill-down to the contracts behind a value (private and public)."""
 
-import csv
 import json
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
-from spaser.formatting import UNITS, rounded
+from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, rounded, write_csv
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import DRILL_COLUMNS, Filters, Scope, contract_rows, stores
 from spaser.plans import steering
@@ -100,7 +99,8 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
             connection, refs, Scope(sirens=steering.scheme_sirens(scheme)), Filters(years=(year,)), indicator
         )
     if request.GET.get("format") == "csv":
-        return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv")
+        convention = INTERNATIONAL if request.GET.get("convention") == INTERNATIONAL else FRENCH
+        return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv", convention)
     status = request.GET.get("statut")
     shown = [row for row in rows if row[-1] == status] if status else rows
     page = Paginator(shown, 100).get_page(request.GET.get("page"))
@@ -131,13 +131,11 @@ CSV_HEADER = {
 }
 
 
-def _csv(rows, filename: str) -> HttpResponse:
+def _csv(rows, filename: str, convention: str) -> HttpResponse:
+    """The contracts as the DECP give them: amounts unrounded, in the French or the international convention."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # spreadsheets open UTF-8 correctly with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([CSV_HEADER[column] for column in DRILL_COLUMNS])
-    writer.writerows(rows)
+    write_csv(response, [CSV_HEADER[column] for column in DRILL_COLUMNS], rows, convention)
     return response
 
 
