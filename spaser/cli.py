@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from spaser.errors import SpaserError
+from spaser.formatting import CONVENTIONS, FRENCH
 from spaser.reference import KIND_NAMES
 
 
@@ -43,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--par-type", action="store_true", help="Agrégats par type d'acheteur")
     indicators.add_argument("--year", type=int, action="append", help="Année de notification (répétable)")
     indicators.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    indicators.add_argument(
+        "--convention",
+        choices=CONVENTIONS,
+        default=FRENCH,
+        help="Convention du CSV (--format csv) : francaise (point-virgule, virgule décimale, UTF-8 avec BOM, par "
+        "défaut) ou internationale (virgule, point décimal, sans BOM)",
+    )
     indicators.add_argument("--out", type=Path, help="Fichier Parquet de sortie (avec --all)")
     indicators.add_argument("--concessions", action="store_true", help="Contrats de concession au lieu des marchés")
     indicators.add_argument("--seuil", type=float, help="Seulement les contrats d'au moins ce montant (40000, 90000)")

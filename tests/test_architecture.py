@@ -7,7 +7,7 @@ from pathlib import Path
 def test_the_data_core_never_imports_django():
     script = (
         "import sys, spaser.cli, spaser.decp.importer, spaser.decp.download, spaser.decp.quality, "
-        "spaser.demo.generator; print('django' in sys.modules)"
+        "spaser.demo.generator, spaser.formatting; print('django' in sys.modules)"
     )
 
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -17,8 +17,8 @@ def test_the_data_core_never_imports_django():
 
 def _imported_modules(package: str) -> set[str]:
     root = Path(__file__).resolve().parents[1] / package.replace(".", "/")
-    modules = set()
-    for path in root.rglob("*.py"):
+    module, modules = root.with_suffix(".py"), set()
+    for path in [module] if module.exists() else root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module:
                 modules.add(node.module)
@@ -33,6 +33,7 @@ def test_domain_apps_never_import_the_web_layer():
 
 
 def test_the_data_core_never_imports_the_platform():
-    for package in ("spaser.decp", "spaser.analytics", "spaser.indicators", "spaser.reference"):
+    for package in ("spaser.decp", "spaser.analytics", "spaser.indicators", "spaser.reference", "spaser.formatting"):
         imported = _imported_modules(package)
+        assert imported, package
         assert not {m for m in imported if m.split(".")[0] == "django" or m.startswith(("spaser.plans", "spaser.www"))}

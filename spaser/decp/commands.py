@@ -10,6 +10,7 @@ from rich.table import Table
 
 from spaser.decp.importer import ImportReport, import_files
 from spaser.decp.quality import quality_summary
+from spaser.formatting import number
 
 
 FLAG_LABELS = {
@@ -71,23 +72,19 @@ def _import_table(report: ImportReport) -> Table:
         table.add_row(
             file.file,
             file.format if file.encoding == "utf-8" else f"{file.format} ({file.encoding})",
-            *(_number(getattr(file, name)) for name in ("records_read", "new", "replaced", "duplicate", "rejected")),
+            *(number(getattr(file, name)) for name in ("records_read", "new", "replaced", "duplicate", "rejected")),
         )
     table.add_row(
         "Total",
         "",
-        *(_number(getattr(report, name)) for name in ("records_read", "new", "replaced", "duplicate", "rejected")),
+        *(number(getattr(report, name)) for name in ("records_read", "new", "replaced", "duplicate", "rejected")),
         style="bold",
     )
     table.caption = (
-        f"Entrepôt : {_number(report.store_marches)} marchés et {_number(report.store_concessions)} "
+        f"Entrepôt : {number(report.store_marches)} marchés et {number(report.store_concessions)} "
         "contrats de concession"
     )
     return table
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
 
 
 def run_quality(args) -> int:
@@ -103,9 +100,9 @@ def run_quality(args) -> int:
         counts = summary["contracts"][kind]
         contracts.add_row(
             label,
-            _number(counts["total"]),
-            _number(counts["social_unknown"]),
-            _number(counts["environmental_unknown"]),
+            number(counts["total"]),
+            number(counts["social_unknown"]),
+            number(counts["environmental_unknown"]),
         )
     console.print(contracts)
     flags = Table(title="Signalements de qualité (contrats concernés)")
@@ -113,10 +110,10 @@ def run_quality(args) -> int:
     flags.add_column("Code")
     flags.add_column("Contrats", justify="right")
     for code, count in summary["flags"].items():
-        flags.add_row(FLAG_LABELS.get(code, code), code, _number(count))
+        flags.add_row(FLAG_LABELS.get(code, code), code, number(count))
     console.print(flags)
     console.print(
-        f"Enregistrements rejetés (tous imports) : {_number(summary['rejected'])} ; "
-        f"imports : {_number(summary['imports'])}"
+        f"Enregistrements rejetés (tous imports) : {number(summary['rejected'])} ; "
+        f"imports : {number(summary['imports'])}"
     )
     return 0

@@ -32,6 +32,7 @@ from rich.progress import (
 )
 
 from spaser.errors import SpaserError
+from spaser.formatting import UNIT_SPACE, number
 
 
 DEFAULT_DATASET_URL = "https://www.data.gouv.fr/api/1/datasets/5cd57bf68b4c4179299eb0e9/"
@@ -150,14 +151,14 @@ def safe_file_name(raw: str) -> str:
 
 
 def human_size(size: int) -> str:
-    """``1536`` → ``"1,5 Ko"``: French units and decimal comma, as shown to users."""
+    """``1536`` → ``"1,5 Ko"``: French units, decimal comma, rounded half-up as every figure shown to users."""
     if size < 1024:
-        return f"{size} o"
+        return f"{size}{UNIT_SPACE}o"
     value, units = size / 1024, ["Ko", "Mo", "Go", "To"]
     while value >= 1024 and len(units) > 1:
         value /= 1024
         units.pop(0)
-    return f"{value:.1f} {units[0]}".replace(".", ",")
+    return f"{number(value, 1)}{UNIT_SPACE}{units[0]}"
 
 
 # --- one HTTP exchange ---------------------------------------------------------------------------------------------

@@ -15,13 +15,18 @@ class Indicator:
     definition: str
     numerator: str  # French description
     denominator: str
-    unit: str  # "%", "offres", "nombre"
+    unit: str  # code shown by spaser.formatting: "%" (a share from 0 to 1), "offres", "marchés" (a count)
     source: str
     numerator_sql: str
     denominator_sql: str
     known_sql: str  # contracts where the input is known: coverage = known / all contracts of the scope
     counted: str  # row condition of the contracts in the numerator (drill-down)
     universe: str  # row condition of the contracts the indicator is measured on; the rest are "non renseigné"
+
+    @property
+    def is_count(self) -> bool:
+        """A count of contracts: the value is the numerator itself, without a denominator."""
+        return self.unit == "marchés"
 
 
 def _count(condition: str) -> str:
@@ -187,7 +192,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "code de la commande publique ; les DECP ne distinguent pas la base légale).",
         numerator="marchés réservés",
         denominator="—",
-        unit="nombre",
+        unit="marchés",
         source=DECP,
         numerator_sql=_count("social_known AND reserved"),
         denominator_sql="1",

@@ -1,6 +1,5 @@
 """Command-line handler of `spaser indicators`."""
 
-import csv
 import sys
 from dataclasses import asdict
 
@@ -9,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from spaser.errors import SpaserError
+from spaser.formatting import UNITS, measure, number, percent, rounded, write_csv
 from spaser.indicators.engine import Filters, IndicatorValue, Scope, compute, export_parquet, stores
 
 
@@ -37,7 +37,7 @@ def run_indicators(args) -> int:
         values = compute(connection, refs, scope, filters, group)
         if scope.sirets and group == "buyer":
             values += [_together(v) for v in compute(connection, refs, scope, filters, "national")]
-    _print(values, args.format)
+    _print(values, args.format, args.convention)
     return 0
 
 
@@ -50,13 +50,11 @@ def _together(value: IndicatorValue) -> IndicatorValue:
     return IndicatorValue(**{**asdict(value), "buyer": "ensemble"})
 
 
-def _print(values: list[IndicatorValue], output: str) -> None:
+def _print(values: list[IndicatorValue], output: str, convention: str) -> None:
     if output == "json":
         print(orjson.dumps([asdict(v) for v in values], option=orjson.OPT_INDENT_2).decode())
     elif output == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(IndicatorValue.__dataclass_fields__))
-        writer.writeheader()
-        writer.writerows(asdict(v) for v in values)
+        write_csv(sys.stdout, list(IndicatorValue.__dataclass_fields__), map(_shown, values), convention)
     else:
         Console(width=max(Console().width, 150)).print(_table(values))
 
@@ -72,29 +70,37 @@ def _table(values: list[IndicatorValue]) -> Table:
             str(v.year),
             v.code,
             v.label,
-            _number(v.numerator),
-            _number(v.denominator),
+            number(v.numerator),
+            number(v.denominator),
             _formatted(v),
-            _percent(v.coverage),
+            percent(v.coverage),
         )
     return table
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}".replace(",", "\u202f")
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
 
 
 def _formatted(v: IndicatorValue) -> str:
     if v.value is None:
         return "données insuffisantes"
-    if v.unit == "%":
-        return _percent(v.value)
-    if v.unit == "offres":
-        return f"{v.value:.2f} offres".replace(".", ",")
-    return _number(v.value)
+    return percent(v.value) if v.unit == "%" else measure(v.value, v.unit)
+
+
+# A share from 0 to 1 shown as a percentage at n decimals is exact at n + 2 decimals.
+SHARE_DECIMALS = UNITS["%"].decimals + 2
+
+
+def _shown(v: IndicatorValue) -> tuple:
+    """A CSV row is a person's export: the value and the coverage rounded half-up as the table shows them (shares
+    at 0.1 point); the numerator and denominator, counts and sums, are exact."""
+    value_decimals = SHARE_DECIMALS if v.unit == "%" else UNITS[v.unit].decimals
+    return (
+        v.buyer,
+        v.year,
+        v.code,
+        v.label,
+        v.unit,
+        v.numerator,
+        v.denominator,
+        rounded(v.value, value_decimals),
+        rounded(v.coverage, SHARE_DECIMALS),
+        v.contracts,
+    )

@@ -118,7 +118,7 @@ def _values(row: dict) -> list[IndicatorValue]:
             label=ind.label,
             unit=ind.unit,
             numerator=float(row[f"{ind.code}__num"] or 0),
-            denominator=None if ind.unit == "nombre" else float(row[f"{ind.code}__den"] or 0),
+            denominator=None if ind.is_count else float(row[f"{ind.code}__den"] or 0),
             value=_value(ind, row[f"{ind.code}__num"], row[f"{ind.code}__den"]),
             coverage=(row[f"{ind.code}__known"] or 0) / row["contracts"] if row["contracts"] else None,
             contracts=row["contracts"],
@@ -128,7 +128,7 @@ def _values(row: dict) -> list[IndicatorValue]:
 
 
 def _value(indicator: Indicator, numerator, denominator) -> float | None:
-    if indicator.unit == "nombre":
+    if indicator.is_count:
         return float(numerator or 0)
     return float(numerator) / float(denominator) if denominator else None
 
@@ -146,8 +146,8 @@ def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "
 
 def _long_select(ind: Indicator) -> str:
     num, den, known = f'"{ind.code}__num"', f'"{ind.code}__den"', f'"{ind.code}__known"'
-    value = f"CAST({num} AS DOUBLE)" if ind.unit == "nombre" else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)"
-    denominator = "NULL::DOUBLE" if ind.unit == "nombre" else f"CAST({den} AS DOUBLE)"
+    value = f"CAST({num} AS DOUBLE)" if ind.is_count else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)"
+    denominator = "NULL::DOUBLE" if ind.is_count else f"CAST({den} AS DOUBLE)"
     label = ind.label.replace("'", "''")
     return (
         f"SELECT buyer, year, '{ind.code}' AS code, '{label}' AS label, '{ind.unit}' AS unit, "

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import NoReverseMatch
 
+from spaser import formatting
 from spaser.decp.store import database_path
 from spaser.errors import SpaserError
 from spaser.indicators.engine import Filters, Scope, compute, stores
@@ -774,7 +775,9 @@ def _fill_tree(connection, refs, scheme: Scheme, sirens: tuple[str, ...], data: 
                 final = plan.final(baseline, end - start)
                 objective = Objective.objects.create(
                     engagement=engagement,
-                    title=plan.title.format(final=_french(final), end=end),
+                    title=plan.title.format(
+                        final=formatting.number(final, 0 if float(final).is_integer() else 1), end=end
+                    ),
                     indicator_code="" if plan.indicator == HOURS_CODE else plan.indicator,
                     manual_indicator=hours if plan.indicator == HOURS_CODE else None,
                     baseline_year=start,
@@ -801,11 +804,6 @@ def _fill_tree(connection, refs, scheme: Scheme, sirens: tuple[str, ...], data: 
 
 def _linear(baseline: float, final: float, step: int, steps: int) -> float:
     return final if step == steps else round(baseline + (final - baseline) * step / steps, 1)
-
-
-def _french(value: float) -> str:
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def _hours_indicator(connection, scheme: Scheme, sirens, years: list[int], facilitator) -> ManualIndicator:

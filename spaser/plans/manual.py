@@ -15,6 +15,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import Avg, Count, Sum
 
+from spaser.formatting import FRENCH, write_csv
 from spaser.plans.models import FIRST_YEAR, LAST_YEAR, ManualImport, ManualIndicator, ManualUnit, ManualValue
 
 
@@ -341,6 +342,8 @@ def yearly_totals(indicators: Iterable[ManualIndicator]) -> dict[int, list[YearT
 
 
 def template_csv() -> str:
-    """The file offered by « Télécharger le modèle »: the header and two example lines to replace."""
-    lines = [";".join(COLUMNS), "2024;2024-0042-LOT1;1200;1350,5;8", "2024;2024-0057;400;0;0"]
-    return "\r\n".join(lines) + "\r\n"
+    """The file offered by « Télécharger le modèle »: the header and two example lines to replace, in the French
+    convention (BOM, `;`, decimal comma) a spreadsheet set in French opens and saves as is."""
+    out = io.StringIO()
+    write_csv(out, COLUMNS, [(2024, "2024-0042-LOT1", 1200, 1350.5, 8), (2024, "2024-0057", 400, 0, 0)], FRENCH)
+    return out.getvalue()

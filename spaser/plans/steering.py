@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Sum
 
+from spaser.formatting import in_percent
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import Filters, Scope, compute, stores
 from spaser.plans.models import IndicatorSnapshot, ManualUnit, ManualValue, Objective, Scheme
@@ -171,9 +172,9 @@ def _observed(objective: Objective, years: list[int], values: dict) -> dict:
     if objective.manual_indicator_id:
         return _manual(objective)
     indicator = BY_CODE[objective.indicator_code]
-    scale = 100 if indicator.unit == "%" else 1
+    shown = in_percent if indicator.unit == "%" else float
     return {
-        (buyer, year): (None if s.value is None else s.value * scale, s.coverage, s.contracts)
+        (buyer, year): (None if s.value is None else shown(s.value), s.coverage, s.contracts)
         for (buyer, year, code), s in values.items()
         if code == indicator.code
     }

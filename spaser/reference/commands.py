@@ -4,6 +4,7 @@ from pathlib import Path
 
 from spaser.analytics.classes import refresh_classes
 from spaser.decp.store import database_path
+from spaser.formatting import number
 from spaser.reference.importer import LoadReport, import_reference
 
 
@@ -25,13 +26,9 @@ def summary(report: LoadReport) -> str:
     """`siae : 1 234 ligne(s) chargée(s) dans structures_inclusives (version 2026-05-20) depuis …`, then the rows
     left out, by reason."""
     line = (
-        f"{report.kind} : {_number(report.rows)} ligne(s) chargée(s) dans {report.table} "
+        f"{report.kind} : {number(report.rows)} ligne(s) chargée(s) dans {report.table} "
         f"(version {report.version}) depuis {report.file}."
     )
     for reason, (count, first) in report.skipped.items():
-        line += f"\n  {_number(count)} ligne(s) ignorée(s) : {reason} (première : {first})."
+        line += f"\n  {number(count)} ligne(s) ignorée(s) : {reason} (première : {first})."
     return line
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")

@@ -619,11 +619,11 @@ def test_cli_downloads_then_reports_unchanged_files(server, tmp_path, capsys, no
     second = capsys.readouterr()
 
     assert first.out.splitlines() == [
-        "decp.json : téléchargé (4,9 Ko)",
-        "decp.xml : téléchargé (5,9 Ko)",
-        "decp-2024.parquet : téléchargé (6,8 Ko)",
-        "passwd.csv.zip : téléchargé (7,8 Ko)",
-        "escape.json : téléchargé (8,8 Ko)",
+        "decp.json : téléchargé (4,9\u00a0Ko)",
+        "decp.xml : téléchargé (5,9\u00a0Ko)",
+        "decp-2024.parquet : téléchargé (6,8\u00a0Ko)",
+        "passwd.csv.zip : téléchargé (7,8\u00a0Ko)",
+        "escape.json : téléchargé (8,8\u00a0Ko)",
     ]
     assert second.out.splitlines() == [line.replace("téléchargé", "inchangé") for line in first.out.splitlines()]
     assert first.err == second.err == ""
@@ -641,11 +641,13 @@ def test_cli_prints_the_french_error_and_returns_2(server, tmp_path, capsys, no_
     )
 
 
-def test_human_size_uses_french_units():
-    assert [human_size(size) for size in (0, 1023, 1536, 5 * 1024**2, 3 * 1024**3)] == [
-        "0 o",
-        "1023 o",
-        "1,5 Ko",
-        "5,0 Mo",
-        "3,0 Go",
+def test_human_size_uses_french_units_rounded_half_up():
+    sizes = (0, 1023, 1536, 1280, 5 * 1024**2, 3 * 1024**3)
+    assert [human_size(size) for size in sizes] == [
+        "0\u00a0o",
+        "1023\u00a0o",
+        "1,5\u00a0Ko",
+        "1,3\u00a0Ko",  # 1280 / 1024 = 1.25 exactly: half-up, where f"{1.25:.1f}" gives 1.2
+        "5,0\u00a0Mo",
+        "3,0\u00a0Go",
     ]

@@ -5,6 +5,8 @@ A also signed a concession. By hand, for A in 2024 (m1…m5, m5 with a sentinel 
 considerations known on m1, m2, m3, m5; usable amounts m1 100 000, m2 50 000, m3 200 000 (and m4 30 000).
 """
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -203,7 +205,49 @@ def test_cli_table_is_french(store, capsys):
     main(["indicators", "--store", str(store), "--buyer", SIREN_A, "--year", "2024"])
 
     out = capsys.readouterr().out
-    assert all(text in out for text in ("Indicateurs SPASER", "Couverture", "75,0 %", "2,75 offres"))
+    # S1 3/4, coverage 4/5; P3 11/4 = 2.75 offers, half-up at one decimal; R2 one reserved marché; S2 numerator.
+    shown = ("Indicateurs SPASER", "Couverture", "75,0\u00a0%", "80,0\u00a0%", "2,8\u00a0offres", "1\u00a0marché")
+    assert all(text in out for text in (*shown, "300\u202f000"))
+    assert "nombre" not in out.replace("Nombre", "")
+
+
+def cli_csv(store, capsys, *options: str) -> tuple[str, dict]:
+    main(["indicators", "--store", str(store), "--buyer", SIREN_A, "--year", "2024", "--format", "csv", *options])
+    text = capsys.readouterr().out
+    delimiter = "," if "internationale" in options else ";"
+    rows = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter)
+    return text, {row["code"]: row for row in rows}
+
+
+def test_cli_csv_is_french_by_default_rounded_as_the_table(store, capsys):
+    text, rows = cli_csv(store, capsys)
+
+    assert text.startswith("\ufeffbuyer;year;code;label;unit;numerator;denominator;value;coverage;contracts")
+    # S2 = 300 000 / 350 000 = 0.857142…: 85,7 % in the table, 0,857 here; P3 11/4 = 2,75 → 2,8; R2 1 marché.
+    assert [rows["S2"][k] for k in ("numerator", "denominator", "value", "coverage")] == [
+        "300000",
+        "350000",
+        "0,857",
+        "0,600",
+    ]
+    assert (rows["P3"]["value"], rows["P6"]["numerator"], rows["R2"]["value"], rows["R2"]["denominator"]) == (
+        "2,8",
+        "0,8",
+        "1",
+        "",
+    )
+
+
+def test_cli_csv_in_the_international_convention(store, capsys):
+    text, rows = cli_csv(store, capsys, "--convention", "internationale")
+
+    assert text.startswith("buyer,year,code,label,unit,")
+    assert (rows["S2"]["value"], rows["P3"]["value"], rows["P6"]["numerator"], rows["S1"]["year"]) == (
+        "0.857",
+        "2.8",
+        "0.8",
+        "2024",
+    )
 
 
 def test_cli_without_scope_explains_in_french(store, capsys):

@@ -86,7 +86,7 @@ def test_downloads_then_imports_each_file(site, client, tmp_path):
         "decoupage-administratif-6.0.0-regions.json",
         "unites_legales_2026-08-19.csv.gz",
     ]
-    assert steps[0] == "decoupage-administratif-6.0.0-regions.json : téléchargé (265 o)"
+    assert steps[0] == "decoupage-administratif-6.0.0-regions.json : téléchargé (265\u00a0o)"
     assert rows(store, "SELECT kind FROM reference_loads ORDER BY loaded_at") == [
         ("cog-regions",),
         ("annuaire-entreprises",),
@@ -152,7 +152,7 @@ def test_cli_download(site, tmp_path, capsys, monkeypatch, no_proxy):
     assert main(argv) == 0
 
     assert capsys.readouterr().out.splitlines() == [
-        "decoupage-administratif-6.0.0-regions.json : téléchargé (265 o)",
+        "decoupage-administratif-6.0.0-regions.json : téléchargé (265\u00a0o)",
         "cog-regions : 3 ligne(s) chargée(s) dans regions (version 2026) depuis "
         "decoupage-administratif-6.0.0-regions.json.",
     ]

@@ -2,17 +2,22 @@
 
 import csv
 import io
+import re
 
+import duckdb
 import pytest
 from django.urls import reverse
 
 from spaser.organisations.models import Role
-from spaser.plans.models import Axis, Engagement, Objective, Scheme, Status
+from spaser.plans.models import Axis, Engagement, IndicatorSnapshot, ManualUnit, Objective, Scheme, Status
+from tests.indicators.factories import A1
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
     ActionFactory,
     AxisFactory,
     EngagementFactory,
+    ManualIndicatorFactory,
+    ManualValueFactory,
     ObjectiveFactory,
     SchemeFactory,
     TargetFactory,
@@ -143,6 +148,36 @@ def test_dashboard_shows_the_values_the_chart_and_the_status_rule(client, scheme
     assert "« atteint » si la cible finale est atteinte" in html
 
 
+def test_dashboard_rounds_half_up_in_the_table_and_the_chart(client, scheme, objective):
+    url = reverse("plans:dashboard", args=[scheme.pk])
+    client.get(url)  # computes the snapshots of the store
+    IndicatorSnapshot.objects.filter(code="S1", year=2024).update(value=0.1818, coverage=2 / 3)
+
+    html = client.get(url).content.decode()
+
+    # 0.1818 is 18.18 %, shown « 18,2 % » (not truncated to « 18,1 % »); the coverage 66.666… % is « 66,7 % ».
+    assert "<td>18,2\u00a0%</td>" in html and "<td>66,7\u00a0%</td>" in html
+    assert "[[18.2, 100.0, null], [20.0, 25.0, 30.0]]" in html
+
+
+def test_dashboard_writes_counts_as_units_never_as_nombre(client, scheme):
+    engagement = EngagementFactory(axis__scheme=scheme)
+    reserved = ObjectiveFactory(engagement=engagement, indicator_code="R2", baseline_value=None, baseline_year=None)
+    TargetFactory(objective=reserved, year=2026, value=3)
+    typed = ManualIndicatorFactory(organisation=scheme.organisation, unit=ManualUnit.NUMBER)
+    ManualValueFactory(indicator=typed, year=2024, value=2500)
+    counted = ObjectiveFactory(engagement=engagement, indicator_code="", manual_indicator=typed)
+    TargetFactory(objective=counted, year=2026, value=1)
+
+    html = client.get(reverse("plans:dashboard", args=[scheme.pk])).content.decode()
+
+    # R2 for buyer A in 2024: one reserved marché (tests/indicators/test_engine.py); 2 500 typed in « nombre ».
+    assert "<td>1\u00a0marché</td>" in html and "<td>3\u00a0marchés</td>" in html
+    assert "<td>2\u202f500</td>" in html and "<td>1</td>" in html
+    assert 'unit-tooltip="marchés"' in html and 'unit-tooltip=""' in html
+    assert not re.search(r"\d\s*nombre", html)
+
+
 def test_drill_down_lists_counted_and_not_counted_contracts_and_exports_csv(client, scheme, objective):
     url = reverse("plans:contracts", args=[scheme.pk, objective.pk, 2024])
 
@@ -151,11 +186,42 @@ def test_drill_down_lists_counted_and_not_counted_contracts_and_exports_csv(clie
 
     # S1 2024 for buyer A: m1, m3, m5 counted; m2 not counted; m4 (2019 form) has no considerations.
     assert page.context["totals"] == {"compté": 3, "non compté": 1, "non renseigné": 1}
+    assert "?format=csv&amp;convention=internationale" in page.content.decode()
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "identifiant du marché"
     assert sorted((row[0], row[-1]) for row in rows[1:]) == [
         ("M1", "compté"), ("M2", "non compté"), ("M3", "compté"), ("M4", "non renseigné"), ("M5", "compté")
     ]  # fmt: skip
+
+
+def _amount_with_cents(store, contract: str, amount: float) -> None:
+    with duckdb.connect(str(store / "decp.duckdb")) as connection:
+        connection.execute("UPDATE versions SET montant = ? WHERE id = ?", [amount, contract])
+
+
+def test_drill_down_csv_is_french_by_default(client, scheme, objective, decp_store):
+    _amount_with_cents(decp_store, "M2", 50000.5)
+
+    export = client.get(reverse("plans:contracts", args=[scheme.pk, objective.pk, 2024]), {"format": "csv"})
+
+    assert export.content.startswith("\ufeff".encode())
+    rows = {row[0]: row for row in csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")}
+    # M2: notified 2024-03-01, 50 000,50 € (amounts as the DECP give them, not rounded), SIRET A1.
+    assert rows["M2"][1:5] == [A1, "Marché 2", "01/03/2024", "50000,5"]
+    assert rows["M1"][4] == "100000"
+
+
+def test_drill_down_csv_in_the_international_convention(client, scheme, objective, decp_store):
+    _amount_with_cents(decp_store, "M2", 50000.5)
+    url = reverse("public:contracts", args=[scheme.slug, objective.pk, 2024])
+    Scheme.objects.filter(pk=scheme.pk).update(status=Status.PUBLISHED)
+
+    export = client.get(url, {"format": "csv", "convention": "internationale"})
+
+    assert not export.content.startswith("\ufeff".encode())
+    rows = {row[0]: row for row in csv.reader(io.StringIO(export.content.decode("utf-8")))}
+    assert rows["identifiant du marché"][:2] == ["identifiant du marché", "SIRET de l'acheteur"]
+    assert rows["M2"][1:5] == [A1, "Marché 2", "2024-03-01", "50000.5"]
 
 
 def test_public_page_needs_no_login_and_drafts_are_never_public(client, scheme, objective):

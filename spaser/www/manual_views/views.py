@@ -164,7 +164,6 @@ def value_delete(request, pk: int, value_pk: int):
 @login_required
 def template_download(request, pk: int):
     _readable(request, pk)
-    # The byte order mark lets Excel open the file as UTF-8.
-    response = HttpResponse("\ufeff" + manual.template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(manual.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="modele-heures-insertion.csv"'
     return response

@@ -1,6 +1,5 @@
 """The steering dashboard of a scheme and the drill-down to the contracts behind a value (private and public)."""
 
-import csv
 import json
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
+from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, rounded, write_csv
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import DRILL_COLUMNS, Filters, Scope, contract_rows, stores
 from spaser.plans import steering
@@ -28,17 +28,20 @@ def public_scheme(slug: str) -> Scheme:
 
 
 def chart(series: steering.ObjectiveSeries) -> dict:
-    """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets."""
+    """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets, rounded
+    as the table below shows them."""
     years = [str(point.year) for point in series.points]
+    unit = UNITS[series.unit]
+
+    def shown(values: list[float | None]) -> list[float | None]:
+        return [None if value is None else float(rounded(value, unit.decimals)) for value in values]
+
     return {
         "x": json.dumps([years, years]),
-        "y": json.dumps([[_rounded(p.value) for p in series.points], [_rounded(p.trajectory) for p in series.points]]),
+        "y": json.dumps([shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])]),
         "name": json.dumps(["Valeur mesurée", "Trajectoire vers la cible"], ensure_ascii=False),
+        "unit": unit.plural,
     }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 class DashboardBody:
@@ -96,7 +99,8 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
             connection, refs, Scope(sirens=steering.scheme_sirens(scheme)), Filters(years=(year,)), indicator
         )
     if request.GET.get("format") == "csv":
-        return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv")
+        convention = INTERNATIONAL if request.GET.get("convention") == INTERNATIONAL else FRENCH
+        return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv", convention)
     status = request.GET.get("statut")
     shown = [row for row in rows if row[-1] == status] if status else rows
     page = Paginator(shown, 100).get_page(request.GET.get("page"))
@@ -127,13 +131,11 @@ CSV_HEADER = {
 }
 
 
-def _csv(rows, filename: str) -> HttpResponse:
+def _csv(rows, filename: str, convention: str) -> HttpResponse:
+    """The contracts as the DECP give them: amounts unrounded, in the French or the international convention."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # spreadsheets open UTF-8 correctly with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([CSV_HEADER[column] for column in DRILL_COLUMNS])
-    writer.writerows(rows)
+    write_csv(response, [CSV_HEADER[column] for column in DRILL_COLUMNS], rows, convention)
     return response
 
 

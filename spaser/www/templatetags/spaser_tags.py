@@ -1,5 +1,6 @@
 from django import template
-from django.utils.formats import number_format
+
+from spaser import formatting
 
 
 register = template.Library()
@@ -10,15 +11,7 @@ def get_item(mapping: dict, key):
     return mapping.get(key)
 
 
-@register.filter
-def measure(value: float | None, unit: str) -> str:
-    """A value in its unit, French style: « 75,0 % », « 2 500 heures », « — » when unknown."""
-    if value is None:
-        return "—"
-    decimals = 1 if unit in ("%", "offres") else 0
-    return f"{number_format(value, decimals, use_l10n=True, force_grouping=True)}\u00a0{unit}"
-
-
-@register.filter
-def share(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value * 100, 0, use_l10n=True)}\u00a0%"
+# Figures go through spaser.formatting, as on the command line: « 75,0 % », « 2 500 heures », « — » when unknown.
+register.filter("measure", formatting.measure)  # {{ value|measure:unit_code }}
+register.filter("share", formatting.percent)  # {{ coverage|share }}: a share from 0 to 1
+register.filter("number", formatting.number)  # {{ value|number }}, {{ value|number:1 }}

@@ -1,0 +1,152 @@
+"""The French formatting helper, against values rounded by hand."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from spaser.formatting import (
+    FRENCH,
+    INTERNATIONAL,
+    UNITS,
+    count,
+    csv_number,
+    in_percent,
+    measure,
+    number,
+    percent,
+    rounded,
+    write_csv,
+)
+from spaser.indicators.catalogue import CATALOGUE
+from spaser.plans.models import ManualUnit
+
+
+N, S = "\u202f", "\u00a0"  # thousands separator, space between a number and its unit
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (18.15, 1, "18,2"),  # the float is 18.1499999…: rounded on the written « 18.15 »
+        (18.18, 1, "18,2"),
+        (1.67, 1, "1,7"),
+        (2.5, 0, "3"),  # half-up, not Python's half-to-even (round(2.5) == 2)
+        (0.125, 2, "0,13"),
+        (-2.5, 0, "-3"),  # half away from zero
+        (-0.04, 1, "0,0"),  # never « -0,0 »
+        (7, 1, "7,0"),
+        (1234567.25, 1, f"1{N}234{N}567,3"),
+        (1000, 0, f"1{N}000"),
+        (999.95, 1, f"1{N}000,0"),
+        (None, 1, "—"),
+    ],
+)
+def test_number_rounds_half_up_on_the_written_value(value, decimals, expected):
+    assert number(value, decimals) == expected
+
+
+def test_rounded_keeps_the_decimals_for_exports_and_charts():
+    assert [str(rounded(v, d)) for v, d in ((0.18181, 3), (18.15, 1), (4, 2))] == ["0.182", "18.2", "4.00"]
+    assert rounded(None, 1) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (0, 0, f"0{S}marché"),
+        (1, 0, f"1{S}marché"),
+        (1.5, 1, f"1,5{S}marché"),
+        (1.96, 1, f"2,0{S}marchés"),  # the agreement follows the number as shown
+        (2, 0, f"2{S}marchés"),
+        (-3, 0, f"-3{S}marchés"),
+        (2500, 0, f"2{N}500{S}marchés"),
+        (None, 0, "—"),
+    ],
+)
+def test_a_count_agrees_with_its_noun(value, decimals, expected):
+    assert count(value, "marché", decimals=decimals) == expected
+
+
+def test_an_irregular_plural_is_given():
+    assert (count(1, "travail", "travaux"), count(4, "travail", "travaux")) == (f"1{S}travail", f"4{S}travaux")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (12.25, "%", f"12,3{S}%"),
+        (2.25, "offres", f"2,3{S}offres"),
+        (1.5, "offres", f"1,5{S}offre"),
+        (3, "marchés", f"3{S}marchés"),
+        (1, "marchés", f"1{S}marché"),
+        (2500, "heures", f"2{N}500{S}heures"),
+        (1730.5, "heures", f"1{N}731{S}heures"),
+        (12, "nombre", "12"),
+        (124999.5, "euros", f"125{N}000{S}€"),
+        (12.45, "tCO2e", f"12,5{S}tCO2e"),
+        (None, "heures", "—"),
+    ],
+)
+def test_a_measure_is_shown_in_its_unit(value, unit, expected):
+    assert measure(value, unit) == expected
+
+
+def test_every_unit_of_the_catalogue_and_of_manual_indicators_is_shown_without_the_word_nombre():
+    codes = {indicator.unit for indicator in CATALOGUE} | set(ManualUnit.values)
+
+    assert codes <= UNITS.keys()
+    assert all("nombre" not in measure(3, code) for code in codes)
+
+
+def test_a_share_is_a_percentage_scaled_in_decimal():
+    assert 0.0145 * 100 != 1.45  # what the decimal scaling avoids
+    assert (in_percent(0.0145), percent(0.0145), percent(0.1818), percent(1), percent(None)) == (
+        1.45,
+        f"1,5{S}%",
+        f"18,2{S}%",
+        f"100,0{S}%",
+        "—",
+    )
+
+
+def test_csv_numbers_in_both_conventions():
+    assert [csv_number(v) for v in (1234567.5, 1500000.0, 0.1, 1e-7, rounded(0.5, 3), None)] == [
+        "1234567,5",
+        "1500000",
+        "0,1",
+        "0,0000001",
+        "0,500",
+        "",
+    ]
+    assert [csv_number(v, INTERNATIONAL) for v in (1234567.5, rounded(0.5, 3))] == ["1234567.5", "0.500"]
+
+
+ROWS = [("M1", 1234.5, date(2024, 3, 1), None), ("M;2", 7, date(2024, 12, 31), "non compté")]
+
+
+def test_french_csv_has_a_bom_semicolons_decimal_commas_and_french_dates():
+    out = io.StringIO()
+
+    write_csv(out, ["id", "montant", "date", "statut"], ROWS, FRENCH)
+
+    text = out.getvalue()
+    assert text.startswith("\ufeffid;montant")
+    assert list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))[1:] == [
+        ["M1", "1234,5", "01/03/2024", ""],
+        ["M;2", "7", "31/12/2024", "non compté"],
+    ]
+
+
+def test_international_csv_has_commas_decimal_points_and_iso_dates_without_bom():
+    out = io.StringIO()
+
+    write_csv(out, ["id", "montant", "date", "statut"], ROWS, INTERNATIONAL)
+
+    text = out.getvalue()
+    assert text.startswith("id,montant")
+    assert list(csv.reader(io.StringIO(text)))[1:] == [
+        ["M1", "1234.5", "2024-03-01", ""],
+        ["M;2", "7", "2024-12-31", "non compté"],
+    ]
