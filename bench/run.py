@@ -35,9 +35,9 @@ import duckdb
 from bench import locate_envelope
 from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
-from bench.synthetic_sirene import DEFAULT_ROWS as DEFAULT_SIRENE_ROWS
 from bench.web import DEFAULT_CLIENTS as WEB_CLIENTS, DEFAULT_REQUESTS as WEB_REQUESTS, WORK as WEB_WORK
 from spaser.analytics.classes import REFERENCE_DATABASE
+from spaser.demo.reference import DEFAULT_ROWS as DEFAULT_SIRENE_ROWS
 from spaser.indicators.catalogue import CATALOGUE
 
 
@@ -468,28 +468,25 @@ def query_in_child(database: Path | None, queries: dict[str, str], label: str) -
     return json.loads(stdout)
 
 
+BUILD_REFERENCE = (
+    "import sys; from pathlib import Path; from spaser.demo.reference import build_reference; "
+    "build_reference(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))"
+)
+
+
 def synthetic_reference(store: Path, rows: int, seed: int) -> dict:
-    """`<store>/reference.duckdb` from bench.synthetic_sirene, built once, in a child; the sizes of its tables."""
+    """`<store>/reference.duckdb` from spaser.demo.reference, built once, in a child; the sizes of its tables."""
     path = store / REFERENCE_DATABASE
     built: dict = {}
 
     def build(target: Path) -> None:
         print(f"building a synthetic SIRENE of {rows:,} rows in {target.relative_to(ROOT)}", flush=True)
-        command = [
-            sys.executable,
-            "-m",
-            "bench.synthetic_sirene",
-            str(store),
-            "--rows",
-            str(rows),
-            "--seed",
-            str(seed),
-        ]
+        command = [sys.executable, "-c", BUILD_REFERENCE, str(store), str(rows), str(seed)]
         measurement, _ = run_measured(command, LOGS / "indicators-sirene")
         built.update(seconds=measurement.seconds, peak_rss_mib=measurement.max_rss_kib / MIB_IN_KIB)
         print(f"built in {measurement.seconds:.1f} s", flush=True)
 
-    if cached(path, f"bench.synthetic_sirene rows={rows} seed={seed}", build):
+    if cached(path, f"spaser.demo.reference rows={rows} seed={seed}", build):
         print(f"reusing {path.relative_to(ROOT)}", flush=True)
     tables = query_in_child(
         path, {table: f"SELECT count(*) FROM {table}" for table in REFERENCE_TABLES}, "reference-sizes"
@@ -742,7 +739,7 @@ def indicators_markdown(result: dict, run: dict) -> str:
         f"{sizes['buyers']:,} buyers (SIREN) over {sizes['years']} years, {sizes['groups']:,} buyer-years; "
         f"{sizes['catalogue']} indicators in the catalogue.",
         "",
-        f"Reference: a synthetic SIRENE in `{store}/reference.duckdb` (`bench/synthetic_sirene.py`, seed "
+        f"Reference: a synthetic SIRENE in `{store}/reference.duckdb` (`spaser/demo/reference.py`, seed "
         f"{reference['seed']}, {reference['bytes'] / MB:,.0f} MB): {tables['unites_legales']:,} unités légales and "
         f"{tables['etablissements']:,} établissements, every SIREN and SIRET of the contracts among them, "
         f"{tables['communes']:,} communes, {tables['esus']:,} ESUS, {tables['structures_inclusives']:,} inclusive "

@@ -20,11 +20,11 @@ from bench.run import (
     process_summary,
     query_in_child,
 )
-from bench.synthetic_sirene import build_reference
 from spaser.analytics.classes import refresh_classes
 from spaser.decp.importer import import_files
 from spaser.decp.store import open_read_only
 from spaser.demo.generator import generate
+from spaser.demo.reference import build_reference
 from spaser.indicators.catalogue import CATALOGUE
 from spaser.indicators.engine import Filters, Scope, compute, export_parquet, stores
 

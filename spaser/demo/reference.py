@@ -1,4 +1,4 @@
-"""A synthetic reference store for a DECP store: `python -m bench.synthetic_sirene STORE [--rows N] [--seed S]`.
+"""A synthetic reference store for a DECP store, for the benchmark.
 
 Writes `<store>/reference.duckdb` with the tables of `spaser.reference.store` that the classification reads:
 `unites_legales` and `etablissements` of `rows` rows each (30 million by default, the size of the SIRENE stock),
@@ -12,10 +12,7 @@ there, an awardee in the département of the buyers it serves most, the filler c
 population.
 """
 
-import argparse
-import json
 import os
-import sys
 from pathlib import Path
 
 import duckdb
@@ -321,17 +318,3 @@ def _lists(connection, seed: int) -> None:
         ORDER BY siret
         """
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.synthetic_sirene", description=__doc__.splitlines()[0])
-    parser.add_argument("store", type=Path, help="a DECP store (spaser decp import)")
-    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows of unites_legales and etablissements")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    args = parser.parse_args(argv)
-    print(json.dumps(build_reference(args.store, args.rows, args.seed)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
