@@ -37,7 +37,6 @@ from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
 from bench.web import DEFAULT_CLIENTS as WEB_CLIENTS, DEFAULT_REQUESTS as WEB_REQUESTS, WORK as WEB_WORK
 from spaser.analytics.classes import REFERENCE_DATABASE
-from spaser.demo.reference import DEFAULT_ROWS as DEFAULT_SIRENE_ROWS
 from spaser.indicators.catalogue import CATALOGUE
 
 
@@ -52,6 +51,7 @@ DEFAULT_MARCHES = 1_500_000
 DEFAULT_RUNS = 3
 DEFAULT_SEED = 7
 DEFAULT_RSS_MARCHES = 2_000_000
+DEFAULT_SIRENE_ROWS = 30_000_000  # the size of the SIRENE stock
 COPY_BLOCK = 16 << 20
 MB = 1_000_000
 MIB_IN_KIB = 1024

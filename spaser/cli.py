@@ -69,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--files", type=int, default=1, help="Répartir en N fichiers qui se recouvrent")
     generate.add_argument("--no-progress", action="store_true")
     generate.set_defaults(handler="spaser.demo.generator:run_generate")
+    reference = demo.add_parser(
+        "reference", help="Générer un référentiel synthétique (SIRENE, ESUS, structures inclusives) pour l'entrepôt"
+    )
+    reference.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    reference.add_argument(
+        "--rows",
+        type=int,
+        help="Lignes d'unités légales et d'établissements (par défaut : SIRET des contrats + 5 000)",
+    )
+    reference.add_argument("--seed", type=int, default=7)
+    reference.set_defaults(handler="spaser.demo.reference:run_reference")
     return parser
 
 

@@ -3,6 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from spaser.cli import main
+from spaser.decp.importer import import_files
+from spaser.demo.generator import generate
 from tests.indicators.factories import build_store
 
 
@@ -25,3 +28,13 @@ def decp_store(_store_template, tmp_path, settings) -> Path:
     shutil.copytree(_store_template, store)
     settings.SPASER_STORE_DIR = store
     return store
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Path:
+    """A small demo store built as `make demo` builds it: synthetic DECP imported, then its synthetic reference."""
+    folder = tmp_path_factory.mktemp("demo")
+    generate(folder / "decp-demo.json", marches=3000, seed=2024)
+    import_files([folder / "decp-demo.json"], folder / "store")
+    assert main(["demo", "reference", "--store", str(folder / "store")]) == 0
+    return folder / "store"

@@ -7,7 +7,7 @@ from pathlib import Path
 def test_the_data_core_never_imports_django():
     script = (
         "import sys, spaser.cli, spaser.decp.importer, spaser.decp.download, spaser.decp.quality, "
-        "spaser.demo.generator, spaser.formatting; print('django' in sys.modules)"
+        "spaser.demo.generator, spaser.demo.reference, spaser.formatting; print('django' in sys.modules)"
     )
 
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -33,7 +33,15 @@ def test_domain_apps_never_import_the_web_layer():
 
 
 def test_the_data_core_never_imports_the_platform():
-    for package in ("spaser.decp", "spaser.analytics", "spaser.indicators", "spaser.reference", "spaser.formatting"):
+    core = (
+        "spaser.decp",
+        "spaser.analytics",
+        "spaser.indicators",
+        "spaser.reference",
+        "spaser.demo",
+        "spaser.formatting",
+    )
+    for package in core:
         imported = _imported_modules(package)
         assert imported, package
         assert not {m for m in imported if m.split(".")[0] == "django" or m.startswith(("spaser.plans", "spaser.www"))}

@@ -25,6 +25,7 @@ from spaser.decp.importer import import_files
 from spaser.decp.store import open_read_only
 from spaser.demo.generator import generate
 from spaser.demo.reference import build_reference
+from spaser.errors import SpaserError
 from spaser.indicators.catalogue import CATALOGUE
 from spaser.indicators.engine import Filters, Scope, compute, export_parquet, stores
 
@@ -141,7 +142,7 @@ def test_synthetic_sirene_is_reproducible_and_refuses_too_few_rows(store, tmp_pa
         assert connection.execute(query.format("b", "a")).fetchall() == []
     finally:
         connection.close()
-    with pytest.raises(ValueError, match="cannot hold"):
+    with pytest.raises(SpaserError, match="ne peuvent contenir"):
         build_reference(store, rows=10, seed=3, target=tmp_path / "small.duckdb")
     assert not (tmp_path / "small.duckdb").exists()
 

@@ -6,8 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from spaser.decp.importer import import_files
-from spaser.demo.generator import generate
 from spaser.organisations.models import Establishment, Membership, Organisation, Role
 from spaser.plans.demo import DEMO_NAMES, DEMO_PASSWORD, HOURS_FILE, PLATFORM_ADMIN
 from spaser.plans.models import (
@@ -40,15 +38,6 @@ MODELS = (
     ManualValue,
     get_user_model(),
 )
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
-    """A small synthetic DECP store built by the generator and the importer, as `make demo` does."""
-    folder = tmp_path_factory.mktemp("demo")
-    generate(folder / "decp-demo.json", marches=3000, seed=2024)
-    import_files([folder / "decp-demo.json"], folder / "store")
-    return folder / "store"
 
 
 def load(store: Path) -> str:
