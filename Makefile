@@ -24,8 +24,9 @@ $(VENDOR_STAMP): tools/vendor_assets.py $(STAMP)
 
 install: $(STAMP) $(VENDOR_STAMP)
 
-# The synthetic DECP is generated and imported once (the stamp lives in the store, so deleting var/store
-# re-imports); migrate, load_demo and collectstatic are safe to rerun.
+# The synthetic DECP is generated and imported once, then its synthetic reference (SIRENE, ESUS, inclusive
+# employers) built once (the stamps live in the store, so deleting var/store rebuilds both); migrate, load_demo
+# and collectstatic are safe to rerun.
 $(DEMO_DIR)/decp-demo.json: | $(STAMP)
 	mkdir -p $(DEMO_DIR)
 	$(BIN)/spaser demo generate --marches $(DEMO_MARCHES) --seed 2024 --out $@.tmp
@@ -36,7 +37,11 @@ $(DEMO_STORE)/.demo-imported: $(DEMO_DIR)/decp-demo.json
 	$(BIN)/spaser decp quality --store $(DEMO_STORE)
 	touch $@
 
-demo: install $(DEMO_STORE)/.demo-imported
+$(DEMO_STORE)/.demo-referenced: $(DEMO_STORE)/.demo-imported
+	$(BIN)/spaser demo reference --store $(DEMO_STORE)
+	touch $@
+
+demo: install $(DEMO_STORE)/.demo-referenced
 	@$(BIN)/python -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', 8000)) == 0 and \
 		'Le port 8000 est déjà occupé (une autre démo tourne-t-elle ?) : arrêtez ce service puis relancez make demo.')"
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py migrate --noinput

@@ -65,7 +65,8 @@ DSI = "Direction des systèmes d'information"
 MISSING_STORE = (
     "Aucun entrepôt DECP dans « {store} ». Les données de démonstration s'appuient sur les DECP synthétiques : "
     "lancez d'abord « make demo », ou « spaser demo generate --marches 20000 --seed 2024 --out "
-    "var/demo/decp-demo.json » puis « spaser decp import var/demo/decp-demo.json --store {store} »."
+    "var/demo/decp-demo.json », « spaser decp import var/demo/decp-demo.json --store {store} » puis « spaser demo "
+    "reference --store {store} »."
 )
 
 
