@@ -25,7 +25,7 @@ import duckdb
 from spaser.analytics.classes import CLASS_COLUMNS
 from spaser.decp.store import open_read_only
 from spaser.indicators.catalogue import CATALOGUE
-from spaser.indicators.facts import ENVIRONMENTAL, SOCIAL
+from spaser.indicators.facts import ENVIRONMENTAL, ORIGIN_CPV_DIVISIONS, SOCIAL
 
 
 BATCH = 50_000
@@ -46,6 +46,7 @@ CONTRACT_COLUMNS = (
     "c.attributionAvance",
     "c.origineFrance",
     "c.origineUE",
+    "c.codeCPV",
 )
 QUERY = (
     f"SELECT {', '.join(CONTRACT_COLUMNS)}, {', '.join(f'cl.{column}' for column in CLASS_COLUMNS)} "
@@ -59,7 +60,10 @@ class Mismatch(Exception):
 
 def facts(row: tuple) -> dict | None:
     """The facts of one contract (None outside the universe), as `facts_sql` defines them."""
-    kind, buyer, year, amount, flag_codes, social, environmental, innovative, offers, advance, france, eu = row[:12]
+    contract, classes = row[: len(CONTRACT_COLUMNS)], row[len(CONTRACT_COLUMNS) :]
+    kind, buyer, year, amount, flag_codes, social, environmental, innovative, offers, advance, france, eu, cpv = (
+        contract
+    )
     if kind != KIND or year is None:
         return None
     fact = {
@@ -84,19 +88,22 @@ def facts(row: tuple) -> dict | None:
         "advance": advance,
         "origin_france": france if france is not None and 0 <= france <= 1 else None,
         "origin_eu": eu if eu is not None and 0 <= eu <= 1 else None,
+        "origin_concerned": cpv is not None and cpv[:2] in ORIGIN_CPV_DIVISIONS,
     }
-    for column, value in zip(CLASS_COLUMNS, row[12:], strict=True):
+    for column, value in zip(CLASS_COLUMNS, classes, strict=True):
         fact[column] = bool(value)
     return fact
 
 
 @dataclass(frozen=True)
 class Naive:
-    """What one contract adds to an indicator's numerator, denominator (None: a count) and known contracts."""
+    """What one contract adds to an indicator's numerator, denominator (None: a count), known contracts and the
+    contracts its coverage is a share of."""
 
     numerator: Callable[[dict], float]
     denominator: Callable[[dict], float] | None
     known: Callable[[dict], int]
+    base: Callable[[dict], int] = lambda f: 1
 
 
 def share(condition: Callable[[dict], bool], known: Callable[[dict], bool], by_value: bool = False) -> Naive:
@@ -113,11 +120,12 @@ def share(condition: Callable[[dict], bool], known: Callable[[dict], bool], by_v
     )
 
 
-def _average(value: str) -> Naive:
+def _average(value: str, concerned: Callable[[dict], bool] = lambda f: True) -> Naive:
     return Naive(
-        numerator=lambda f: f[value] if f[value] is not None else 0,
-        denominator=lambda f: 1 if f[value] is not None else 0,
-        known=lambda f: 1 if f[value] is not None else 0,
+        numerator=lambda f: f[value] if concerned(f) and f[value] is not None else 0,
+        denominator=lambda f: 1 if concerned(f) and f[value] is not None else 0,
+        known=lambda f: 1 if concerned(f) and f[value] is not None else 0,
+        base=lambda f: 1 if concerned(f) else 0,
     )
 
 
@@ -158,8 +166,8 @@ NAIVE: dict[str, Naive] = {
     "P3": _average("offers"),
     "P3_OFFRE_UNIQUE": share(lambda f: f["offers"] == 1, _informed("offers")),
     "P4": share(_fact("advance"), _informed("advance")),
-    "P6": _average("origin_france"),
-    "P6_UE": _average("origin_eu"),
+    "P6": _average("origin_france", _fact("origin_concerned")),
+    "P6_UE": _average("origin_eu", _fact("origin_concerned")),
     "I1": share(_fact("innovative"), _informed("innovative")),
     "G5": Naive(
         numerator=lambda f: 1 if f["social_known"] and f["env_known"] else 0,
@@ -171,10 +179,10 @@ NAIVE: dict[str, Naive] = {
 
 @dataclass
 class Group:
-    """Counters of one (buyer, year): per indicator code, [numerator, denominator, known]."""
+    """Counters of one (buyer, year): per indicator code, [numerator, denominator, known, base]."""
 
     contracts: int = 0
-    sums: dict[str, list[float]] = field(default_factory=lambda: {code: [0, 0, 0] for code in NAIVE})
+    sums: dict[str, list[float]] = field(default_factory=lambda: {code: [0, 0, 0, 0] for code in NAIVE})
 
 
 def compute(connection) -> dict[tuple[str, int], Group]:
@@ -197,6 +205,7 @@ def compute(connection) -> dict[tuple[str, int], Group]:
                 if naive.denominator is not None:
                     sums[1] += naive.denominator(fact)
                 sums[2] += naive.known(fact)
+                sums[3] += naive.base(fact)
     return dict(groups)
 
 
@@ -204,11 +213,11 @@ def expected(groups: dict[tuple[str, int], Group], buyer: str, year: int, code: 
     group = groups.get((buyer, year))
     if group is None:
         raise Mismatch(f"({buyer}, {year}) is in the engine's output, not in the naive computation")
-    numerator, denominator, known = group.sums[code]
+    numerator, denominator, known, base = group.sums[code]
     return {
         "numerator": numerator,
         "denominator": None if NAIVE[code].denominator is None else denominator,
-        "coverage": known / group.contracts,
+        "coverage": known / base if base else None,
         "contracts": group.contracts,
     }
 

@@ -22,6 +22,7 @@ class Indicator:
     known_sql: str  # contracts where the input is known: coverage = known / all contracts of the scope
     counted: str  # row condition of the contracts in the numerator (drill-down)
     universe: str  # row condition of the contracts the indicator is measured on; the rest are "non renseigné"
+    base_sql: str = "COUNT(*)"  # the contracts the coverage is a share of: every one, or those the data concerns
 
     @property
     def is_count(self) -> bool:
@@ -62,8 +63,10 @@ def _share(code, label, definition, numerator, denominator, condition, known, so
     )
 
 
-def _mean(code, label, definition, numerator, denominator, unit, column):
-    """The mean of a per-contract figure over the contracts where it is published."""
+def _mean(code, label, definition, numerator, denominator, unit, column, concerned=None):
+    """The mean of a per-contract figure over the contracts where it is published; when only the `concerned`
+    contracts are expected to publish it, over those, and its coverage is a share of them."""
+    published = f"{column} IS NOT NULL" if concerned is None else f"{concerned} AND {column} IS NOT NULL"
     return Indicator(
         code=code,
         label=label,
@@ -72,15 +75,20 @@ def _mean(code, label, definition, numerator, denominator, unit, column):
         denominator=denominator,
         unit=unit,
         source=DECP,
-        numerator_sql=f"SUM(CASE WHEN {column} IS NOT NULL THEN {column} ELSE 0 END)",
-        denominator_sql=_count(f"{column} IS NOT NULL"),
-        known_sql=_count(f"{column} IS NOT NULL"),
-        counted=f"{column} IS NOT NULL",
-        universe=f"{column} IS NOT NULL",
+        numerator_sql=f"SUM(CASE WHEN {published} THEN {column} ELSE 0 END)",
+        denominator_sql=_count(published),
+        known_sql=_count(published),
+        counted=published,
+        universe=published,
+        base_sql="COUNT(*)" if concerned is None else _count(concerned),
     )
 
 
 _ENV = "Clause environnementale ou Critère environnemental"
+_ORIGIN = (
+    "ceux dont les DECP attendent l'origine des produits, alimentation, habillement, produits de santé et "
+    "véhicules, approchés par les divisions CPV 03 et 15, 18, 33 et 34."
+)
 _SOC = "Clause sociale, Critère social ou Marché réservé"
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -299,21 +307,24 @@ CATALOGUE: tuple[Indicator, ...] = (
     _mean(
         "P6",
         "Part moyenne des produits d'origine française",
-        "Moyenne de origineFrance (part des produits d'origine française) sur les marchés concernés "
-        "(alimentation, véhicules, produits de santé, habillement).",
-        "somme des parts d'origine française",
-        "marchés dont origineFrance est renseigné",
+        f"Moyenne de origineFrance (part des produits d'origine française) sur les marchés concernés : {_ORIGIN} "
+        "La couverture est la part de ces marchés qui publient la donnée.",
+        "somme des parts d'origine française des marchés concernés",
+        "marchés concernés dont origineFrance est renseigné",
         "%",
         "origin_france",
+        concerned="origin_concerned",
     ),
     _mean(
         "P6_UE",
         "Part moyenne des produits d'origine européenne",
-        "Moyenne de origineUE (part des produits d'origine de l'Union européenne) sur les marchés concernés.",
-        "somme des parts d'origine européenne",
-        "marchés dont origineUE est renseigné",
+        "Moyenne de origineUE (part des produits d'origine de l'Union européenne) sur les marchés concernés, "
+        "comme P6.",
+        "somme des parts d'origine européenne des marchés concernés",
+        "marchés concernés dont origineUE est renseigné",
         "%",
         "origin_eu",
+        concerned="origin_concerned",
     ),
     _share(
         "I1",

@@ -86,7 +86,7 @@ def _condition(scope: Scope, filters: Filters) -> tuple[str, dict]:
 def aggregates(indicators: tuple[Indicator, ...] = CATALOGUE) -> str:
     return ", ".join(
         f'{ind.numerator_sql} AS "{ind.code}__num", {ind.denominator_sql} AS "{ind.code}__den", '
-        f'{ind.known_sql} AS "{ind.code}__known"'
+        f'{ind.known_sql} AS "{ind.code}__known", {ind.base_sql} AS "{ind.code}__base"'
         for ind in indicators
     )
 
@@ -120,11 +120,15 @@ def _values(row: dict) -> list[IndicatorValue]:
             numerator=float(row[f"{ind.code}__num"] or 0),
             denominator=None if ind.is_count else float(row[f"{ind.code}__den"] or 0),
             value=_value(ind, row[f"{ind.code}__num"], row[f"{ind.code}__den"]),
-            coverage=(row[f"{ind.code}__known"] or 0) / row["contracts"] if row["contracts"] else None,
+            coverage=_coverage(row[f"{ind.code}__known"], row[f"{ind.code}__base"]),
             contracts=row["contracts"],
         )
         for ind in CATALOGUE
     ]
+
+
+def _coverage(known, base) -> float | None:
+    return (known or 0) / base if base else None
 
 
 def _value(indicator: Indicator, numerator, denominator) -> float | None:
@@ -145,14 +149,15 @@ def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "
 
 
 def _long_select(ind: Indicator) -> str:
-    num, den, known = f'"{ind.code}__num"', f'"{ind.code}__den"', f'"{ind.code}__known"'
+    num, den = f'"{ind.code}__num"', f'"{ind.code}__den"'
+    known, base = f'"{ind.code}__known"', f'"{ind.code}__base"'
     value = f"CAST({num} AS DOUBLE)" if ind.is_count else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)"
     denominator = "NULL::DOUBLE" if ind.is_count else f"CAST({den} AS DOUBLE)"
     label = ind.label.replace("'", "''")
     return (
         f"SELECT buyer, year, '{ind.code}' AS code, '{label}' AS label, '{ind.unit}' AS unit, "
         f"CAST({num} AS DOUBLE) AS numerator, {denominator} AS denominator, {value} AS value, "
-        f"CAST({known} AS DOUBLE) / NULLIF(contracts, 0) AS coverage, contracts FROM aggregated"
+        f"CAST({known} AS DOUBLE) / NULLIF({base}, 0) AS coverage, contracts FROM aggregated"
     )
 
 

@@ -5,6 +5,9 @@ from spaser.analytics.classes import CLASS_COLUMNS, CLASSIFIED_COLUMNS, classes_
 
 SOCIAL = ("Clause sociale", "Critère social", "Marché réservé", "Concession réservée")
 ENVIRONMENTAL = ("Clause environnementale", "Critère environnemental")
+# The DECP expect origineUE / origineFrance only for food, clothing, health products and vehicles (arrêté du
+# 22 décembre 2022), approached by their CPV divisions: other marchés are not expected to publish them.
+ORIGIN_CPV_DIVISIONS = ("03", "15", "18", "33", "34")
 
 
 def _any(values: tuple[str, ...], column: str) -> str:
@@ -39,6 +42,7 @@ facts AS (
         s.attributionAvance AS advance,
         CASE WHEN s.origineFrance BETWEEN 0 AND 1 THEN s.origineFrance END AS origin_france,
         CASE WHEN s.origineUE BETWEEN 0 AND 1 THEN s.origineUE END AS origin_eu,
+        coalesce(substr(s.codeCPV, 1, 2) IN {ORIGIN_CPV_DIVISIONS}, false) AS origin_concerned,
         {", ".join(f"coalesce(cl.{column}, false) AS {column}" for column in CLASS_COLUMNS)}
     FROM scoped s
     LEFT JOIN {classes} cl ON cl.uid = s.uid

@@ -32,8 +32,9 @@ COUNTING_RULES = """## Règles de comptage
   identifié autrement (TVA, HORS-UE…) reste inconnu, jamais deviné.
 - **Périmètre** : un acheteur est un SIREN (tous ses SIRET) ou une liste explicite de SIRET (schéma
   mutualisé, calculé par acheteur et pour l'ensemble) ; agrégats nationaux et par type d'acheteur.
-- **Couverture** : part des contrats du périmètre pour lesquels la donnée nécessaire est connue ; une valeur
-  sans dénominateur est affichée « données insuffisantes ».
+- **Couverture** : part des contrats du périmètre pour lesquels la donnée nécessaire est connue (pour P6 et
+  P6_UE, part des seuls marchés concernés par l'origine des produits) ; une valeur sans dénominateur est
+  affichée « données insuffisantes ».
 """
 
 

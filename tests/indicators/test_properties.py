@@ -30,6 +30,7 @@ CONTRACT = st.fixed_dictionaries(
         "offers": st.one_of(st.none(), st.integers(min_value=0, max_value=20)),
         "advance": st.one_of(st.none(), st.booleans()),
         "origin": st.one_of(st.none(), st.floats(min_value=0, max_value=1)),
+        "cpv": st.sampled_from(["45000000", "15110000"]),  # works, or food whose origin is asked for
     }
 )
 NO_CONSIDERATION = {
@@ -41,6 +42,7 @@ NO_CONSIDERATION = {
     "offers": None,
     "advance": None,
     "origin": None,
+    "cpv": "45000000",
 }
 
 
@@ -65,7 +67,7 @@ def connection_with(contracts: list[dict]) -> duckdb.DuckDBPyConnection:
             c["origin"],
             c["origin"],
             "Marché",
-            "45000000",
+            c["cpv"],
             "Procédure adaptée",
         )
         for index, c in enumerate(contracts)

@@ -67,11 +67,11 @@ def test_trajectory_passes_through_every_yearly_target(scheme):
 
 
 def test_low_coverage_is_insufficient_data(scheme):
-    # P6_UE: origineUE is published on 2 of the 5 marchés of 2024 and on none in 2025.
+    # P6_UE: origineUE is published on 1 of the 3 marchés of 2024 whose products it concerns, on none in 2025.
     series = series_of(scheme, objective(scheme, "P6_UE", 50, {2026: 70}))
 
     assert series.latest.year == 2024
-    assert series.latest.coverage == pytest.approx(2 / 5)
+    assert series.latest.coverage == pytest.approx(1 / 3)
     assert series.status == steering.INSUFFICIENT
 
 
