@@ -6,8 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from spaser.indicators.catalogue import CATALOGUE
+from spaser.indicators.engine import Filters, Scope, compute, stores
 from spaser.organisations.models import Establishment, Membership, Organisation, Role
-from spaser.plans.demo import DEMO_NAMES, DEMO_PASSWORD, HOURS_FILE, PLATFORM_ADMIN
+from spaser.plans.demo import DEMO_NAMES, DEMO_PASSWORD, HOURS_FILE, PLATFORM_ADMIN, data_years
 from spaser.plans.models import (
     Action,
     Axis,
@@ -21,6 +23,7 @@ from spaser.plans.models import (
     Target,
     Theme,
 )
+from spaser.plans.steering import MIN_COVERAGE, scheme_sirens, scheme_years
 
 
 MODELS = (
@@ -131,6 +134,31 @@ def test_each_published_fictitious_scheme_is_complete(demo_store):
         assert {"Direction de la commande publique", "Direction de l'insertion et de l'emploi"} <= set(
             actions.values_list("owner", flat=True)
         )
+
+
+def test_no_catalogue_indicator_lacks_data_for_the_main_scheme(demo_store):
+    load(demo_store)
+    scheme = fictitious_schemes().get(organisation__buyer_type="Région")
+    years = scheme_years(scheme)
+
+    with stores(demo_store) as (connection, refs):
+        measured_years = sorted(set(years) & set(data_years(connection)))
+        values = compute(connection, refs, Scope(sirens=scheme_sirens(scheme)), Filters(years=years))
+
+    by_year_and_code = {(value.year, value.code): value for value in values}
+    insufficient = [
+        (year, indicator.code)
+        for year in measured_years
+        for indicator in CATALOGUE
+        if _insufficient(by_year_and_code.get((year, indicator.code)))
+    ]
+    assert len(measured_years) >= 2
+    assert insufficient == []
+
+
+def _insufficient(value) -> bool:
+    """What the dashboard shows as « données insuffisantes »: no value, or too few marchés with the data."""
+    return value is None or value.value is None or value.coverage < MIN_COVERAGE
 
 
 def test_insertion_hours_are_a_manual_indicator_with_imported_values(demo_store):
