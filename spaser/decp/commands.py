@@ -10,7 +10,7 @@ from rich.table import Table
 
 from spaser.decp.importer import ImportReport, import_files
 from spaser.decp.quality import quality_summary
-from spaser.formatting import number
+from spaser.formatting import measure, number
 
 
 FLAG_LABELS = {
@@ -30,7 +30,7 @@ FLAG_LABELS = {
     "montant_sentinelle": "Montant fictif (999999999, 12311111111…)",
     "montant_aberrant": "Montant supérieur à 1 milliard d'euros",
     "encodage_defectueux": "Texte mal encodé (caractère �)",
-    "identifiant_reutilise_lots": "Identifiant réutilisé pour plusieurs lots",
+    "identifiant_reutilise_lots": "Identifiant réutilisé pour plusieurs marchés (lots ou marchés distincts)",
 }
 
 
@@ -92,7 +92,7 @@ def run_quality(args) -> int:
     if args.format == "json":
         print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
         return 0
-    console = Console()
+    console = Console(width=max(Console().width, 160))  # wide tables: file names and amounts stay on one line
     contracts = Table(title="Contrats de l'entrepôt")
     for header in ("Type", "Contrats", "Considération sociale inconnue", "Considération environnementale inconnue"):
         contracts.add_column(header, justify="right" if header != "Type" else "left")
@@ -112,8 +112,46 @@ def run_quality(args) -> int:
     for code, count in summary["flags"].items():
         flags.add_row(FLAG_LABELS.get(code, code), code, number(count))
     console.print(flags)
+    console.print(_identity_table(summary["identity"]))
     console.print(
         f"Enregistrements rejetés (tous imports) : {number(summary['rejected'])} ; "
         f"imports : {number(summary['imports'])}"
     )
     return 0
+
+
+IDENTITY_HEADERS = {
+    "split_ids": "Identifiants scindés",
+    "split_contracts": "Contrats issus",
+    "split_amount": "Montant de ces contrats",
+    "merged_contracts": "Contrats aux versions divergentes",
+    "merged_amount": "Montant retenu",
+    "merged_other_amounts": "Montant des autres versions",
+}
+IDENTITY_NOTE = (
+    "Un identifiant est scindé quand ses versions diffèrent sur deux des trois éléments date de notification, "
+    "montant initial, titulaires : ce sont des marchés distincts (lots ou identifiant réutilisé). Sinon elles sont "
+    "les versions d'un même marché : la version actuelle est retenue, les montants des autres versions ne sont "
+    "pas comptés. Un contrat compte pour chaque fichier qui en contient une version ; montants HT hors montants "
+    "signalés comme suspects."
+)
+
+
+def _identity_table(identity: dict) -> Table:
+    table = Table(
+        title="Règle d'identité des marchés : identifiants scindés et versions fusionnées", caption=IDENTITY_NOTE
+    )
+    table.add_column("Fichier", overflow="fold")
+    for header in IDENTITY_HEADERS.values():
+        table.add_column(header, justify="right")
+    for row in identity["files"]:
+        table.add_row(row["file"], *_identity_cells(row))
+    table.add_row("Ensemble de l'entrepôt", *_identity_cells(identity["total"]), style="bold")
+    return table
+
+
+def _identity_cells(row: dict) -> list[str]:
+    return [
+        measure(row[name], "euros") if name.endswith(("amount", "amounts")) else number(row[name])
+        for name in IDENTITY_HEADERS
+    ]

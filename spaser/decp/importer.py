@@ -414,16 +414,6 @@ def _count_statuses(connection: duckdb.DuckDBPyConnection, report: ImportReport)
             setattr(report, status, getattr(report, status) + getattr(file_report, status))
 
 
-# Awardees of a version as compared by the identity rule: SIRENs, so that a corrected establishment is the same
-# awardee; other identifiers as published.
-AWARDEE_SIRENS = (
-    "array_to_string(list_sort(list_distinct(list_transform(titulaires, lambda t: CASE WHEN t.typeIdentifiant = "
-    "'SIRET' THEN substr(t.id, 1, 9) ELSE coalesce(t.id, '?') END))), '+')"
-)
-AWARDEE_SIRETS = "array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')"
-CONTRACT_KEY = "kind, acheteur_id, id"
-
-
 def _split_reused_ids(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
     """Versions of one (buyer, id) that differ in at least two of notification date, initial amount and awardees
     are distinct contracts (a reused id); agreeing on two of the three, they are versions of one contract.
@@ -436,11 +426,11 @@ def _split_reused_ids(connection: duckdb.DuckDBPyConnection, run_id: int) -> Non
         f"""
         CREATE OR REPLACE TEMP TABLE signatures AS
         WITH touched AS (  -- the ids of this run whose versions hold more than one (date, amount)
-            SELECT {CONTRACT_KEY} FROM versions GROUP BY ALL
+            SELECT {sql.CONTRACT_KEY} FROM versions GROUP BY ALL
             HAVING ({_varies("dateNotification")} OR {_varies("montant")}) AND bool_or(run_id = $run))
-        SELECT read_seq, {CONTRACT_KEY}, dateNotification AS notified, montant AS amount,
-               {AWARDEE_SIRENS} AS awardees, {AWARDEE_SIRETS} AS sirets, read_seq AS component
-        FROM versions SEMI JOIN touched USING ({CONTRACT_KEY})
+        SELECT read_seq, {sql.CONTRACT_KEY}, dateNotification AS notified, montant AS amount,
+               {sql.AWARDEE_SIRENS} AS awardees, {sql.AWARDEE_SIRETS} AS sirets, read_seq AS component
+        FROM versions SEMI JOIN touched USING ({sql.CONTRACT_KEY})
         """,
         {"run": run_id},
     )
@@ -449,10 +439,9 @@ def _split_reused_ids(connection: duckdb.DuckDBPyConnection, run_id: int) -> Non
         f"""
         CREATE OR REPLACE TEMP TABLE lot_changes AS
         WITH labelled AS (
-            SELECT *, count(DISTINCT component) OVER (PARTITION BY {CONTRACT_KEY}) AS contracts,
-                   arg_min(coalesce(CAST(notified AS VARCHAR), 'sans date') || ' ' || sirets,
-                           {{'notified': notified, 'awardees': awardees, 'amount': amount}})
-                       OVER (PARTITION BY {CONTRACT_KEY}, component) AS label
+            SELECT *, count(DISTINCT component) OVER (PARTITION BY {sql.CONTRACT_KEY}) AS contracts,
+                   min(coalesce(CAST(notified AS VARCHAR), 'sans date') || ' ' || sirets)
+                       OVER (PARTITION BY {sql.CONTRACT_KEY}, component) AS label
             FROM signatures)
         SELECT read_seq, CASE WHEN contracts > 1 THEN label ELSE '' END AS lot FROM labelled
         """
@@ -470,7 +459,7 @@ def _link_components(connection: duckdb.DuckDBPyConnection) -> None:
     """Give every signature the smallest component of the signatures sharing two of its three parts, until stable
     (label propagation: a few rounds, each three window passes over the reused ids only)."""
     shared = [
-        f"min(component) OVER (PARTITION BY {CONTRACT_KEY}, {pair})"
+        f"min(component) OVER (PARTITION BY {sql.CONTRACT_KEY}, {pair})"
         for pair in ("notified, amount", "notified, awardees", "amount, awardees")
     ]
     while True:

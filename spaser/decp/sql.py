@@ -649,6 +649,16 @@ CONTENT_COLUMNS = (
     "nombreModificationsActesSousTraitance"
 )
 
+# The identity rule (importer, docs/decp-model.md): versions of one key are compared on their notification date,
+# initial amount and awardees, as SIRENs so that a corrected establishment is the same awardee (other identifiers
+# as published); lots are labelled with the awardees' SIRETs.
+CONTRACT_KEY = "kind, acheteur_id, id"
+AWARDEE_SIRENS = (
+    "array_to_string(list_sort(list_distinct(list_transform(titulaires, lambda t: CASE WHEN t.typeIdentifiant = "
+    "'SIRET' THEN substr(t.id, 1, 9) ELSE coalesce(t.id, '?') END))), '+')"
+)
+AWARDEE_SIRETS = "array_to_string(list_sort(list_transform(titulaires, lambda t: coalesce(t.id, '?'))), '+')"
+
 # Readers see contracts through views over `versions` and the narrow `current_versions` index,
 # so an import writes each version once. `rejected_field` is only set while an import runs.
 CONTRACT_VIEWS = (

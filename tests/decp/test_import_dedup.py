@@ -365,3 +365,36 @@ def test_report_json_of_the_cli(tmp_path, store, capsys):
         ("format2022.json", "json", 4, 4, 0),
         ("twice.json", "json", 2, 1, 1),
     ]
+
+
+def test_quality_reports_what_the_identity_rule_split_and_merged_per_file(tmp_path, store, capsys):
+    lots = write(tmp_path, "lots.json", lot(AWARDEE, 100000.0), lot(OTHER_AWARDEE, 80000.0, notified="2024-05-02"))
+    corrected = [  # the date and then the amount corrected: one contract of three versions
+        marche(id="2024-CORR", montant=50000.0, datePublicationDonnees="2024-04-02"),
+        marche(id="2024-CORR", montant=50000.0, dateNotification="2024-03-20", datePublicationDonnees="2024-05-02"),
+        marche(id="2024-CORR", montant=52000.0, dateNotification="2024-03-20", datePublicationDonnees="2024-06-03"),
+    ]
+    republished = write(tmp_path, "corrections.json", *corrected)
+    also = write(tmp_path, "other-source.json", corrected[0], marche(id="2024-ALONE", montant=7000.0))
+    import_files([lots, republished, also], store)
+    capsys.readouterr()
+
+    main(["decp", "quality", "--store", str(store), "--format", "json"])
+
+    identity = json.loads(capsys.readouterr().out)["identity"]
+    by_file = {row.pop("file"): row for row in identity["files"]}
+    # lots.json: one id split into two contracts, 100 000 + 80 000 €.
+    assert by_file["lots.json"] == {
+        "split_ids": 1,
+        "split_contracts": 2,
+        "split_amount": 180000.0,
+        "merged_contracts": 0,
+        "merged_amount": 0.0,
+        "merged_other_amounts": 0.0,
+    }
+    # corrections.json: current version 52 000 €; the other signatures (18/03, 50 000) and (20/03, 50 000).
+    merged = {"merged_contracts": 1, "merged_amount": 52000.0, "merged_other_amounts": 100000.0}
+    assert by_file["corrections.json"] == {"split_ids": 0, "split_contracts": 0, "split_amount": 0.0, **merged}
+    # other-source.json: a copy of the first version read later (a duplicate, not stored) and a contract alone.
+    assert set(by_file["other-source.json"].values()) == {0}
+    assert identity["total"] == {"split_ids": 1, "split_contracts": 2, "split_amount": 180000.0, **merged}
