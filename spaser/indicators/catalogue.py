@@ -22,6 +22,7 @@ class Indicator:
     known_sql: str  # contracts where the input is known: coverage = known / all contracts of the scope
     counted: str  # row condition of the contracts in the numerator (drill-down)
     universe: str  # row condition of the contracts the indicator is measured on; the rest are "non renseigné"
+    evidence: str  # French text of why a contract is counted, not counted or unknown (facts, and `c.` contracts)
     base_sql: str = "COUNT(*)"  # the contracts the coverage is a share of: every one, or those the data concerns
 
     @property
@@ -44,7 +45,7 @@ DECP_LISTS = "DECP × listes SIAE, EA/EATT, ESAT, GEIQ"
 DECP_ESUS = "DECP × liste des entreprises agréées ESUS (DG Trésor)"
 
 
-def _share(code, label, definition, numerator, denominator, condition, known, source=DECP, by_value=False):
+def _share(code, label, definition, numerator, denominator, condition, known, evidence, source=DECP, by_value=False):
     measure = _value if by_value else _count
     universe = f"({known}) AND amount_ok" if by_value else f"({known})"
     return Indicator(
@@ -60,10 +61,11 @@ def _share(code, label, definition, numerator, denominator, condition, known, so
         known_sql=_count(f"({known}) AND amount_ok" if by_value else known),
         counted=f"{universe} AND ({condition})",
         universe=universe,
+        evidence=evidence,
     )
 
 
-def _mean(code, label, definition, numerator, denominator, unit, column, concerned=None):
+def _mean(code, label, definition, numerator, denominator, unit, column, evidence, concerned=None):
     """The mean of a per-contract figure over the contracts where it is published; when only the `concerned`
     contracts are expected to publish it, over those, and its coverage is a share of them."""
     published = f"{column} IS NOT NULL" if concerned is None else f"{concerned} AND {column} IS NOT NULL"
@@ -80,9 +82,93 @@ def _mean(code, label, definition, numerator, denominator, unit, column, concern
         known_sql=_count(published),
         counted=published,
         universe=published,
+        evidence=evidence,
         base_sql="COUNT(*)" if concerned is None else _count(concerned),
     )
 
+
+# Why a contract counts: what the DECP publish for it, or the class of its awardees, in French (drill-down).
+def _labels(column: str, none: str, unknown: str) -> str:
+    return (
+        f"CASE WHEN c.{column} IS NULL THEN '{unknown}' WHEN len(c.{column}) = 0 THEN '{none}' "
+        f"ELSE array_to_string(c.{column}, ', ') END"
+    )
+
+
+def _known_or(known: str, unknown: str, cases: str) -> str:
+    return f"CASE WHEN NOT coalesce({known}, false) THEN '{unknown}' {cases} END"
+
+
+def _awardees(column: str, known: str, yes: str, no: str, unknown: str) -> str:
+    return _known_or(known, unknown, f"WHEN {column} THEN '{yes}' ELSE '{no}'")
+
+
+def _by_value(evidence: str) -> str:
+    """Shares in value leave out the contracts whose amount is missing or suspect."""
+    return f"CASE WHEN NOT amount_ok THEN 'montant absent ou signalé comme suspect' ELSE {evidence} END"
+
+
+def _origin(column: str, published: str) -> str:
+    return (
+        f"CASE WHEN NOT origin_concerned THEN 'produits non concernés par l''origine (code CPV)' "
+        f"WHEN {column} IS NULL THEN '{published} non renseignée' "
+        f"ELSE '{published} : ' || replace(CAST(round({column} * 100, 1) AS VARCHAR), '.', ',') || ' %' END"
+    )
+
+
+SOCIAL = _labels("considerationsSociales", "aucune considération sociale", "considérations sociales non renseignées")
+ENVIRONMENTAL = _labels(
+    "considerationsEnvironnementales",
+    "aucune considération environnementale",
+    "considérations environnementales non renseignées",
+)
+BOTH_CONSIDERATIONS = f"{SOCIAL} || ' ; ' || {ENVIRONMENTAL}"
+NOT_IN_SIRENE = "titulaires absents du répertoire SIRENE (ou données de référence non chargées)"
+ESS = _awardees("any_ess", "awardees_known", "titulaire de l''ESS", "aucun titulaire de l''ESS", NOT_IN_SIRENE)
+ESUS = _awardees("any_esus", "awardees_known", "titulaire agréé ESUS", "aucun titulaire agréé ESUS", NOT_IN_SIRENE)
+INCLUSIVE = _awardees(
+    "any_inclusive",
+    "awardees_known",
+    "titulaire employeur inclusif (SIAE, EA, ESAT, GEIQ)",
+    "aucun titulaire employeur inclusif",
+    NOT_IN_SIRENE,
+)
+SME = _awardees(
+    "any_pme",
+    "category_known",
+    "titulaire PME",
+    "aucun titulaire PME",
+    "catégorie d''entreprise des titulaires inconnue",
+)
+PLACES_UNKNOWN = "commune de l''acheteur ou des titulaires inconnue"
+LOCAL_DEPARTEMENT = _awardees(
+    "any_local_departement",
+    "location_known",
+    "titulaire établi dans le département",
+    "aucun titulaire dans le département",
+    PLACES_UNKNOWN,
+)
+LOCAL_REGION = _awardees(
+    "any_local_region",
+    "location_known",
+    "titulaire établi dans la région",
+    "aucun titulaire dans la région",
+    PLACES_UNKNOWN,
+)
+OFFERS = (
+    "CASE WHEN offers IS NULL THEN 'nombre d''offres non renseigné' WHEN offers = 1 THEN '1 offre reçue' "
+    "ELSE CAST(offers AS VARCHAR) || ' offres reçues' END"
+)
+ADVANCE = _known_or(
+    "advance IS NOT NULL", "avance non renseignée", "WHEN advance THEN 'avance attribuée' ELSE 'pas d''avance'"
+)
+INNOVATIVE = _known_or(
+    "innovative IS NOT NULL",
+    "caractère innovant non renseigné",
+    "WHEN innovative THEN 'marché innovant' ELSE 'marché non innovant'",
+)
+ORIGIN_FRANCE = _origin("origin_france", "part d''origine française")
+ORIGIN_EU = _origin("origin_eu", "part d''origine européenne")
 
 _ENV = "Clause environnementale ou Critère environnemental"
 _ORIGIN = (
@@ -100,6 +186,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés notifiés dans l'année dont les considérations environnementales sont renseignées",
         "has_env",
         "env_known",
+        evidence=ENVIRONMENTAL,
     ),
     _share(
         "E2",
@@ -110,6 +197,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "has_env",
         "env_known",
         by_value=True,
+        evidence=_by_value(ENVIRONMENTAL),
     ),
     _share(
         "E3_CLAUSE",
@@ -119,6 +207,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont les considérations environnementales sont renseignées",
         "env_clause",
         "env_known",
+        evidence=ENVIRONMENTAL,
     ),
     _share(
         "E3_CRITERE",
@@ -128,6 +217,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont les considérations environnementales sont renseignées",
         "env_criterion",
         "env_known",
+        evidence=ENVIRONMENTAL,
     ),
     _share(
         "E3_LES_DEUX",
@@ -137,6 +227,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont les considérations environnementales sont renseignées",
         "env_clause AND env_criterion",
         "env_known",
+        evidence=ENVIRONMENTAL,
     ),
     _share(
         "S1",
@@ -146,6 +237,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés notifiés dans l'année dont les considérations sociales sont renseignées",
         "has_social",
         "social_known",
+        evidence=SOCIAL,
     ),
     _share(
         "S2",
@@ -156,6 +248,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "has_social",
         "social_known",
         by_value=True,
+        evidence=_by_value(SOCIAL),
     ),
     _share(
         "S3_CLAUSE",
@@ -165,6 +258,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont les considérations sociales sont renseignées",
         "social_clause",
         "social_known",
+        evidence=SOCIAL,
     ),
     _share(
         "S3_CRITERE",
@@ -174,6 +268,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont les considérations sociales sont renseignées",
         "social_criterion",
         "social_known",
+        evidence=SOCIAL,
     ),
     _share(
         "S3_RESERVE",
@@ -183,6 +278,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont les considérations sociales sont renseignées",
         "reserved",
         "social_known",
+        evidence=SOCIAL,
     ),
     _share(
         "R1",
@@ -192,6 +288,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont les deux considérations sont renseignées, ou l'une d'elles présente",
         "has_social OR has_env",
         "(social_known AND env_known) OR has_social OR has_env",
+        evidence=BOTH_CONSIDERATIONS,
     ),
     Indicator(
         code="R2",
@@ -207,6 +304,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         known_sql=_count("social_known"),
         counted="social_known AND reserved",
         universe="social_known",
+        evidence=SOCIAL,
     ),
     _share(
         "A1",
@@ -219,6 +317,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "awardees_known",
         source=DECP_SIRENE,
         by_value=True,
+        evidence=_by_value(ESS),
     ),
     _share(
         "A2",
@@ -231,6 +330,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "awardees_known",
         source=DECP_ESUS,
         by_value=True,
+        evidence=_by_value(ESUS),
     ),
     _share(
         "A3",
@@ -243,6 +343,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "awardees_known",
         source=DECP_LISTS,
         by_value=True,
+        evidence=_by_value(INCLUSIVE),
     ),
     _share(
         "P1",
@@ -253,6 +354,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "any_pme",
         "category_known",
         source=DECP_SIRENE,
+        evidence=SME,
     ),
     _share(
         "P2",
@@ -265,6 +367,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "location_known",
         source=DECP_SIRENE,
         by_value=True,
+        evidence=_by_value(LOCAL_DEPARTEMENT),
     ),
     _share(
         "P2_REGION",
@@ -276,6 +379,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "location_known",
         source=DECP_SIRENE,
         by_value=True,
+        evidence=_by_value(LOCAL_REGION),
     ),
     _mean(
         "P3",
@@ -285,6 +389,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont le nombre d'offres est renseigné",
         "offres",
         "offers",
+        evidence=OFFERS,
     ),
     _share(
         "P3_OFFRE_UNIQUE",
@@ -294,6 +399,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont le nombre d'offres est renseigné",
         "offers = 1",
         "offers IS NOT NULL",
+        evidence=OFFERS,
     ),
     _share(
         "P4",
@@ -303,6 +409,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont l'attribution d'une avance est renseignée",
         "advance",
         "advance IS NOT NULL",
+        evidence=ADVANCE,
     ),
     _mean(
         "P6",
@@ -314,6 +421,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "%",
         "origin_france",
         concerned="origin_concerned",
+        evidence=ORIGIN_FRANCE,
     ),
     _mean(
         "P6_UE",
@@ -325,6 +433,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "%",
         "origin_eu",
         concerned="origin_concerned",
+        evidence=ORIGIN_EU,
     ),
     _share(
         "I1",
@@ -334,6 +443,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "marchés dont le caractère innovant est renseigné",
         "innovative",
         "innovative IS NOT NULL",
+        evidence=INNOVATIVE,
     ),
     Indicator(
         code="G5",
@@ -349,6 +459,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         known_sql="COUNT(*)",
         counted="social_known AND env_known",
         universe="true",
+        evidence=BOTH_CONSIDERATIONS,
     ),
 )
 

@@ -162,17 +162,29 @@ def _long_select(ind: Indicator) -> str:
 
 
 COUNTED, NOT_COUNTED, UNKNOWN = "compté", "non compté", "non renseigné"
-DRILL_COLUMNS = ("id", "acheteur_id", "objet", "dateNotification", "montant", "procedure", "nature", "status")
+DRILL_STATUSES = (COUNTED, NOT_COUNTED, UNKNOWN)
+DRILL_COLUMNS = (
+    "id",
+    "acheteur_id",
+    "objet",
+    "dateNotification",
+    "montant",
+    "procedure",
+    "nature",
+    "status",
+    "reason",
+)
 
 
 def contract_rows(connection, refs, scope: Scope, filters: Filters, indicator: Indicator) -> list[tuple]:
-    """The contracts behind one indicator value: counted, measured but not counted, or without the data."""
+    """The contracts behind one indicator value: counted, measured but not counted, or without the data, with
+    what decided it (the considerations published, the class of the awardees…)."""
     condition, params = _condition(scope, filters)
     facts = facts_sql(condition, refs, _has_stored_classes(connection))
     sql = (
         f"{facts} SELECT c.id, c.acheteur_id, c.objet, c.dateNotification, c.montant, c.procedure, c.nature, "
         f"CASE WHEN {indicator.counted} THEN '{COUNTED}' WHEN {indicator.universe} THEN '{NOT_COUNTED}' "
-        f"ELSE '{UNKNOWN}' END AS status "
+        f"ELSE '{UNKNOWN}' END AS status, {indicator.evidence} AS reason "
         "FROM facts JOIN contracts c USING (uid) ORDER BY status, c.dateNotification, c.id"
     )
     return connection.execute(sql, params).fetchall()

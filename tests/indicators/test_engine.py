@@ -16,7 +16,8 @@ import pytest
 
 from spaser.analytics.classes import refresh_classes
 from spaser.cli import main
-from spaser.indicators.engine import Filters, Scope, compute, stores
+from spaser.indicators.catalogue import BY_CODE, CATALOGUE
+from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, compute, contract_rows, stores
 from tests.indicators.factories import A2, B1, SIREN_A, SIREN_B, T1, T2, T3, build_store
 
 
@@ -288,3 +289,58 @@ def test_nature_and_procedure_filters(store):
 
     assert same_nature[(SIREN_A, "S1")].numerator == 3
     assert other_procedure == {}
+
+
+def reasons(store: Path, code: str) -> dict[str, tuple[str, str]]:
+    with stores(store) as (connection, refs):
+        rows = contract_rows(connection, refs, BUYER_A, YEAR_2024, BY_CODE[code])
+    status, reason = DRILL_COLUMNS.index("status"), DRILL_COLUMNS.index("reason")
+    return {row[0]: (row[status], row[reason]) for row in rows}
+
+
+EXPECTED_REASONS = {  # buyer A, 2024, by hand from tests/indicators/factories.py and its reference tables
+    "A1": {
+        "M1": ("compté", "titulaire de l'ESS"),
+        "M2": ("non compté", "aucun titulaire de l'ESS"),
+        "M3": ("non compté", "aucun titulaire de l'ESS"),
+        "M4": ("non renseigné", "titulaires absents du répertoire SIRENE (ou données de référence non chargées)"),
+        "M5": ("non renseigné", "montant absent ou signalé comme suspect"),
+    },
+    "P3": {
+        "M1": ("compté", "3 offres reçues"),
+        "M2": ("compté", "1 offre reçue"),
+        "M3": ("compté", "2 offres reçues"),
+        "M4": ("non renseigné", "nombre d'offres non renseigné"),
+        "M5": ("compté", "5 offres reçues"),
+    },
+    "P6": {
+        "M1": ("non renseigné", "produits non concernés par l'origine (code CPV)"),
+        "M2": ("non renseigné", "produits non concernés par l'origine (code CPV)"),
+        "M3": ("compté", "part d'origine française : 50,0 %"),
+        "M4": ("non renseigné", "part d'origine française non renseignée"),
+        "M5": ("non renseigné", "part d'origine française non renseignée"),
+    },
+    "R1": {
+        "M1": ("compté", "Clause sociale ; Clause environnementale, Critère environnemental"),
+        "M2": ("compté", "aucune considération sociale ; Critère environnemental"),
+        "M3": ("compté", "Marché réservé ; aucune considération environnementale"),
+        "M4": (
+            "non renseigné",
+            "considérations sociales non renseignées ; considérations environnementales non renseignées",
+        ),
+        "M5": ("compté", "Critère social ; Clause environnementale"),
+    },
+}
+
+
+@pytest.mark.parametrize("code", list(EXPECTED_REASONS))
+def test_the_drill_down_says_why_each_contract_counts(code, classified_store):
+    assert reasons(classified_store, code) == EXPECTED_REASONS[code]
+
+
+@pytest.mark.parametrize("code", [indicator.code for indicator in CATALOGUE])
+def test_every_indicator_gives_a_reason_for_every_contract(code, classified_store):
+    found = reasons(classified_store, code)
+
+    assert sorted(found) == ["M1", "M2", "M3", "M4", "M5"]
+    assert all(reason and status in DRILL_STATUSES for status, reason in found.values())

@@ -189,9 +189,16 @@ def test_drill_down_lists_counted_and_not_counted_contracts_and_exports_csv(clie
     assert "?format=csv&amp;convention=internationale" in page.content.decode()
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "identifiant du marché"
-    assert sorted((row[0], row[-1]) for row in rows[1:]) == [
-        ("M1", "compté"), ("M2", "non compté"), ("M3", "compté"), ("M4", "non renseigné"), ("M5", "compté")
-    ]  # fmt: skip
+    assert rows[0][-2:] == ["prise en compte dans l'indicateur", "raison"]
+    # The reason is what the DECP publish: the social considerations of each marché (tests/indicators/factories).
+    assert sorted((row[0], row[-2], row[-1]) for row in rows[1:]) == [
+        ("M1", "compté", "Clause sociale"),
+        ("M2", "non compté", "aucune considération sociale"),
+        ("M3", "compté", "Marché réservé"),
+        ("M4", "non renseigné", "considérations sociales non renseignées"),
+        ("M5", "compté", "Critère social"),
+    ]
+    assert "<td>aucune considération sociale</td>" in page.content.decode()
 
 
 def _amount_with_cents(store, contract: str, amount: float) -> None:

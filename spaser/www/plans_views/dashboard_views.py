@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 
 from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, rounded, write_csv
 from spaser.indicators.catalogue import BY_CODE
-from spaser.indicators.engine import DRILL_COLUMNS, Filters, Scope, contract_rows, stores
+from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows, stores
 from spaser.plans import steering
 from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
@@ -102,11 +102,12 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
         convention = INTERNATIONAL if request.GET.get("convention") == INTERNATIONAL else FRENCH
         return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv", convention)
     status = request.GET.get("statut")
-    shown = [row for row in rows if row[-1] == status] if status else rows
+    shown = [row for row in rows if row[STATUS] == status] if status else rows
     page = Paginator(shown, 100).get_page(request.GET.get("page"))
-    totals = {label: sum(1 for row in rows if row[-1] == label) for label in ("compté", "non compté", "non renseigné")}
+    totals = {label: sum(1 for row in rows if row[STATUS] == label) for label in DRILL_STATUSES}
     context = {
-        "title": f"{indicator.code} {year} — marchés",
+        "title": f"Marchés {year} — {indicator.label}",
+        "all_rows": len(rows),
         "scheme": scheme,
         "objective": objective,
         "indicator": indicator,
@@ -128,7 +129,9 @@ CSV_HEADER = {
     "procedure": "procédure",
     "nature": "nature",
     "status": "prise en compte dans l'indicateur",
+    "reason": "raison",
 }
+STATUS = DRILL_COLUMNS.index("status")
 
 
 def _csv(rows, filename: str, convention: str) -> HttpResponse:
