@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--national", action="store_true", help="Agrégat national")
     scope.add_argument("--par-type", action="store_true", help="Agrégats par type d'acheteur")
     indicators.add_argument("--year", type=int, action="append", help="Année de notification (répétable)")
+    indicators.add_argument(
+        "--explain",
+        metavar="CODE",
+        help="Détail du calcul d'un indicateur pour --buyer (un ou plusieurs SIREN) et une --year : définition, "
+        "SQL, comptes, version des données",
+    )
     indicators.add_argument("--format", choices=["table", "csv", "json"], default="table")
     indicators.add_argument(
         "--convention",

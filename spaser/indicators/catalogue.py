@@ -24,6 +24,8 @@ class Indicator:
     universe: str  # row condition of the contracts the indicator is measured on; the rest are "non renseigné"
     evidence: str  # French text of why a contract is counted, not counted or unknown (facts, and `c.` contracts)
     base_sql: str = "COUNT(*)"  # the contracts the coverage is a share of: every one, or those the data concerns
+    reference: tuple[str, ...] = ()  # reference tables the value needs (spaser reference import)
+    counts_in: str = "marchés"  # unit code of the numerator: "marchés", "euros", what a mean sums ("" a bare sum)
 
     @property
     def is_count(self) -> bool:
@@ -45,6 +47,16 @@ DECP_LISTS = "DECP × listes SIAE, EA/EATT, ESAT, GEIQ"
 DECP_ESUS = "DECP × liste des entreprises agréées ESUS (DG Trésor)"
 
 
+# Reference tables read by the class columns of `facts` (spaser.analytics.classes).
+CLASS_TABLES = {
+    "awardees_known": ("unites_legales",),
+    "category_known": ("unites_legales",),
+    "location_known": ("etablissements", "communes"),
+    "any_esus": ("esus",),
+    "any_inclusive": ("structures_inclusives",),
+}
+
+
 def _share(code, label, definition, numerator, denominator, condition, known, evidence, source=DECP, by_value=False):
     measure = _value if by_value else _count
     universe = f"({known}) AND amount_ok" if by_value else f"({known})"
@@ -62,10 +74,12 @@ def _share(code, label, definition, numerator, denominator, condition, known, ev
         counted=f"{universe} AND ({condition})",
         universe=universe,
         evidence=evidence,
+        reference=CLASS_TABLES.get(known, ()) + CLASS_TABLES.get(condition, ()),
+        counts_in="euros" if by_value else "marchés",
     )
 
 
-def _mean(code, label, definition, numerator, denominator, unit, column, evidence, concerned=None):
+def _mean(code, label, definition, numerator, denominator, unit, column, evidence, summed, concerned=None):
     """The mean of a per-contract figure over the contracts where it is published; when only the `concerned`
     contracts are expected to publish it, over those, and its coverage is a share of them."""
     published = f"{column} IS NOT NULL" if concerned is None else f"{concerned} AND {column} IS NOT NULL"
@@ -84,6 +98,7 @@ def _mean(code, label, definition, numerator, denominator, unit, column, evidenc
         universe=published,
         evidence=evidence,
         base_sql="COUNT(*)" if concerned is None else _count(concerned),
+        counts_in=summed,
     )
 
 
@@ -390,6 +405,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "offres",
         "offers",
         evidence=OFFERS,
+        summed="offres",
     ),
     _share(
         "P3_OFFRE_UNIQUE",
@@ -422,6 +438,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "origin_france",
         concerned="origin_concerned",
         evidence=ORIGIN_FRANCE,
+        summed="",
     ),
     _mean(
         "P6_UE",
@@ -434,6 +451,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "origin_eu",
         concerned="origin_concerned",
         evidence=ORIGIN_EU,
+        summed="",
     ),
     _share(
         "I1",

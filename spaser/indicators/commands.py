@@ -8,8 +8,19 @@ from rich.console import Console
 from rich.table import Table
 
 from spaser.errors import SpaserError
-from spaser.formatting import UNITS, measure, number, percent, rounded, write_csv
-from spaser.indicators.engine import Filters, IndicatorValue, Scope, compute, export_parquet, stores
+from spaser.formatting import UNITS, count, number, percent, rounded, write_csv
+from spaser.indicators.audit import Explanation, explain
+from spaser.indicators.catalogue import BY_CODE
+from spaser.indicators.engine import (
+    NO_CONTRACTS,
+    Filters,
+    IndicatorValue,
+    Scope,
+    compute,
+    export_parquet,
+    missing_reason,
+    stores,
+)
 
 
 def run_indicators(args) -> int:
@@ -22,6 +33,8 @@ def run_indicators(args) -> int:
         procedure=args.procedure,
     )
     group = "national" if args.national else "buyer_type" if args.par_type else "buyer"
+    if args.explain:
+        return _explain(args)
     with stores(args.store) as (connection, refs):
         if args.all:
             if not args.out:
@@ -72,16 +85,10 @@ def _table(values: list[IndicatorValue]) -> Table:
             v.label,
             number(v.numerator),
             number(v.denominator),
-            _formatted(v),
+            v.text,
             percent(v.coverage),
         )
     return table
-
-
-def _formatted(v: IndicatorValue) -> str:
-    if v.value is None:
-        return "données insuffisantes"
-    return percent(v.value) if v.unit == "%" else measure(v.value, v.unit)
 
 
 # A share from 0 to 1 shown as a percentage at n decimals is exact at n + 2 decimals.
@@ -104,3 +111,51 @@ def _shown(v: IndicatorValue) -> tuple:
         rounded(v.coverage, SHARE_DECIMALS),
         v.contracts,
     )
+
+
+def _explain(args) -> int:
+    indicator = BY_CODE.get(args.explain)
+    if indicator is None:
+        raise SpaserError(f"Indicateur inconnu : « {args.explain} » (codes : {', '.join(BY_CODE)}).")
+    if not args.buyer or len(args.year or ()) != 1:
+        raise SpaserError("--explain demande le périmètre --buyer SIREN (répétable) et une seule --year ANNÉE.")
+    with stores(args.store) as (connection, refs):
+        explanation = explain(connection, refs, args.store, tuple(sorted(args.buyer)), args.year[0], indicator)
+    print("\n".join(explanation_lines(explanation)))
+    return 0
+
+
+def explanation_lines(e: Explanation) -> list[str]:
+    """The audit of one value, in French, to paste into a report."""
+    ind = e.indicator
+    lines = [
+        f"{ind.code} — {ind.label}",
+        f"Périmètre : SIREN {', '.join(e.sirens)} ; marchés notifiés en {e.year}.",
+        f"Définition : {ind.definition}",
+        f"Source : {ind.source}.",
+    ]
+    if e.value is None:
+        lines.append(f"Valeur : aucune, {missing_reason(NO_CONTRACTS)}.")
+    else:
+        lines += [
+            f"Numérateur : {ind.numerator} = {e.numerator}.",
+            f"Dénominateur : {ind.denominator} = {e.denominator}.",
+            f"Valeur : {e.value.text}" + (f" — {e.reason}." if e.reason else "."),
+            f"Couverture : {percent(e.value.coverage)} ({count(e.value.contracts, 'marché')} notifiés dans l'année).",
+        ]
+    lines.append(
+        "Marchés de l'année : " + " ; ".join(f"{label} {number(total)}" for label, total in e.statuses.items()) + "."
+    )
+    lines += ["", "Version des données :", f"- entrepôt DECP : {e.data.store_file}"]
+    lines += [
+        f"- import n° {run.run_id} du {run.finished_at:%d/%m/%Y %H:%M} UTC : {', '.join(run.files)} "
+        f"({count(run.records_read, 'enregistrement')} lus)"
+        for run in e.data.imports
+    ]
+    lines += [
+        f"- référentiel {load.kind} : {load.file}, version {load.version}, {count(load.rows, 'ligne')}"
+        for load in e.data.references
+    ] or ["- référentiels : aucun (classification des titulaires non chargée)"]
+    lines += [f"- catalogue des indicateurs : version {e.data.catalogue}", ""]
+    lines += [f"Requête (DuckDB), paramètres {orjson.dumps(e.parameters).decode()} :", e.sql]
+    return lines

@@ -1,16 +1,37 @@
 """Compute the catalogue for a scope (one buyer, a list of SIRETs, every buyer, the nation, buyer types)."""
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from spaser.analytics.classes import attach_reference
+from spaser.analytics.classes import attach_reference, reference_relations
 from spaser.decp.store import open_read_only
+from spaser.formatting import measure, percent
 from spaser.indicators.catalogue import CATALOGUE, Indicator
 from spaser.indicators.facts import facts_sql
 
 
 GROUPS = {"buyer": "acheteur_siren", "national": "'France'", "buyer_type": "buyer_type"}
+# A value computed on less than this share of the contracts it concerns says little: statuses ignore it.
+MIN_COVERAGE = 0.5
+# Changes whenever a definition or the facts change: what a published figure was computed with.
+CATALOGUE_VERSION = hashlib.sha256(
+    (repr(CATALOGUE) + facts_sql("<périmètre>", reference_relations(set()))).encode()
+).hexdigest()[:12]
+# Why a value is missing or weak, for people (the engine gives the code, pages and commands the text).
+NO_CONTRACTS, NO_REFERENCE, NOT_INFORMED, LOW_COVERAGE = "no_contracts", "no_reference", "not_informed", "low_coverage"
+MISSING_REASONS = {
+    NO_CONTRACTS: "pas de marché notifié cette année dans les DECP",
+    NO_REFERENCE: "classification des titulaires non chargée (données de référence)",
+    NOT_INFORMED: "aucun marché de l'année ne renseigne la donnée",
+    LOW_COVERAGE: "moins de la moitié des marchés renseignent la donnée (couverture {coverage})",
+}
+
+
+def missing_reason(code: str | None, coverage: float | None = None) -> str | None:
+    """The French reason of a missing or weak value."""
+    return None if code is None else MISSING_REASONS[code].format(coverage=percent(coverage))
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,14 @@ class IndicatorValue:
     value: float | None
     coverage: float | None
     contracts: int
+    missing: str | None = None  # why the value is missing or weak: a key of MISSING_REASONS
+
+    @property
+    def text(self) -> str:
+        """The value as people read it: « 28,6 % », « 2,8 offres », « 3 marchés »."""
+        if self.value is None:
+            return "données insuffisantes"
+        return percent(self.value) if self.unit == "%" else measure(self.value, self.unit)
 
 
 @contextmanager
@@ -91,40 +120,57 @@ def aggregates(indicators: tuple[Indicator, ...] = CATALOGUE) -> str:
     )
 
 
-def _aggregated_sql(connection, scope: Scope, filters: Filters, refs: dict[str, str], group: str):
+def aggregated_sql(
+    connection, scope: Scope, filters: Filters, refs: dict[str, str], group: str, indicators=CATALOGUE
+) -> tuple[str, dict]:
+    """The query of the indicators' aggregates per group and year, and its parameters."""
     condition, params = _condition(scope, filters)
     facts = facts_sql(condition, refs, _has_stored_classes(connection))
     sql = (
         f"{facts} SELECT {GROUPS[group]} AS buyer, year, COUNT(*) AS contracts, "
-        f"{aggregates()} FROM facts GROUP BY 1, 2 ORDER BY 1, 2"
+        f"{aggregates(indicators)} FROM facts GROUP BY 1, 2 ORDER BY 1, 2"
     )
     return sql, params
 
 
 def compute(connection, refs, scope: Scope, filters: Filters, group: str = "buyer") -> list[IndicatorValue]:
     """Every indicator of the catalogue for each group and year of the scope."""
-    sql, params = _aggregated_sql(connection, scope, filters, refs, group)
+    sql, params = aggregated_sql(connection, scope, filters, refs, group)
     cursor = connection.execute(sql, params)
     names = [column[0] for column in cursor.description]
-    return [value for row in cursor.fetchall() for value in _values(dict(zip(names, row, strict=True)))]
+    loaded = {name for name, relation in refs.items() if relation.startswith("ref.")}
+    return [value for row in cursor.fetchall() for value in _values(dict(zip(names, row, strict=True)), loaded)]
 
 
-def _values(row: dict) -> list[IndicatorValue]:
-    return [
-        IndicatorValue(
-            buyer=row["buyer"],
-            year=row["year"],
-            code=ind.code,
-            label=ind.label,
-            unit=ind.unit,
-            numerator=float(row[f"{ind.code}__num"] or 0),
-            denominator=None if ind.is_count else float(row[f"{ind.code}__den"] or 0),
-            value=_value(ind, row[f"{ind.code}__num"], row[f"{ind.code}__den"]),
-            coverage=_coverage(row[f"{ind.code}__known"], row[f"{ind.code}__base"]),
-            contracts=row["contracts"],
+def _values(row: dict, loaded: set[str]) -> list[IndicatorValue]:
+    values = []
+    for ind in CATALOGUE:
+        value = _value(ind, row[f"{ind.code}__num"], row[f"{ind.code}__den"])
+        coverage = _coverage(row[f"{ind.code}__known"], row[f"{ind.code}__base"])
+        values.append(
+            IndicatorValue(
+                buyer=row["buyer"],
+                year=row["year"],
+                code=ind.code,
+                label=ind.label,
+                unit=ind.unit,
+                numerator=float(row[f"{ind.code}__num"] or 0),
+                denominator=None if ind.is_count else float(row[f"{ind.code}__den"] or 0),
+                value=value,
+                coverage=coverage,
+                contracts=row["contracts"],
+                missing=_missing(ind, value, coverage, loaded),
+            )
         )
-        for ind in CATALOGUE
-    ]
+    return values
+
+
+def _missing(indicator: Indicator, value: float | None, coverage: float | None, loaded: set[str]) -> str | None:
+    if not set(indicator.reference) <= loaded and not coverage:
+        return NO_REFERENCE
+    if value is None or not coverage:
+        return NOT_INFORMED
+    return LOW_COVERAGE if coverage < MIN_COVERAGE else None
 
 
 def _coverage(known, base) -> float | None:
@@ -139,7 +185,7 @@ def _value(indicator: Indicator, numerator, denominator) -> float | None:
 
 def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "buyer") -> int:
     """Everything for every group and year, long format, written by DuckDB (no Python loop over buyers)."""
-    sql, params = _aggregated_sql(connection, Scope(), filters, refs, group)
+    sql, params = aggregated_sql(connection, Scope(), filters, refs, group)
     connection.execute(f"CREATE OR REPLACE TEMP TABLE aggregated AS {sql}", params)
     rows = " UNION ALL ".join(_long_select(ind) for ind in CATALOGUE)
     temporary = out.with_name(out.name + ".tmp")

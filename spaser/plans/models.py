@@ -316,6 +316,7 @@ class IndicatorSnapshot(models.Model):
     value = models.FloatField(null=True)
     coverage = models.FloatField(null=True)
     contracts = models.PositiveIntegerField()
+    missing = models.CharField(max_length=16, blank=True)  # why the value is missing or weak (engine's code)
     computed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

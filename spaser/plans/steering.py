@@ -11,24 +11,48 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Sum
 
-from spaser.formatting import in_percent
+from spaser.formatting import UNITS, in_percent, measure
 from spaser.indicators.catalogue import BY_CODE
-from spaser.indicators.engine import Filters, Scope, compute, stores
+from spaser.indicators.engine import (
+    CATALOGUE_VERSION,
+    MIN_COVERAGE,
+    NO_CONTRACTS,
+    Filters,
+    Scope,
+    compute,
+    missing_reason,
+    stores,
+)
 from spaser.plans.models import IndicatorSnapshot, ManualUnit, ManualValue, Objective, Scheme
 
 
 TOGETHER = "ensemble"
-MIN_COVERAGE = 0.5
 
-REACHED, ON_TRACK, LATE, INSUFFICIENT = "atteint", "en bonne voie", "en retard", "données insuffisantes"
+REACHED, ON_TRACK, LATE = "atteint", "en bonne voie", "en retard"
+INSUFFICIENT, NOT_YET = "données insuffisantes", "pas encore mesuré"
+NO_TARGET, NO_TRAJECTORY = "sans cible", "sans trajectoire"
 STATUS_RULE = (
-    "Le statut compare la dernière valeur connue de la période à la cible finale, puis à la trajectoire : "
-    "« atteint » si la cible finale est atteinte ; « en bonne voie » si la valeur atteint la trajectoire de "
-    "l'année (droite tracée de la valeur de référence à chaque cible annuelle) ; « en retard » sinon ; "
-    "« données insuffisantes » quand aucune année n'a de valeur ou que moins de la moitié des marchés de "
-    "l'année renseignent la donnée."
+    "Seules les années de la période du SPASER postérieures à l'année de référence décident du statut : "
+    "l'année de référence sert de point de départ, jamais de mesure. La dernière de ces années qui a une valeur "
+    "est comparée à la cible finale, puis à la trajectoire de l'année (droite tracée de la valeur de référence "
+    "à chaque cible annuelle) : « atteint » si la cible finale est atteinte ; « en bonne voie » si la valeur "
+    "atteint la trajectoire ; « en retard » sinon. Les valeurs sont comparées sans arrondi, avec une tolérance "
+    "d'une demi-unité du dernier chiffre affiché (0,05 point pour un pourcentage) : une valeur affichée égale à "
+    "la cible l'atteint. « Pas encore mesuré » : aucune année de la période après l'année de référence n'a "
+    "encore de données ; « données insuffisantes » : l'année a des marchés mais l'indicateur ne peut pas être "
+    "calculé, ou moins de la moitié des marchés renseignent la donnée ; « sans cible » ou « sans trajectoire » : "
+    "rien à quoi comparer la valeur, jamais « en retard »."
 )
-STATUS_BADGES = {REACHED: "success", ON_TRACK: "info", LATE: "warning", INSUFFICIENT: "new"}
+STATUS_BADGES = {
+    REACHED: "success",
+    ON_TRACK: "info",
+    LATE: "warning",
+    INSUFFICIENT: "new",
+    NOT_YET: "",
+    NO_TARGET: "",
+    NO_TRAJECTORY: "",
+}
+NO_MANUAL_VALUE = "aucune valeur saisie pour cette année"
 
 
 def data_version(store: Path) -> str | None:
@@ -37,7 +61,7 @@ def data_version(store: Path) -> str | None:
     if not path.exists():
         return None
     stat = path.stat()
-    return f"{stat.st_mtime_ns}-{stat.st_size}"
+    return f"{stat.st_mtime_ns}-{stat.st_size}-{CATALOGUE_VERSION}"
 
 
 def dashboard_version(scheme: Scheme, store: Path | None = None) -> str:
@@ -94,6 +118,7 @@ def _snapshot(scope: str, version: str, sirens, years, store: Path) -> list[Indi
             value=value.value,
             coverage=value.coverage,
             contracts=value.contracts,
+            missing=value.missing or "",
         )
         for value in values
     ]
@@ -112,6 +137,20 @@ class YearPoint:
     trajectory: float | None
     coverage: float | None = None
     contracts: int | None = None
+    missing: str | None = None  # why the value is missing or weak, in French
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A status, the year that decided it, and the comparison behind it in French."""
+
+    status: str
+    decisive: YearPoint | None
+    basis: str
+
+    @property
+    def badge(self) -> str:
+        return STATUS_BADGES[self.status]
 
 
 @dataclass
@@ -119,21 +158,27 @@ class ObjectiveSeries:
     objective: Objective
     unit: str
     points: list[YearPoint]
-    status: str
-    latest: YearPoint | None
+    verdict: Verdict
     final_target: float | None
     per_buyer: dict[str, list[YearPoint]] = field(default_factory=dict)
+    per_buyer_verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
 
     @property
     def badge(self) -> str:
-        return STATUS_BADGES[self.status]
+        return self.verdict.badge
+
+    @property
+    def latest(self) -> YearPoint | None:
+        return self.verdict.decisive
 
 
 def trajectory(objective: Objective) -> dict[int, float]:
     """Straight lines from the baseline through every yearly target; flat after the last target."""
-    anchors = sorted((target.year, target.value) for target in objective.targets.all())
-    if objective.baseline_year and objective.baseline_value is not None:
-        anchors = sorted({objective.baseline_year: objective.baseline_value, **dict(anchors)}.items())
+    anchors = _anchors(objective)
     if not anchors:
         return {}
     line = {}
@@ -144,37 +189,59 @@ def trajectory(objective: Objective) -> dict[int, float]:
     return line
 
 
-def objective_series(objective: Objective, years: list[int], values: dict, buyers: list[str]) -> ObjectiveSeries:
+def _anchors(objective: Objective) -> list[tuple[int, float]]:
+    """(year, value) of the baseline and of every yearly target, in order."""
+    anchors = {target.year: target.value for target in objective.targets.all()}
+    if objective.baseline_year and objective.baseline_value is not None:
+        anchors = {objective.baseline_year: objective.baseline_value, **anchors}
+    return sorted(anchors.items())
+
+
+def objective_series(
+    objective: Objective, years: list[int], values: dict, buyers: list[str], period: tuple[int, int]
+) -> ObjectiveSeries:
     line = trajectory(objective)
     targets = {target.year: target.value for target in objective.targets.all()}
     last_anchor = max(line) if line else None
     main_buyer = buyers[0] if len(buyers) == 1 else TOGETHER
-    observed = _observed(objective, years, values)
+    observed = _observed(objective, values)
 
     def point(year: int, buyer: str) -> YearPoint:
-        value, coverage, contracts = observed.get((buyer, year), (None, None, None))
+        value, coverage, contracts, missing = observed.get(
+            (buyer, year), (None, None, None, NO_MANUAL_VALUE if objective.manual_indicator_id else None)
+        )
+        if missing is None and value is None:
+            missing = missing_reason(NO_CONTRACTS)
         expected = line.get(year, line[last_anchor] if last_anchor and year > last_anchor else None)
-        return YearPoint(year, value, targets.get(year), expected, coverage, contracts)
+        return YearPoint(year, value, targets.get(year), expected, coverage, contracts, missing)
 
     points = [point(year, main_buyer) for year in years]
     final_target = targets.get(objective.deadline_year) or (targets[max(targets)] if targets else None)
-    latest = next((p for p in reversed(points) if p.value is not None), None)
     series = ObjectiveSeries(
-        objective, objective.unit, points, _status(objective, latest, final_target), latest, final_target
+        objective, objective.unit, points, verdict(objective, points, final_target, period), final_target
     )
     if len(buyers) > 1:
         series.per_buyer = {buyer: [point(year, buyer) for year in years] for buyer in buyers}
+        series.per_buyer_verdicts = {
+            buyer: verdict(objective, buyer_points, final_target, period)
+            for buyer, buyer_points in series.per_buyer.items()
+        }
     return series
 
 
-def _observed(objective: Objective, years: list[int], values: dict) -> dict:
-    """{(buyer, year): (value in display unit, coverage, contracts)}."""
+def _observed(objective: Objective, values: dict) -> dict:
+    """{(buyer, year): (value in display unit, coverage, contracts, why it is missing or weak)}."""
     if objective.manual_indicator_id:
         return _manual(objective)
     indicator = BY_CODE[objective.indicator_code]
     shown = in_percent if indicator.unit == "%" else float
     return {
-        (buyer, year): (None if s.value is None else shown(s.value), s.coverage, s.contracts)
+        (buyer, year): (
+            None if s.value is None else shown(s.value),
+            s.coverage,
+            s.contracts,
+            missing_reason(s.missing or None, s.coverage),
+        )
         for (buyer, year, code), s in values.items()
         if code == indicator.code
     }
@@ -184,25 +251,59 @@ def _manual(objective: Objective) -> dict:
     indicator = objective.manual_indicator
     aggregate = Avg("value") if indicator.unit == ManualUnit.PERCENT else Sum("value")
     rows = indicator.values.values("year").annotate(total=aggregate).order_by("year")
-    observed = {(TOGETHER, row["year"]): (row["total"], 1.0, None) for row in rows}
+    observed = {(TOGETHER, row["year"]): (row["total"], 1.0, None, None) for row in rows}
     return observed | {(indicator.organisation.siren, year): value for (_, year), value in observed.items()}
 
 
-def _status(objective: Objective, latest: YearPoint | None, final_target: float | None) -> str:
-    if latest is None or (latest.coverage is not None and latest.coverage < MIN_COVERAGE):
-        return INSUFFICIENT
+def tolerance(unit: str) -> float:
+    """Half a unit of the last decimal shown: a value shown equal to its target reaches it."""
+    return 0.5 * 10 ** -UNITS[unit].decimals
+
+
+def verdict(
+    objective: Objective, points: list[YearPoint], final_target: float | None, period: tuple[int, int]
+) -> Verdict:
+    """The status rule (STATUS_RULE): only the years of the period after the baseline year decide."""
+    start, end = period
+    after_baseline = [
+        p
+        for p in points
+        if start <= p.year <= end and (objective.baseline_year is None or p.year > objective.baseline_year)
+    ]
+    measured = [p for p in after_baseline if p.value is not None]
+    if not measured:
+        return _unmeasured(after_baseline)
+    latest = measured[-1]
+    if latest.coverage is not None and latest.coverage < MIN_COVERAGE:
+        return Verdict(INSUFFICIENT, latest, f"{latest.year} : {latest.missing}.")
+    unit = objective.unit
     if final_target is None:
-        return INSUFFICIENT
-    rising = objective.baseline_value is None or final_target >= objective.baseline_value
+        return Verdict(NO_TARGET, latest, f"{latest.year} : {measure(latest.value, unit)} ; aucune cible n'est fixée.")
+    anchors = _anchors(objective)
+    rising = final_target >= anchors[0][1]
+    slack = tolerance(unit)
 
     def meets(goal: float) -> bool:
-        return latest.value >= goal if rising else latest.value <= goal
+        return latest.value >= goal - slack if rising else latest.value <= goal + slack
 
+    compared = f"{latest.year} : {measure(latest.value, unit)} pour une cible finale de {measure(final_target, unit)}"
     if meets(final_target):
-        return REACHED
-    if latest.trajectory is not None and meets(latest.trajectory):
-        return ON_TRACK
-    return LATE
+        return Verdict(REACHED, latest, f"{compared}.")
+    if latest.trajectory is None:
+        return Verdict(NO_TRAJECTORY, latest, f"{compared} ; pas de trajectoire avant la première cible.")
+    verdict_status = ON_TRACK if meets(latest.trajectory) else LATE
+    return Verdict(verdict_status, latest, f"{compared} et une trajectoire de {measure(latest.trajectory, unit)}.")
+
+
+def _unmeasured(after_baseline: list[YearPoint]) -> Verdict:
+    """No value yet after the baseline: years with contracts but no value are insufficient data, else not yet."""
+    if not after_baseline:
+        return Verdict(NOT_YET, None, "La période ne compte aucune année après l'année de référence.")
+    observed = [p for p in after_baseline if p.contracts]
+    if observed:
+        return Verdict(INSUFFICIENT, None, f"{observed[-1].year} : {observed[-1].missing}.")
+    first = after_baseline[0]
+    return Verdict(NOT_YET, None, f"Première année mesurée : {first.year} ({first.missing}).")
 
 
 def dashboard(scheme: Scheme, store: Path | None = None) -> list[ObjectiveSeries]:
@@ -213,4 +314,5 @@ def dashboard(scheme: Scheme, store: Path | None = None) -> list[ObjectiveSeries
     buyers = list(sirens)
     objectives = scheme_objectives(scheme).select_related("manual_indicator__organisation").prefetch_related("targets")
     objectives = objectives.order_by("engagement__axis__position", "engagement__position", "position", "pk")
-    return [objective_series(objective, list(years), values, buyers) for objective in objectives]
+    period = (scheme.start_year, scheme.end_year)
+    return [objective_series(objective, list(years), values, buyers, period) for objective in objectives]

@@ -17,7 +17,20 @@ import pytest
 from spaser.analytics.classes import refresh_classes
 from spaser.cli import main
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
-from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, compute, contract_rows, stores
+from spaser.indicators.engine import (
+    CATALOGUE_VERSION,
+    DRILL_COLUMNS,
+    DRILL_STATUSES,
+    LOW_COVERAGE,
+    NO_REFERENCE,
+    NOT_INFORMED,
+    Filters,
+    Scope,
+    compute,
+    contract_rows,
+    missing_reason,
+    stores,
+)
 from tests.indicators.factories import A2, B1, SIREN_A, SIREN_B, T1, T2, T3, build_store
 
 
@@ -175,7 +188,22 @@ def test_without_reference_data_classification_is_unknown_not_guessed(store, tmp
     result = values(bare)
 
     assert (result[(SIREN_A, "A1")].value, result[(SIREN_A, "A1")].coverage) == (None, 0.0)
+    assert result[(SIREN_A, "A1")].missing == NO_REFERENCE
     assert result[(SIREN_A, "S1")].value == 0.75
+
+
+def test_each_value_says_why_it_is_missing_or_weak(store):
+    result = values(store)
+
+    # S1: 4 of 5 marchés informed; P6: 1 of the 3 concerned (33 %); A2 without the ESUS list: no reference.
+    assert result[(SIREN_A, "S1")].missing is None
+    assert result[(SIREN_A, "P6")].missing == LOW_COVERAGE
+    assert missing_reason(LOW_COVERAGE, 1 / 3) == (
+        "moins de la moitié des marchés renseignent la donnée (couverture 33,3\u00a0%)"
+    )
+    in_2025 = values(store, filters=Filters(years=(2025,)))
+    # 2025: m6 only, a works marché: no product origin to measure.
+    assert in_2025[(SIREN_A, "P6")].missing == NOT_INFORMED
 
 
 def test_cli_json_lists_buyer_year_code_values(store, capsys):
@@ -344,3 +372,41 @@ def test_every_indicator_gives_a_reason_for_every_contract(code, classified_stor
 
     assert sorted(found) == ["M1", "M2", "M3", "M4", "M5"]
     assert all(reason and status in DRILL_STATUSES for status, reason in found.values())
+
+
+def test_cli_explains_one_value_for_an_auditor(store, capsys):
+    code = main(["indicators", "--store", str(store), "--buyer", SIREN_A, "--year", "2024", "--explain", "A1"])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines[0] == "A1 — Part en valeur des achats auprès de l'économie sociale et solidaire"
+    # By hand (module docstring): ESS awardee T1 on m1 (100 000); usable amounts of m1, m2, m3 (350 000).
+    assert (
+        "Numérateur : montant des marchés dont au moins un titulaire relève de l'ESS = 100\u202f000\u00a0€." in lines
+    )
+    assert (
+        "Dénominateur : montant des marchés dont les titulaires sont identifiés dans SIRENE = 350\u202f000\u00a0€."
+        in lines
+    )
+    assert "Valeur : 28,6\u00a0%." in lines
+    assert "Couverture : 60,0\u00a0% (5\u00a0marchés notifiés dans l'année)." in lines
+    assert "Marchés de l'année : compté 1 ; non compté 2 ; non renseigné 2." in lines
+    assert f"- catalogue des indicateurs : version {CATALOGUE_VERSION}" in lines
+    assert any(
+        line.startswith("- import n° 1 du ") and "decp.json (8\u00a0enregistrements lus)" in line for line in lines
+    )
+    assert "FROM facts GROUP BY 1, 2" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--year", "2024", "--explain", "XX"], "Indicateur inconnu : « XX »"),
+        (["--explain", "A1"], "--explain demande le périmètre --buyer SIREN (répétable) et une seule --year"),
+    ],
+)
+def test_cli_explain_needs_a_known_code_and_one_year(arguments, message, store, capsys):
+    code = main(["indicators", "--store", str(store), "--buyer", SIREN_A, *arguments])
+
+    assert code != 0
+    assert message in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """Editing a scheme's tree, its dashboard, the drill-down and the public pages (hand counts: tests/plans)."""
 
 import csv
+import html
 import io
 import re
 
@@ -8,6 +9,7 @@ import duckdb
 import pytest
 from django.urls import reverse
 
+from spaser.indicators.engine import CATALOGUE_VERSION
 from spaser.organisations.models import Role
 from spaser.plans.models import Axis, Engagement, IndicatorSnapshot, ManualUnit, Objective, Scheme, Status
 from tests.indicators.factories import A1
@@ -235,6 +237,7 @@ def test_public_page_needs_no_login_and_drafts_are_never_public(client, scheme, 
     client.logout()
     assert client.get(reverse("public:scheme", args=[scheme.slug])).status_code == 404
     assert client.get(reverse("public:contracts", args=[scheme.slug, objective.pk, 2024])).status_code == 404
+    assert client.get(reverse("public:audit", args=[scheme.slug, objective.pk, 2024])).status_code == 404
     assert scheme.title not in client.get(reverse("public:schemes")).content.decode()
 
     Scheme.objects.filter(pk=scheme.pk).update(status=Status.PUBLISHED)
@@ -243,6 +246,7 @@ def test_public_page_needs_no_login_and_drafts_are_never_public(client, scheme, 
     assert page.status_code == 200 and "<line-chart" in page.content.decode()
     assert scheme.title in client.get(reverse("public:schemes")).content.decode()
     assert client.get(reverse("public:contracts", args=[scheme.slug, objective.pk, 2024])).status_code == 200
+    assert client.get(reverse("public:audit", args=[scheme.slug, objective.pk, 2024])).status_code == 200
 
 
 def private_urls(scheme, objective) -> list[tuple[str, str]]:
@@ -254,6 +258,7 @@ def private_urls(scheme, objective) -> list[tuple[str, str]]:
         ("post", reverse("plans:delete", args=[scheme.pk])),
         ("get", reverse("plans:dashboard", args=[scheme.pk])),
         ("get", reverse("plans:contracts", args=[scheme.pk, objective.pk, 2024])),
+        ("get", reverse("plans:audit", args=[scheme.pk, objective.pk, 2024])),
         ("get", reverse("plans:create_node", args=["axes", scheme.pk])),
         ("get", reverse("plans:create_node", args=["engagements", axis.pk])),
         ("get", reverse("plans:create_node", args=["objectifs", objective.engagement.pk])),
@@ -308,3 +313,33 @@ def test_cached_dashboard_follows_every_change_of_the_tree(client, scheme, objec
     assert objective.targets.get(year=2026).pk != target.pk
     html = client.get(url).content.decode()
     assert "45,0\u00a0%" in html and "30,0\u00a0%" not in html
+
+
+def test_the_audit_page_gives_counts_definition_query_and_data_version(client, scheme, objective):
+    page = html.unescape(client.get(reverse("plans:audit", args=[scheme.pk, objective.pk, 2025])).content.decode())
+
+    # S1 2025 for buyer A: m6 only, with a social clause: 1 of 1 informed → 100 %; the status is decided by 2025.
+    assert "<td>marchés notifiés dans l'année avec une considération sociale</td><td>1\u00a0marché</td>" in page
+    assert "<strong>100,0\u00a0%</strong>" in page
+    assert "compté : 1 · non compté : 0 · non renseigné : 0" in page
+    assert "2025 : 100,0\u00a0% pour une cible finale de 30,0\u00a0%." in page
+    assert f"version <code>{CATALOGUE_VERSION}</code>" in page
+    assert "Import n° 1 du " in page and "decp.json — 8 enregistrements lus." in page
+    assert "FROM facts GROUP BY 1, 2" in page
+    assert "Unité</strong> : le contrat distinct" in page
+
+
+def test_the_audit_page_of_a_year_without_marchés_says_so(client, scheme, objective):
+    page = html.unescape(client.get(reverse("plans:audit", args=[scheme.pk, objective.pk, 2026])).content.decode())
+
+    assert "Aucune : pas de marché notifié cette année dans les DECP." in page
+
+
+def test_every_empty_value_of_the_dashboard_says_why(client, scheme, objective):
+    page = html.unescape(client.get(reverse("plans:dashboard", args=[scheme.pk])).content.decode())
+
+    # 2026 has no marché of buyer A; no unit without a number.
+    assert "pas de marché notifié cette année dans les DECP" in page
+    assert "pas de cible cette année" in page
+    assert not re.search(r">\s*\u00a0?%", page)
+    assert "Statut : 2025 : 100,0\u00a0% pour une cible finale de 30,0\u00a0%." in page

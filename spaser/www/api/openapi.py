@@ -9,7 +9,7 @@ from django.db.models import TextChoices
 
 from spaser.indicators.catalogue import BY_CODE
 from spaser.plans.models import ActionStatus, ManualUnit, Population, PurchaseVolume, Theme
-from spaser.plans.steering import INSUFFICIENT, LATE, ON_TRACK, REACHED
+from spaser.plans.steering import STATUS_BADGES
 
 
 VERSION = "1.0.0"
@@ -201,8 +201,16 @@ YEAR_VALUE = strict_object(
             maximum=1,
         ),
         "contracts": scalar("integer", "Nombre de marchés de l'année (indicateurs du catalogue).", null=True),
+        "missing": scalar(
+            "string",
+            "Pourquoi la valeur manque ou est fragile (pas de marché, données de référence absentes, couverture "
+            "inférieure à la moitié…), en français ; null quand la valeur est là et solide.",
+            null=True,
+        ),
     },
 )
+STATUS = scalar("string", "Statut selon la règle `status_rule`.", enum=list(STATUS_BADGES))
+STATUS_BASIS = scalar("string", "L'année qui décide du statut et la comparaison faite, en français.")
 
 OBJECTIVE_VALUES = strict_object(
     "Valeurs d'un objectif par année et son statut.",
@@ -212,11 +220,8 @@ OBJECTIVE_VALUES = strict_object(
             {"id": scalar("integer", "Identifiant de l'objectif."), "title": scalar("string", "Intitulé.")},
         ),
         "indicator": ref("Indicator"),
-        "status": scalar(
-            "string",
-            "Statut de l'objectif selon la règle `status_rule`.",
-            enum=[REACHED, ON_TRACK, LATE, INSUFFICIENT],
-        ),
+        "status": STATUS,
+        "status_basis": STATUS_BASIS,
         "final_target": scalar("number", "Cible de l'échéance (à défaut, la dernière cible).", null=True),
         "values": {
             "type": "array",
@@ -232,6 +237,8 @@ OBJECTIVE_VALUES = strict_object(
                 {
                     "siren": scalar("string", "SIREN de l'acheteur.", pattern=r"^\d{9}$"),
                     "name": scalar("string", "Nom de l'acheteur."),
+                    "status": STATUS,
+                    "status_basis": STATUS_BASIS,
                     "values": {"type": "array", "items": ref("YearValue")},
                 },
             ),

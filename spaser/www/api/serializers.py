@@ -141,10 +141,17 @@ def objective_values(series: ObjectiveSeries, names: dict[str, str]) -> dict:
         "objective": {"id": series.objective.pk, "title": series.objective.title},
         "indicator": indicator(series.objective),
         "status": series.status,
+        "status_basis": series.verdict.basis,
         "final_target": series.final_target,
         "values": [year_value(point) for point in series.points],
         "per_buyer": [
-            {"siren": siren, "name": names.get(siren, ""), "values": [year_value(point) for point in points]}
+            {
+                "siren": siren,
+                "name": names.get(siren, ""),
+                "status": series.per_buyer_verdicts[siren].status,
+                "status_basis": series.per_buyer_verdicts[siren].basis,
+                "values": [year_value(point) for point in points],
+            }
             for siren, points in series.per_buyer.items()
         ],
     }
@@ -158,4 +165,5 @@ def year_value(point: YearPoint) -> dict:
         "trajectory": point.trajectory,
         "coverage": point.coverage,
         "contracts": point.contracts,
+        "missing": point.missing,
     }

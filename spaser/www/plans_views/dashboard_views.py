@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
 from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, rounded, write_csv
-from spaser.indicators.catalogue import BY_CODE
+from spaser.indicators.audit import explain
+from spaser.indicators.catalogue import BY_CODE, Indicator
 from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows, stores
+from spaser.indicators.methodology import COUNTING_RULES
 from spaser.plans import steering
 from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
@@ -69,7 +71,8 @@ class DashboardBody:
 
     @cached_property
     def counts(self) -> dict:
-        return {status: sum(1 for item in self.series if item.status == status) for status in steering.STATUS_BADGES}
+        counts = {status: sum(1 for item in self.series if item.status == status) for status in steering.STATUS_BADGES}
+        return {status: count for status, count in counts.items() if count}
 
 
 def dashboard_context(scheme: Scheme, public: bool) -> dict:
@@ -89,11 +92,16 @@ def dashboard(request, pk: int):
     return render(request, "plans/dashboard.html", dashboard_context(scheme, public=False))
 
 
-def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
+def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Objective, Indicator]:
+    """An objective of the scheme measured from the DECP, for a year of its dashboard."""
     objective = get_object_or_404(Objective, pk=objective_pk, engagement__axis__scheme=scheme)
     if objective.manual_indicator_id or year not in steering.scheme_years(scheme):
         raise Http404("Pas de détail par marché pour cet indicateur ou cette année.")
-    indicator = BY_CODE[objective.indicator_code]
+    return objective, BY_CODE[objective.indicator_code]
+
+
+def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
+    objective, indicator = measured_objective(scheme, objective_pk, year)
     with stores(settings.SPASER_STORE_DIR) as (connection, refs):
         rows = contract_rows(
             connection, refs, Scope(sirens=steering.scheme_sirens(scheme)), Filters(years=(year,)), indicator
@@ -145,3 +153,30 @@ def _csv(rows, filename: str, convention: str) -> HttpResponse:
 @login_required
 def contracts(request, pk: int, objective_pk: int, year: int):
     return drill_down(request, private_scheme(request, pk), objective_pk, year, public=False)
+
+
+def audit(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
+    """How one value was computed: definition, SQL, counts, data version, and the status it gives."""
+    objective, indicator = measured_objective(scheme, objective_pk, year)
+    with stores(settings.SPASER_STORE_DIR) as (connection, refs):
+        explanation = explain(
+            connection, refs, settings.SPASER_STORE_DIR, steering.scheme_sirens(scheme), year, indicator
+        )
+    series = next(item for item in steering.dashboard(scheme) if item.objective.pk == objective.pk)
+    context = {
+        "title": f"Détail du calcul {year} — {indicator.label}",
+        "scheme": scheme,
+        "objective": objective,
+        "series": series,
+        "point": next(point for point in series.points if point.year == year),
+        "explanation": explanation,
+        "counting_rules": [(name, rule.replace("`", "")) for name, rule in COUNTING_RULES],
+        "status_rule": steering.STATUS_RULE,
+        "public": public,
+    }
+    return render(request, "plans/audit.html", context)
+
+
+@login_required
+def private_audit(request, pk: int, objective_pk: int, year: int):
+    return audit(request, private_scheme(request, pk), objective_pk, year, public=False)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/supprimer/", views.delete, name="delete"),
     path("<int:pk>/pilotage/", dashboard_views.dashboard, name="dashboard"),
     path("<int:pk>/pilotage/objectifs/<int:objective_pk>/<int:year>/", dashboard_views.contracts, name="contracts"),
+    path(
+        "<int:pk>/pilotage/objectifs/<int:objective_pk>/<int:year>/calcul/",
+        dashboard_views.private_audit,
+        name="audit",
+    ),
     re_path(rf"^(?P<kind>{KINDS})/(?P<parent_pk>\d+)/nouveau/$", views.create_node, name="create_node"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<node_pk>\d+)/modifier/$", views.edit_node, name="edit_node"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<node_pk>\d+)/supprimer/$", views.delete_node, name="delete_node"),

@@ -10,5 +10,6 @@ urlpatterns = [
     path("spaser/", views.schemes, name="schemes"),
     path("spaser/<slug:slug>/", views.scheme, name="scheme"),
     path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/", views.contracts, name="contracts"),
+    path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/calcul/", views.audit, name="audit"),
     path("donnees-et-api/", views.api, name="api"),
 ]

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from spaser.plans.models import Scheme
-from spaser.www.plans_views.dashboard_views import dashboard_context, drill_down, public_scheme
+from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_context, drill_down, public_scheme
 
 
 def home(request):
@@ -49,3 +49,7 @@ def contracts(request, slug: str, objective_pk: int, year: int):
 
 def api(request):
     return render(request, "public/api.html", {"title": "Données ouvertes et API"})
+
+
+def audit(request, slug: str, objective_pk: int, year: int):
+    return audit_page(request, public_scheme(slug), objective_pk, year, public=True)

@@ -11,7 +11,24 @@ def get_item(mapping: dict, key):
     return mapping.get(key)
 
 
-# Figures go through spaser.formatting, as on the command line: « 75,0 % », « 2 500 heures », « — » when unknown.
-register.filter("measure", formatting.measure)  # {{ value|measure:unit_code }}
-register.filter("share", formatting.percent)  # {{ coverage|share }}: a share from 0 to 1
-register.filter("number", formatting.number)  # {{ value|number }}, {{ value|number:1 }}
+# Figures go through spaser.formatting, as on the command line: « 75,0 % », « 2 500 heures », « — » when unknown
+# (None, or the empty string a template gives for a missing attribute).
+
+
+@register.filter
+def measure(value, unit: str) -> str:  # {{ value|measure:unit_code }}
+    return formatting.measure(_known(value), unit)
+
+
+@register.filter
+def share(value) -> str:  # {{ coverage|share }}: a share from 0 to 1
+    return formatting.percent(_known(value))
+
+
+@register.filter
+def number(value, decimals: int = 0) -> str:  # {{ value|number }}, {{ value|number:1 }}
+    return formatting.number(_known(value), decimals)
+
+
+def _known(value):
+    return None if value == "" else value
