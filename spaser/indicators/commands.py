@@ -69,12 +69,23 @@ def _print(values: list[IndicatorValue], output: str, convention: str) -> None:
     elif output == "csv":
         write_csv(sys.stdout, list(IndicatorValue.__dataclass_fields__), map(_shown, values), convention)
     else:
-        Console(width=max(Console().width, 150)).print(_table(values))
+        Console(width=max(Console().width, 200)).print(_table(values))
 
 
 def _table(values: list[IndicatorValue]) -> Table:
     table = Table(title="Indicateurs SPASER", show_lines=False)
-    for header in ("Acheteur", "Année", "Code", "Indicateur", "Numérateur", "Dénominateur", "Valeur", "Couverture"):
+    headers = (
+        "Acheteur",
+        "Année",
+        "Code",
+        "Indicateur",
+        "Numérateur",
+        "Dénominateur",
+        "Valeur",
+        "Couverture",
+        "Remarque",
+    )
+    for header in headers:
         numeric = header in ("Numérateur", "Dénominateur", "Valeur", "Couverture")
         table.add_column(header, justify="right" if numeric else "left", no_wrap=header != "Indicateur")
     for v in values:
@@ -87,6 +98,7 @@ def _table(values: list[IndicatorValue]) -> Table:
             number(v.denominator),
             v.text,
             percent(v.coverage),
+            missing_reason(v.missing, v.coverage) or "",
         )
     return table
 
@@ -110,6 +122,7 @@ def _shown(v: IndicatorValue) -> tuple:
         rounded(v.value, value_decimals),
         rounded(v.coverage, SHARE_DECIMALS),
         v.contracts,
+        missing_reason(v.missing, v.coverage),
     )
 
 

@@ -302,8 +302,9 @@ def _unmeasured(after_baseline: list[YearPoint]) -> Verdict:
     observed = [p for p in after_baseline if p.contracts]
     if observed:
         return Verdict(INSUFFICIENT, None, f"{observed[-1].year} : {observed[-1].missing}.")
-    first = after_baseline[0]
-    return Verdict(NOT_YET, None, f"Première année mesurée : {first.year} ({first.missing}).")
+    first, last = after_baseline[0], after_baseline[-1]
+    years = str(first.year) if first is last else f"{first.year} à {last.year}"
+    return Verdict(NOT_YET, None, f"Pas encore de valeur pour {years} : {first.missing}.")
 
 
 def dashboard(scheme: Scheme, store: Path | None = None) -> list[ObjectiveSeries]:

@@ -172,3 +172,29 @@ def test_files_in_another_order_give_the_same_contracts(tmp_path):
 
     assert found[0] == found[1] == found[2]
     assert len(found[0]) == 4
+
+
+def test_decp_info_states_are_modifications_never_other_contracts(tmp_path):
+    """With modification_id, decp.info numbers the states of one uid: states 1 and 2, notified later with other
+    amounts and awardees, are modifications of the contract of state 0 whatever the identity rule would say."""
+    states = [
+        ("0", "2024-10-21", "37000.0", AWARDEE),
+        ("1", "2024-11-04", "250000.0", OTHER_AWARDEE),
+        ("2", "2025-01-01", "17700000.0", SAME_COMPANY),
+    ]
+    rows = [
+        {"id": "202", "titulaire_id": awardee, "objet": "Travaux", "montant": amount, "dateNotification": day,
+         "datePublicationDonnees": "", "considerationsSociales": "", "modification_id": state}
+        for state, day, amount, awardee in reversed(states)
+    ]  # fmt: skip
+    store = tmp_path / "store"
+
+    report = import_files([write_tabular(tmp_path / "decp.csv", rows)], store)
+
+    assert (report.records_read, report.new) == (1, 1)
+    [contract] = query(store, "SELECT * FROM contracts WHERE id = '202'")
+    assert (contract["montant"], contract["montant_actuel"]) == (37000.0, 17700000.0)
+    assert [(m["id"], str(m["dateNotificationModification"])) for m in contract["modifications"]] == [
+        (1, "2024-11-04"),
+        (2, "2025-01-01"),
+    ]

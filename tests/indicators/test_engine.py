@@ -267,6 +267,9 @@ def test_cli_csv_is_french_by_default_rounded_as_the_table(store, capsys):
         "1",
         "",
     )
+    # Why a value is weak: P6 is published on 1 of the 3 marchés whose products' origin the DECP expect.
+    assert rows["P6"]["missing"] == "moins de la moitié des marchés renseignent la donnée (couverture 33,3\u00a0%)"
+    assert rows["S1"]["missing"] == ""
 
 
 def test_cli_csv_in_the_international_convention(store, capsys):

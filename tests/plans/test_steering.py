@@ -81,7 +81,10 @@ def test_the_baseline_year_never_makes_an_objective_late(decp_store):
     assert series.points[0].value == 0.0
     assert series.status == steering.NOT_YET
     assert series.latest is None
-    assert series.verdict.basis == "Première année mesurée : 2026 (pas de marché notifié cette année dans les DECP)."
+    assert (
+        series.verdict.basis
+        == "Pas encore de valeur pour 2026 à 2027 : pas de marché notifié cette année dans les DECP."
+    )
 
 
 def test_a_year_before_the_period_never_decides(decp_store):
