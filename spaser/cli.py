@@ -1,6 +1,7 @@
 """The `spaser` command line: one sub-command per job of the data core."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -122,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except SpaserError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

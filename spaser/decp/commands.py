@@ -92,7 +92,7 @@ def run_quality(args) -> int:
     if args.format == "json":
         print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
         return 0
-    console = Console(width=max(Console().width, 160))  # wide tables: file names and amounts stay on one line
+    console = Console(width=max(Console().width, 180))  # wide tables: file names and amounts stay on one line
     contracts = Table(title="Contrats de l'entrepôt")
     for header in ("Type", "Contrats", "Considération sociale inconnue", "Considération environnementale inconnue"):
         contracts.add_column(header, justify="right" if header != "Type" else "left")
@@ -123,28 +123,35 @@ def run_quality(args) -> int:
 IDENTITY_HEADERS = {
     "split_ids": "Identifiants scindés",
     "split_contracts": "Contrats issus",
-    "split_amount": "Montant de ces contrats",
-    "merged_contracts": "Contrats aux versions divergentes",
+    "split_amount": "Leur montant",
+    "merged_contracts": "Contrats fusionnés",
     "merged_amount": "Montant retenu",
-    "merged_other_amounts": "Montant des autres versions",
+    "merged_other_amounts": "Autres versions",
 }
 IDENTITY_NOTE = (
     "Un identifiant est scindé quand ses versions diffèrent sur deux des trois éléments date de notification, "
     "montant initial, titulaires : ce sont des marchés distincts (lots ou identifiant réutilisé). Sinon elles sont "
-    "les versions d'un même marché : la version actuelle est retenue, les montants des autres versions ne sont "
-    "pas comptés. Un contrat compte pour chaque fichier qui en contient une version ; montants HT hors montants "
-    "signalés comme suspects."
+    "les versions d'un même marché, « fusionnées » quand elles diffèrent : la version actuelle est retenue, les "
+    "montants des autres versions (dernière colonne) ne sont pas comptés. Un contrat compte pour chaque fichier "
+    "qui en contient une version ; montants HT hors montants signalés comme suspects."
 )
 
 
 def _identity_table(identity: dict) -> Table:
+    """The files where the rule split or merged something; the others are counted in the caption."""
+    concerned = [row for row in identity["files"] if any(row[name] for name in IDENTITY_HEADERS)]
+    untouched = len(identity["files"]) - len(concerned)
     table = Table(
-        title="Règle d'identité des marchés : identifiants scindés et versions fusionnées", caption=IDENTITY_NOTE
+        title="Règle d'identité des marchés : identifiants scindés et versions fusionnées",
+        caption=IDENTITY_NOTE
+        + (f" Rien de scindé ni de fusionné dans les {untouched} autres fichiers." if untouched else ""),
     )
-    table.add_column("Fichier", overflow="fold")
+    table.add_column(
+        "Fichier", overflow="fold", min_width=min(50, max((len(row["file"]) for row in concerned), default=10))
+    )
     for header in IDENTITY_HEADERS.values():
         table.add_column(header, justify="right")
-    for row in identity["files"]:
+    for row in concerned:
         table.add_row(row["file"], *_identity_cells(row))
     table.add_row("Ensemble de l'entrepôt", *_identity_cells(identity["total"]), style="bold")
     return table

@@ -20,10 +20,12 @@ CATALOGUE_VERSION = hashlib.sha256(
     (repr(CATALOGUE) + facts_sql("<périmètre>", reference_relations(set()))).encode()
 ).hexdigest()[:12]
 # Why a value is missing or weak, for people (the engine gives the code, pages and commands the text).
-NO_CONTRACTS, NO_REFERENCE, NOT_INFORMED, LOW_COVERAGE = "no_contracts", "no_reference", "not_informed", "low_coverage"
+NO_CONTRACTS, NO_REFERENCE, NOT_CONCERNED = "no_contracts", "no_reference", "not_concerned"
+NOT_INFORMED, LOW_COVERAGE = "not_informed", "low_coverage"
 MISSING_REASONS = {
     NO_CONTRACTS: "pas de marché notifié cette année dans les DECP",
     NO_REFERENCE: "classification des titulaires non chargée (données de référence)",
+    NOT_CONCERNED: "aucun marché de l'année n'est concerné par cet indicateur",
     NOT_INFORMED: "aucun marché de l'année ne renseigne la donnée",
     LOW_COVERAGE: "moins de la moitié des marchés renseignent la donnée (couverture {coverage})",
 }
@@ -168,6 +170,8 @@ def _values(row: dict, loaded: set[str]) -> list[IndicatorValue]:
 def _missing(indicator: Indicator, value: float | None, coverage: float | None, loaded: set[str]) -> str | None:
     if not set(indicator.reference) <= loaded and not coverage:
         return NO_REFERENCE
+    if coverage is None:  # no marché the data concerns (P6: no product whose origin is expected)
+        return NOT_CONCERNED
     if value is None or not coverage:
         return NOT_INFORMED
     return LOW_COVERAGE if coverage < MIN_COVERAGE else None

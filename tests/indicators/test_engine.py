@@ -23,7 +23,7 @@ from spaser.indicators.engine import (
     DRILL_STATUSES,
     LOW_COVERAGE,
     NO_REFERENCE,
-    NOT_INFORMED,
+    NOT_CONCERNED,
     Filters,
     Scope,
     compute,
@@ -202,8 +202,9 @@ def test_each_value_says_why_it_is_missing_or_weak(store):
         "moins de la moitié des marchés renseignent la donnée (couverture 33,3\u00a0%)"
     )
     in_2025 = values(store, filters=Filters(years=(2025,)))
-    # 2025: m6 only, a works marché: no product origin to measure.
-    assert in_2025[(SIREN_A, "P6")].missing == NOT_INFORMED
+    # 2025: m6 only, a works marché: no product whose origin is expected; its social consideration is published.
+    assert in_2025[(SIREN_A, "P6")].missing == NOT_CONCERNED
+    assert in_2025[(SIREN_A, "S1")].missing is None
 
 
 def test_cli_json_lists_buyer_year_code_values(store, capsys):

@@ -125,7 +125,7 @@ def test_low_coverage_is_insufficient_data_and_says_so(scheme):
     assert series.latest.missing == reason
     assert series.verdict.basis == f"2024 : {reason}."
     # 2025: m6 is not concerned by the products' origin: a marché, no value.
-    assert series.points[2].missing == "aucun marché de l'année ne renseigne la donnée"
+    assert series.points[2].missing == "aucun marché de l'année n'est concerné par cet indicateur"
 
 
 def test_without_reference_data_awardee_indicators_say_why(scheme, decp_store):
