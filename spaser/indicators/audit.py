@@ -86,10 +86,11 @@ def _figure(value: float, unit: str) -> str:
 def explain(connection, refs, store: Path, sirens: tuple[str, ...], year: int, indicator: Indicator) -> Explanation:
     """The value of `indicator` for the SIRENs together in `year`, and everything that made it."""
     scope, filters = Scope(sirens=sirens), Filters(years=(year,))
-    values = [value for value in compute(connection, refs, scope, filters, "national") if value.code == indicator.code]
+    # The value comes from the very query shown to the auditor.
+    values = compute(connection, refs, scope, filters, "national", (indicator,))
+    sql, parameters = aggregated_sql(connection, scope, filters, refs, "national", (indicator,))
     status = DRILL_COLUMNS.index("status")
     rows = contract_rows(connection, refs, scope, filters, indicator)
-    sql, parameters = aggregated_sql(connection, scope, filters, refs, "national", (indicator,))
     return Explanation(
         indicator=indicator,
         year=year,

@@ -135,18 +135,21 @@ def aggregated_sql(
     return sql, params
 
 
-def compute(connection, refs, scope: Scope, filters: Filters, group: str = "buyer") -> list[IndicatorValue]:
-    """Every indicator of the catalogue for each group and year of the scope."""
-    sql, params = aggregated_sql(connection, scope, filters, refs, group)
+def compute(
+    connection, refs, scope: Scope, filters: Filters, group: str = "buyer", indicators=CATALOGUE
+) -> list[IndicatorValue]:
+    """The indicators (every one of the catalogue by default) for each group and year of the scope."""
+    sql, params = aggregated_sql(connection, scope, filters, refs, group, indicators)
     cursor = connection.execute(sql, params)
     names = [column[0] for column in cursor.description]
     loaded = {name for name, relation in refs.items() if relation.startswith("ref.")}
-    return [value for row in cursor.fetchall() for value in _values(dict(zip(names, row, strict=True)), loaded)]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [value for row in rows for value in _values(row, loaded, indicators)]
 
 
-def _values(row: dict, loaded: set[str]) -> list[IndicatorValue]:
+def _values(row: dict, loaded: set[str], indicators: tuple[Indicator, ...]) -> list[IndicatorValue]:
     values = []
-    for ind in CATALOGUE:
+    for ind in indicators:
         value = _value(ind, row[f"{ind.code}__num"], row[f"{ind.code}__den"])
         coverage = _coverage(row[f"{ind.code}__known"], row[f"{ind.code}__base"])
         values.append(
