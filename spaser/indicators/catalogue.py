@@ -124,10 +124,11 @@ def _by_value(evidence: str) -> str:
 
 
 def _origin(column: str, published: str) -> str:
+    """The share as the DECP publish it (from 0 to 1): a datum, not a figure rounded for display."""
     return (
         f"CASE WHEN NOT origin_concerned THEN 'produits non concernés par l''origine (code CPV)' "
-        f"WHEN {column} IS NULL THEN '{published} non renseignée' "
-        f"ELSE '{published} : ' || replace(CAST(round({column} * 100, 1) AS VARCHAR), '.', ',') || ' %' END"
+        f"WHEN {column} IS NULL THEN '{published} non renseigné' "
+        f"ELSE '{published} publié : ' || replace(CAST({column} AS VARCHAR), '.', ',') || ' (part de 0 à 1)' END"
     )
 
 
@@ -182,8 +183,8 @@ INNOVATIVE = _known_or(
     "caractère innovant non renseigné",
     "WHEN innovative THEN 'marché innovant' ELSE 'marché non innovant'",
 )
-ORIGIN_FRANCE = _origin("origin_france", "part d''origine française")
-ORIGIN_EU = _origin("origin_eu", "part d''origine européenne")
+ORIGIN_FRANCE = _origin("origin_france", "origineFrance")
+ORIGIN_EU = _origin("origin_eu", "origineUE")
 
 _ENV = "Clause environnementale ou Critère environnemental"
 _ORIGIN = (

@@ -348,9 +348,9 @@ EXPECTED_REASONS = {  # buyer A, 2024, by hand from tests/indicators/factories.p
     "P6": {
         "M1": ("non renseigné", "produits non concernés par l'origine (code CPV)"),
         "M2": ("non renseigné", "produits non concernés par l'origine (code CPV)"),
-        "M3": ("compté", "part d'origine française : 50,0 %"),
-        "M4": ("non renseigné", "part d'origine française non renseignée"),
-        "M5": ("non renseigné", "part d'origine française non renseignée"),
+        "M3": ("compté", "origineFrance publié : 0,5 (part de 0 à 1)"),
+        "M4": ("non renseigné", "origineFrance non renseigné"),
+        "M5": ("non renseigné", "origineFrance non renseigné"),
     },
     "R1": {
         "M1": ("compté", "Clause sociale ; Clause environnementale, Critère environnemental"),
