@@ -490,7 +490,7 @@ def _group_identities(connection: duckdb.DuckDBPyConnection, run_id: int) -> Non
         CREATE OR REPLACE TEMP TABLE identities AS
         SELECT arg_max(read_seq, current_order) AS read_seq,
                count(*) AS version_count,
-               concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END AS uid,
+               {sql.UID} AS uid,
                lot,
                min(read_seq) FILTER (WHERE run_id = $run AND NOT earlier_copy) AS first_new,
                bool_or(run_id < $run OR earlier_copy) AS known

@@ -8,13 +8,13 @@ from spaser.decp.store import open_read_only
 
 # Every version with its contract (uid) and what the identity rule compares; amounts flagged suspect count as 0.
 _VERSIONS = f"""
-SELECT v.source_file, concat_ws('|', v.{sql.CONTRACT_KEY.replace(", ", ", v.")}) AS id_key,
-       concat_ws('|', v.kind, v.acheteur_id, v.id) || coalesce('|' || l.lot, '') AS uid,
-       {{'notified': v.dateNotification, 'amount': v.montant, 'awardees': {sql.AWARDEE_SIRENS}}} AS signature,
-       CASE WHEN v.montant > 0 AND len(list_filter(v.flags, lambda f: starts_with(f.code, 'montant_'))) = 0
-            THEN v.montant ELSE 0 END AS amount,
-       c.read_seq IS NOT NULL AS current
-FROM versions v LEFT JOIN version_lots l USING (read_seq) LEFT JOIN current_versions c USING (read_seq)
+SELECT source_file, concat_ws('|', {sql.CONTRACT_KEY}) AS id_key, {sql.UID} AS uid,
+       {{'notified': dateNotification, 'amount': montant, 'awardees': {sql.AWARDEE_SIRENS}}} AS signature,
+       CASE WHEN montant > 0 AND len(list_filter(flags, lambda f: starts_with(f.code, 'montant_'))) = 0
+            THEN montant ELSE 0 END AS amount,
+       current
+FROM (SELECT v.*, coalesce(l.lot, '') AS lot, c.read_seq IS NOT NULL AS current
+      FROM versions v LEFT JOIN version_lots l USING (read_seq) LEFT JOIN current_versions c USING (read_seq))
 """
 
 IDENTITY_SQL = f"""

@@ -653,6 +653,8 @@ CONTENT_COLUMNS = (
 # initial amount and awardees, as SIRENs so that a corrected establishment is the same awardee (other identifiers
 # as published); lots are labelled with the awardees' SIRETs.
 CONTRACT_KEY = "kind, acheteur_id, id"
+# A contract's uid, from its key and its `lot` ('' unless its id was split).
+UID = "concat_ws('|', kind, acheteur_id, id) || CASE WHEN lot <> '' THEN '|' || lot ELSE '' END"
 AWARDEE_SIRENS = (
     "array_to_string(list_sort(list_distinct(list_transform(titulaires, lambda t: CASE WHEN t.typeIdentifiant = "
     "'SIRET' THEN substr(t.id, 1, 9) ELSE coalesce(t.id, '?') END))), '+')"
