@@ -193,8 +193,11 @@ def _records_sql(relation: str, columns: dict[str, str], file_index: int) -> str
     modification = _struct(columns, MODIFICATION_ALIASES)
     subcontract = _struct(columns, SUBCONTRACT_ALIASES)
     keep = ", ".join(f"min({name}) AS {name}" for name in (*SCALAR_ALIASES, *LABEL_ALIASES) if name != "state")
-    state = {"id": "state", "notification": "notification_raw", "publication": "publication_raw"}
-    state_struct = ", ".join(f"'{key}': {value}" for key, value in state.items())
+    # A state row read as a modification: its id, dates, amount and duration.
+    state = (
+        "{'id': state, 'notification': notification_raw, 'publication': publication_raw, 'amount': amount_raw, "
+        "'duration': duration_raw}"
+    )
     return f"""
 WITH source_rows AS (
     SELECT row_number() OVER () AS line, {scalars}, {labels},
@@ -207,7 +210,7 @@ initial AS (SELECT * FROM source_rows WHERE coalesce(TRY_CAST(state AS DOUBLE), 
 -- decp-processing writes a modification as a whole new state, dated with the modification's own dates.
 states AS (
     SELECT buyer_raw, id_raw,
-        {_ranked(f"{{{state_struct}, 'amount': amount_raw, 'duration': duration_raw}}")} AS state_modifications
+        {_ranked(state)} AS state_modifications
     FROM source_rows WHERE TRY_CAST(state AS DOUBLE) > 0
     GROUP BY ALL
 ),
