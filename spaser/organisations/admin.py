@@ -34,9 +34,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "created_at", "accepted_at"]
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at", "cancelled_at"]
     list_filter = ["role"]
     search_fields = ["email", "organisation__name"]
     # The token opens an account: the back office never shows it.
     exclude = ["token"]
-    readonly_fields = ["invited_by", "created_at", "accepted_at"]
+    readonly_fields = ["invited_by", "created_at", "expires_at", "accepted_at", "cancelled_at"]

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from spaser.organisations.directory import describe_buyer
-from spaser.organisations.invitations import invite
-from spaser.organisations.models import Establishment, Membership, Organisation, Role
+from spaser.organisations.invitations import InvitationRefused, cancel, invite, send_again
+from spaser.organisations.models import Establishment, Invitation, Membership, Organisation, Role
 from spaser.organisations.permissions import require_role
 from spaser.plans.models import Scheme
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
@@ -34,7 +34,7 @@ def detail(request, pk: int):
         "is_admin": role == Role.ADMIN,
         "schemes": organisation.schemes.all(),
         "memberships": organisation.memberships.select_related("user"),
-        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "invitations": organisation.invitations.open(),
         "invitation_form": InvitationForm(),
         "roles": Role.choices,
     }
@@ -52,12 +52,37 @@ def invite_member(request, pk: int):
         )
         return redirect("organisations:detail", pk)
 
-    def accept_url(invitation):
+    try:
+        invitation = invite(
+            organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, _accept_url(request)
+        )
+    except InvitationRefused as refused:
+        messages.error(request, f"Invitation non envoyée : {refused}")
+    else:
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
+    return redirect("organisations:detail", pk)
+
+
+@require_POST
+def manage_invitation(request, pk: int, invitation_pk: int):
+    """Send an open invitation again (new link, new expiry) or cancel it."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require_role(request.user, organisation, {Role.ADMIN})
+    invitation = get_object_or_404(Invitation.objects.open(), pk=invitation_pk, organisation=organisation)
+    if request.POST.get("action") == "annuler":
+        cancel(invitation)
+        messages.success(request, f"Invitation de {invitation.email} annulée : son lien ne fonctionne plus.")
+    else:
+        send_again(invitation, request.user, _accept_url(request))
+        messages.success(request, f"Invitation renvoyée à {invitation.email} avec un nouveau lien.")
+    return redirect("organisations:detail", pk)
+
+
+def _accept_url(request):
+    def accept_url(invitation: Invitation) -> str:
         return request.build_absolute_uri(reverse("accounts:invitation", args=[invitation.token]))
 
-    invitation = invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, accept_url)
-    messages.success(request, f"Invitation envoyée à {invitation.email}.")
-    return redirect("organisations:detail", pk)
+    return accept_url
 
 
 @require_POST

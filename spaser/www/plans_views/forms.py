@@ -1,7 +1,11 @@
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
 
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
 from spaser.organisations.models import Organisation
+from spaser.plans.documents import check_pdf, megabytes
 from spaser.plans.models import Action, Axis, Engagement, ManualIndicator, Objective, Scheme, Target
 from spaser.plans.rules import check_baseline_year, check_target_value, check_year_in_period
 from spaser.www.forms import DsfrModelForm
@@ -9,6 +13,11 @@ from spaser.www.forms import DsfrModelForm
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def _document_help() -> str:
+    limit = megabytes(settings.SPASER_MAX_DOCUMENT_BYTES)
+    return f"Un PDF lisible, non protégé par mot de passe, de {limit} au plus."
 
 
 class SchemeForm(DsfrModelForm):
@@ -36,6 +45,7 @@ class SchemeForm(DsfrModelForm):
             "avec les vôtres, et pour chacune.",
             "mutualised_with": "Autres structures publiques associées qui ne sont pas sur la plateforme.",
             "status": "Seuls les SPASER publiés sont visibles sans connexion.",
+            "document": lazy(_document_help, str)(),
         }
 
     def __init__(self, *args, organisations=None, **kwargs):
@@ -50,8 +60,8 @@ class SchemeForm(DsfrModelForm):
 
     def clean_document(self):
         document = self.cleaned_data.get("document")
-        if document and hasattr(document, "read") and document.size and document.read(5) != b"%PDF-":
-            raise forms.ValidationError("Le document doit être un fichier PDF.")
+        if isinstance(document, UploadedFile):  # not the file already stored
+            check_pdf(document)
         return document
 
     def clean(self):

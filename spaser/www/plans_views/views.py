@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from spaser.organisations.models import Role
 from spaser.organisations.permissions import require_role
 from spaser.plans.access import can_edit, editable_organisations, require_edit, require_read
+from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
 from spaser.www.plans_views.forms import ObjectiveForm, SchemeForm
 from spaser.www.plans_views.nodes import NODES
@@ -55,9 +56,12 @@ def detail(request, pk: int):
 def edit(request, pk: int):
     scheme = _scheme(request, pk)
     require_edit(request.user, scheme)
+    former_document = scheme.document.name  # the form puts the upload on the instance while validating
     form = SchemeForm(request.POST or None, request.FILES or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            delete_after_commit(former_document, scheme.document.name)
         messages.success(request, "SPASER enregistré.")
         return redirect(scheme)
     context = {"title": f"Modifier « {scheme.title} »", "form": form, "cancel_url": scheme.get_absolute_url()}
@@ -68,7 +72,9 @@ def edit(request, pk: int):
 def delete(request, pk: int):
     scheme = _scheme(request, pk)
     require_role(request.user, scheme.organisation, {Role.ADMIN})
-    scheme.delete()
+    with transaction.atomic():
+        scheme.delete()
+        delete_after_commit(scheme.document.name)
     messages.success(request, f"Le SPASER « {scheme.title} » a été supprimé.")
     return redirect("organisations:home")
 
