@@ -81,6 +81,19 @@ def test_password_reset_follows_the_rules(client):
     assert user.check_password(PASSWORD)
 
 
+def test_a_password_reset_ends_the_accounts_lock(client):
+    user = UserFactory()
+    for n in range(5):
+        _login(client, user.email, "faux", ip=f"198.51.100.{n}")
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/]+(/compte/mot-de-passe/nouveau/\S+)", mail.outbox[0].body).group(1)
+    new = "un-nouveau-mot-de-passe-solide"
+
+    client.post(client.get(link).url, {"new_password1": new, "new_password2": new})
+
+    assert _login(client, user.email, new, ip="203.0.113.9").url == reverse("organisations:home")
+
+
 def test_a_logged_in_user_changes_their_password_within_the_rules(client):
     user = UserFactory()
     client.force_login(user)

@@ -1,3 +1,4 @@
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
@@ -20,7 +21,11 @@ class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
 
 
 class SetPasswordForm(DsfrFormMixin, auth_forms.SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        # The reset link proves the address: the account's login lock (django-axes) ends with it.
+        user = super().save(commit)
+        axes_reset(username=user.get_username())
+        return user
 
 
 class PasswordChangeForm(DsfrFormMixin, auth_forms.PasswordChangeForm):
