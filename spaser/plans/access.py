@@ -1,10 +1,11 @@
-"""Who may read or change a scheme: members of its organisations read, the owner's admins and editors write."""
+"""Who may read or change a scheme: members of its owner and accepted partners read, the owner's admins and editors
+write; a partner's admins answer its invitations and may leave."""
 
 from django.core.exceptions import PermissionDenied
 
 from spaser.organisations.models import Membership, Organisation, Role
 from spaser.organisations.permissions import EDIT_ROLES
-from spaser.plans.models import Scheme
+from spaser.plans.models import Partnership, Scheme
 
 
 def can_read(user, scheme: Scheme) -> bool:
@@ -12,7 +13,7 @@ def can_read(user, scheme: Scheme) -> bool:
         return False
     if user.is_staff:
         return True
-    organisations = [scheme.organisation_id, *scheme.partners.values_list("pk", flat=True)]
+    organisations = [scheme.organisation_id, *scheme.partnerships.accepted().values_list("organisation", flat=True)]
     return Membership.objects.filter(user=user, organisation__in=organisations).exists()
 
 
@@ -37,3 +38,22 @@ def require_edit(user, scheme: Scheme) -> None:
 
 def editable_organisations(user):
     return Organisation.objects.filter(memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR])
+
+
+def can_answer(user, partnership: Partnership) -> bool:
+    """Accept, decline, choose the shared indicators or leave: the partner organisation's administrators."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation=partnership.organisation_id, role=Role.ADMIN).exists()
+    )
+
+
+def require_answer(user, partnership: Partnership) -> None:
+    if not can_answer(user, partnership):
+        raise PermissionDenied("Seuls les administrateurs de l'organisation invitée répondent à cette invitation.")
+
+
+def require_end(user, partnership: Partnership) -> None:
+    """Either side ends a partnership: the owner's admins and editors, or the partner's admins."""
+    if not (can_edit(user, partnership.scheme) or can_answer(user, partnership)):
+        raise PermissionDenied("Seules les deux organisations du partenariat peuvent y mettre fin.")

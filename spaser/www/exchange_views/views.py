@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from spaser.organisations.permissions import EDIT_ROLES, require_role
+from spaser.plans import partnerships
 from spaser.plans.access import editable_organisations
 from spaser.plans.exchange import ExchangeInvalid, export_scheme, import_scheme, schema_json
 from spaser.plans.models import Scheme
 from spaser.www.exchange_views.forms import ImportForm
+from spaser.www.plans_views.partnership_views import answer_url
 
 
 ERRORS_SHOWN = 100
@@ -55,6 +57,9 @@ def import_file(request):
             errors = invalid.errors
         else:
             messages.success(request, f"Le SPASER « {scheme.title} » a été importé comme brouillon.")
+            for partnership in scheme.partnerships.pending().select_related("scheme__organisation", "organisation"):
+                partnerships.notify(partnership, answer_url(request, partnership))
+                messages.info(request, partnerships.invitation_notice(partnership))
             return redirect(reverse("plans:detail", args=[scheme.pk]))
     context = {
         "title": "Importer un SPASER",
