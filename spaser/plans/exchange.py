@@ -171,7 +171,9 @@ SCHEMA: dict = {
                 "organisations": {
                     "description": (
                         "Organisations du SPASER : la première est l'organisation porteuse, les suivantes sont "
-                        "associées. À l'import, l'organisation porteuse est celle qui importe."
+                        "les partenaires qui ont accepté de le partager. À l'import, l'organisation porteuse est "
+                        "celle qui importe ; les suivantes connues de la plateforme sont invitées et ne comptent "
+                        "qu'une fois l'invitation acceptée par un de leurs administrateurs."
                     ),
                     "type": "array",
                     "items": {"$ref": "#/$defs/organisation"},

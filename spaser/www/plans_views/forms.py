@@ -109,6 +109,11 @@ class ObjectiveForm(DsfrModelForm):
             self.fields[f"target_{year}"] = forms.FloatField(
                 label=f"Cible {year}", required=False, initial=targets.get(year)
             )
+        if self.instance.manual_indicator_id and not manual.filter(pk=self.instance.manual_indicator_id).exists():
+            self.fields["indicator"].help_text = (
+                f"L'indicateur actuel « {self.instance.manual_indicator} » n'est plus partagé avec ce SPASER par "
+                "son organisation : ses valeurs ne sont plus affichées. Choisissez un autre indicateur."
+            )
         if self.instance.pk:
             self.initial["indicator"] = (
                 f"{MANUAL_PREFIX}{self.instance.manual_indicator_id}"
