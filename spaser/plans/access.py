@@ -2,6 +2,7 @@
 write; a partner's admins answer its invitations and may leave."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from spaser.organisations.models import Membership, Organisation, Role
 from spaser.organisations.permissions import EDIT_ROLES
@@ -25,11 +26,13 @@ def can_edit(user, scheme: Scheme) -> bool:
 
 
 def require_read(user, scheme: Scheme) -> None:
+    """Outsiders get the 404 of a missing scheme: ids must not reveal which schemes exist."""
     if not can_read(user, scheme):
-        raise PermissionDenied("Ce SPASER appartient à une autre organisation.")
+        raise Http404("SPASER introuvable.")
 
 
 def require_edit(user, scheme: Scheme) -> None:
+    require_read(user, scheme)
     if not can_edit(user, scheme):
         raise PermissionDenied(
             "Seuls les administrateurs et rédacteurs de l'organisation porteuse modifient ce SPASER."

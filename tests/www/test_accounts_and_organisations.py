@@ -115,18 +115,18 @@ def test_an_admin_changes_a_role_and_removes_a_member(client, admin):
 def test_another_organisation_is_closed(client, admin):
     other = MembershipFactory(role=Role.VIEWER)
 
-    assert client.get(reverse("organisations:detail", args=[other.organisation.pk])).status_code == 403
+    assert client.get(reverse("organisations:detail", args=[other.organisation.pk])).status_code == 404
     assert (
         client.post(
             reverse("organisations:invite", args=[other.organisation.pk]), {"email": "a@b.fr", "role": "admin"}
         ).status_code
-        == 403
+        == 404
     )
     assert (
         client.post(
             reverse("organisations:member", args=[other.organisation.pk, other.pk]), {"action": "retirer"}
         ).status_code
-        == 403
+        == 404
     )
     assert Membership.objects.filter(pk=other.pk).exists()
     assert other.organisation.name not in client.get(reverse("organisations:home")).content.decode()

@@ -280,7 +280,7 @@ def test_another_organisation_can_neither_read_nor_change_a_scheme(client, schem
     client.force_login(outsider.user)
 
     for method, url in private_urls(scheme, objective):
-        assert getattr(client, method)(url).status_code == 403, url
+        assert getattr(client, method)(url).status_code == 404, url
     assert Objective.objects.filter(pk=objective.pk).exists()
 
 

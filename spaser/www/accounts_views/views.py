@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -8,6 +9,7 @@ from spaser.organisations.models import Invitation
 from spaser.www.accounts_views.forms import InvitationSignupForm
 
 
+@login_not_required
 def accept_invitation(request, token: str):
     """A known user joins with one click; a newcomer creates an account with the invited address."""
     invitation = get_object_or_404(Invitation, token=token, accepted_at__isnull=True)

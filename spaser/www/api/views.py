@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -35,6 +36,7 @@ def api_endpoint(view):
     safe_only = require_safe(view)
 
     # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
+    @login_not_required
     @csrf_exempt
     @wraps(view)
     def endpoint(request, *args, **kwargs):

@@ -6,7 +6,7 @@ The format and its checks live in spaser.plans.exchange; these views only read t
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,6 @@ from spaser.www.plans_views.partnership_views import answer_url
 ERRORS_SHOWN = 100
 
 
-@login_required
 def export(request, pk: int):
     scheme = get_object_or_404(Scheme.objects.select_related("organisation"), pk=pk)
     require_role(request.user, scheme.organisation)
@@ -35,12 +34,12 @@ def export(request, pk: int):
     return response
 
 
+@login_not_required
 def schema(request):
     """The JSON Schema of the exchange format, public: other tools write files for the platform with it."""
     return HttpResponse(schema_json(), content_type="application/schema+json; charset=utf-8")
 
 
-@login_required
 def import_file(request):
     organisations = editable_organisations(request.user)
     if not organisations.exists():

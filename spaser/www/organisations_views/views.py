@@ -1,7 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +14,6 @@ from spaser.plans.models import Partnership, PartnershipStatus, Scheme
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
 
 
-@login_required
 def home(request):
     memberships = request.user.memberships.select_related("organisation")
     schemes = Scheme.objects.filter(organisation__memberships__user=request.user).select_related("organisation")
@@ -34,7 +31,6 @@ def home(request):
     return render(request, "organisations/home.html", context)
 
 
-@login_required
 def detail(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     role = require_role(request.user, organisation)
@@ -56,7 +52,6 @@ def detail(request, pk: int):
     return render(request, "organisations/detail.html", context)
 
 
-@login_required
 @require_POST
 def invite_member(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -76,7 +71,6 @@ def invite_member(request, pk: int):
     return redirect("organisations:detail", pk)
 
 
-@login_required
 @require_POST
 def change_member(request, pk: int, membership_pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -95,8 +89,9 @@ def change_member(request, pk: int, membership_pk: int):
     return redirect("organisations:detail", pk)
 
 
-@staff_member_required(login_url="accounts:login")
 def create(request):
+    if not request.user.is_staff:
+        raise PermissionDenied("Seule l'équipe de la plateforme crée des organisations.")
     form = OrganisationCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         found = describe_buyer(form.cleaned_data["siren"], settings.SPASER_STORE_DIR)

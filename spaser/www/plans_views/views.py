@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -15,7 +14,6 @@ from spaser.www.plans_views.forms import ObjectiveForm, PartnerInvitationForm, S
 from spaser.www.plans_views.nodes import NODES
 
 
-@login_required
 def create(request):
     organisations = editable_organisations(request.user)
     if not organisations.exists():
@@ -45,7 +43,6 @@ def _scheme(request, pk: int) -> Scheme:
     return scheme
 
 
-@login_required
 def detail(request, pk: int):
     scheme = _scheme(request, pk)
     axes = scheme.axes.prefetch_related(
@@ -61,7 +58,6 @@ def detail(request, pk: int):
     return render(request, "plans/detail.html", context)
 
 
-@login_required
 def edit(request, pk: int):
     scheme = _scheme(request, pk)
     require_edit(request.user, scheme)
@@ -74,7 +70,6 @@ def edit(request, pk: int):
     return render(request, "layouts/form.html", context)
 
 
-@login_required
 @require_POST
 def delete(request, pk: int):
     scheme = _scheme(request, pk)
@@ -89,7 +84,6 @@ def _node_form(node, request, instance, scheme):
     return node.form(request.POST or None, instance=instance, **extra)
 
 
-@login_required
 def create_node(request, kind: str, parent_pk: int):
     node = NODES[kind]
     parent = get_object_or_404(node.parent_model, pk=parent_pk)
@@ -110,7 +104,6 @@ def create_node(request, kind: str, parent_pk: int):
     return _render_node_form(request, form, f"Ajouter {node.label}", scheme, parent)
 
 
-@login_required
 def edit_node(request, kind: str, node_pk: int):
     node = NODES[kind]
     instance = get_object_or_404(node.model, pk=node_pk)
@@ -138,7 +131,6 @@ def _render_node_form(request, form, title, scheme, parent):
     return render(request, template, context)
 
 
-@login_required
 @require_POST
 def delete_node(request, kind: str, node_pk: int):
     node = NODES[kind]
@@ -152,7 +144,6 @@ def delete_node(request, kind: str, node_pk: int):
     return redirect(scheme)
 
 
-@login_required
 @require_POST
 def move_node(request, kind: str, node_pk: int):
     """Swap the node with its previous or next sibling; positions are renumbered 1..n on the way."""
