@@ -51,12 +51,25 @@ def can_answer(user, partnership: Partnership) -> bool:
     )
 
 
+def _refuse(user, partnership: Partnership, reason: str):
+    """Outsiders get the 404 of a missing partnership; members of either side (and staff) a 403 that says why."""
+    sides = [partnership.organisation_id, partnership.scheme.organisation_id]
+    if not (user.is_staff or Membership.objects.filter(user=user, organisation__in=sides).exists()):
+        raise Http404("Partenariat introuvable.")
+    raise PermissionDenied(reason)
+
+
 def require_answer(user, partnership: Partnership) -> None:
     if not can_answer(user, partnership):
-        raise PermissionDenied("Seuls les administrateurs de l'organisation invitée répondent à cette invitation.")
+        _refuse(user, partnership, "Seuls les administrateurs de l'organisation invitée répondent à cette invitation.")
 
 
 def require_end(user, partnership: Partnership) -> None:
     """Either side ends a partnership: the owner's admins and editors, or the partner's admins."""
     if not (can_edit(user, partnership.scheme) or can_answer(user, partnership)):
-        raise PermissionDenied("Seules les deux organisations du partenariat peuvent y mettre fin.")
+        _refuse(
+            user,
+            partnership,
+            "Seuls les administrateurs et rédacteurs de l'organisation porteuse, ou les "
+            "administrateurs de l'organisation partenaire, mettent fin à un partenariat.",
+        )

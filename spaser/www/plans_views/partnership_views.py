@@ -62,7 +62,7 @@ def answer(request, pk: int):
                 partnerships.decline(partnership, request.user)
                 messages.success(request, f"Invitation déclinée : {partnership.scheme} ne compte pas vos marchés.")
                 return redirect("organisations:detail", partnership.organisation_id)
-            if form.is_valid():
+            if choice in ("accepter", "partager") and form.is_valid():
                 indicators = form.cleaned_data["indicators"]
                 if choice == "accepter":
                     partnerships.accept(partnership, request.user, indicators)

@@ -73,6 +73,7 @@ def edit(request, pk: int):
 @require_POST
 def delete(request, pk: int):
     scheme = _scheme(request, pk)
+    require_edit(request.user, scheme)  # accepted partners read the scheme: a 403, not the 404 of outsiders
     require_role(request.user, scheme.organisation, {Role.ADMIN})
     scheme.delete()
     messages.success(request, f"Le SPASER « {scheme.title} » a été supprimé.")
