@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from spaser.plans.models import IndicatorSnapshot, ManualIndicator, Scheme
+from spaser.plans.models import IndicatorSnapshot, ManualIndicator, Partnership, Scheme
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -15,11 +15,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Scheme)
 class SchemeAdmin(ReadOnlyAdmin):
-    """Read-only: a scheme, its partners included, changes only through its organisation's screens."""
+    """Read-only: a scheme changes only through its organisation's screens."""
 
     list_display = ["title", "organisation", "status", "start_year", "end_year", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "organisation__name", "organisation__siren"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ReadOnlyAdmin):
+    """Read-only: only the two organisations invite, answer or end (the agreement must be theirs)."""
+
+    list_display = ["scheme", "organisation", "status", "invited_at", "answered_at"]
+    list_filter = ["status"]
+    search_fields = ["scheme__title", "organisation__name", "organisation__siren"]
 
 
 @admin.register(ManualIndicator)

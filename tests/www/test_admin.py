@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from spaser.organisations.models import Invitation
 from tests.organisations.factories import MembershipFactory, UserFactory
-from tests.plans.factories import ManualIndicatorFactory, SchemeFactory
+from tests.plans.factories import ManualIndicatorFactory, PartnershipFactory, SchemeFactory
 
 
 @pytest.fixture
@@ -21,6 +21,7 @@ def test_every_registered_model_lists_and_opens(client, staff, model):
     MembershipFactory()
     SchemeFactory()
     ManualIndicatorFactory()
+    PartnershipFactory()
     Invitation.objects.create(organisation=SchemeFactory().organisation, email="a@collectivite.example")
     meta = model._meta
     assert client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")).status_code == 200
