@@ -24,6 +24,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [EstablishmentInline, MembershipInline]
 
 
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "organisation__name", "organisation__siren"]
+    autocomplete_fields = ["user", "organisation"]
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "created_at", "accepted_at"]
