@@ -12,6 +12,7 @@ from spaser.plans.models import (
     ManualIndicator,
     ManualValue,
     Objective,
+    Partnership,
     Scheme,
     Target,
 )
@@ -72,6 +73,15 @@ class ObjectiveAdmin(ReadOnlyAdmin):
 class ActionAdmin(ReadOnlyAdmin):
     list_display = ["title", "owner", "engagement__axis__scheme"]
     search_fields = ["title", "owner", "engagement__axis__scheme__organisation__siren"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ReadOnlyAdmin):
+    """Read-only: only the two organisations invite, answer or end (the agreement must be theirs)."""
+
+    list_display = ["scheme", "organisation", "status", "invited_at", "answered_at"]
+    list_filter = ["status"]
+    search_fields = ["scheme__title", *ORGANISATION_SEARCH]
 
 
 @admin.register(ManualIndicator)

@@ -11,6 +11,7 @@ from tests.plans.factories import (
     ActionFactory,
     ManualIndicatorFactory,
     ManualValueFactory,
+    PartnershipFactory,
     SchemeFactory,
     TargetFactory,
 )
@@ -28,6 +29,7 @@ def test_every_registered_model_lists_and_opens(client, staff, model):
     MembershipFactory()
     TargetFactory()
     ActionFactory()
+    PartnershipFactory()
     ManualValueFactory(
         source=ManualImport.objects.create(indicator=ManualIndicatorFactory(), filename="h.csv", rows=1)
     )

@@ -5,6 +5,10 @@ Each request runs in a savepoint rolled back afterwards, so that a POST that del
 change what the next visitor meets. POSTs carry no data: a role that may act gets its form back with errors (200)
 or is redirected (302); the point is who gets through, not what the form does.
 
+Partner personas belong to two other organisations: one invited to share the scheme (pending), one whose admin
+accepted. An accepted partner reads the scheme like the owner's members, without editing it; a pending one is an
+outsider until it accepts, except on its own invitation.
+
 Statuses: LOGIN is the login page (LoginRequiredMiddleware sends anonymous visitors there); 404 for outsiders is
 the answer of a missing object, so that ids do not reveal what exists; 403 is a member whose role does not allow
 the action; 405 a method the URL does not take.
@@ -23,6 +27,7 @@ from tests.plans.factories import (
     ManualIndicatorFactory,
     ManualValueFactory,
     ObjectiveFactory,
+    PartnershipFactory,
     PublishedSchemeFactory,
     TargetFactory,
 )
@@ -32,8 +37,18 @@ LOGIN = "login page"  # a redirection to the login page, told apart from the oth
 ROLES = {"admin": Role.ADMIN, "editor": Role.EDITOR, "facilitator": Role.FACILITATOR, "viewer": Role.VIEWER}
 OWNER = tuple(f"owner_{role}" for role in ROLES)
 OTHER = tuple(f"other_{role}" for role in ROLES)
-PERSONAS = ("anonymous", *OWNER, *OTHER, "staff")
-GROUPS = {"everyone": PERSONAS, "owner": OWNER, "other": OTHER, "members": (*OWNER, *OTHER, "staff")}
+PENDING = ("pending_partner_admin", "pending_partner_member")
+ACCEPTED = ("accepted_partner_admin", "accepted_partner_member")
+PARTNERS = (*PENDING, *ACCEPTED)
+PERSONAS = ("anonymous", *OWNER, *OTHER, *PARTNERS, "staff")
+GROUPS = {
+    "everyone": PERSONAS,
+    "owner": OWNER,
+    "other": OTHER,
+    "pending": PENDING,
+    "accepted": ACCEPTED,
+    "members": (*OWNER, *OTHER, *PARTNERS, "staff"),
+}
 
 
 def expect(**statuses: int | str) -> dict[str, int | str]:
@@ -47,19 +62,47 @@ def expect(**statuses: int | str) -> dict[str, int | str]:
 
 PUBLIC = expect(everyone=200)
 PUBLIC_READ_ONLY = expect(everyone=405)  # the API and pages that only read
-READ = expect(anonymous=LOGIN, owner=200, other=404, staff=200)
-EDIT = expect(anonymous=LOGIN, owner=403, owner_admin=200, owner_editor=200, other=404, staff=403)
+READ = expect(anonymous=LOGIN, owner=200, other=404, pending=404, accepted=404, staff=200)
+SCHEME_READ = {**READ, **dict.fromkeys(ACCEPTED, 200)}
+EDIT = expect(
+    anonymous=LOGIN, owner=403, owner_admin=200, owner_editor=200, other=404, pending=404, accepted=403, staff=403
+)
 EDIT_REDIRECT = {**EDIT, "owner_admin": 302, "owner_editor": 302}
-MANUAL_DATA = expect(anonymous=LOGIN, owner=200, owner_viewer=403, other=404, staff=403)
-ORGANISATION_ADMIN = expect(anonymous=LOGIN, owner=403, owner_admin=302, other=404, staff=403)
+MANUAL_DATA = expect(anonymous=LOGIN, owner=200, owner_viewer=403, other=404, pending=404, accepted=404, staff=403)
+ORGANISATION_ADMIN = expect(
+    anonymous=LOGIN, owner=403, owner_admin=302, other=404, pending=404, accepted=404, staff=403
+)
 NOT_POST = {**expect(everyone=405), "anonymous": LOGIN}
 NOT_GET = {**expect(everyone=405), "anonymous": LOGIN}
 # Creating needs to be admin or editor somewhere: the other organisation's admins and editors create theirs.
-CREATE = expect(anonymous=LOGIN, members=403, owner_admin=200, owner_editor=200, other_admin=200, other_editor=200)
+CREATE = expect(
+    anonymous=LOGIN,
+    members=403,
+    owner_admin=200,
+    owner_editor=200,
+    other_admin=200,
+    other_editor=200,
+    pending_partner_admin=200,
+    accepted_partner_admin=200,
+)
 MANUAL_CREATE = CREATE
 SIGNED_IN = expect(anonymous=LOGIN, members=200)
 STAFF = expect(anonymous=LOGIN, members=403, staff=200)
 ADMIN_SITE = expect(everyone=302, staff=200)
+# The pending invitation: its admins answer it; the other members of both sides learn why they may not.
+ANSWER = expect(anonymous=LOGIN, owner=403, other=404, pending=403, pending_partner_admin=200, accepted=404, staff=403)
+# The accepted partnership: either side ends it (the owner's admins and editors, the partner's admins).
+END = expect(
+    anonymous=LOGIN,
+    owner=403,
+    owner_admin=302,
+    owner_editor=302,
+    other=404,
+    pending=404,
+    accepted=403,
+    accepted_partner_admin=302,
+    staff=403,
+)
 
 MATRIX = {
     "public:home": {"GET": PUBLIC, "POST": PUBLIC},
@@ -88,17 +131,23 @@ MATRIX = {
     "organisations:member": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
     "organisations:invitation": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
     "plans:create": {"GET": CREATE, "POST": CREATE},
-    "plans:detail": {"GET": READ, "POST": READ},
+    "plans:detail": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:edit": {"GET": EDIT, "POST": EDIT},
-    "plans:delete": {"GET": NOT_GET, "POST": expect(anonymous=LOGIN, members=403, owner_admin=302, other=404)},
-    "plans:dashboard": {"GET": READ, "POST": READ},
-    "plans:contracts": {"GET": READ, "POST": READ},
-    "plans:audit": {"GET": READ, "POST": READ},
+    "plans:delete": {
+        "GET": NOT_GET,
+        "POST": expect(anonymous=LOGIN, members=403, owner_admin=302, other=404, pending=404),
+    },
+    "plans:dashboard": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:contracts": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:audit": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:create_node": {"GET": EDIT, "POST": EDIT},
     "plans:edit_node": {"GET": EDIT, "POST": EDIT},
     "plans:delete_node": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
     "plans:move_node": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
-    "exchange:export": {"GET": READ, "POST": READ},
+    "plans:invite_partner": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "plans:partnership": {"GET": ANSWER, "POST": ANSWER},
+    "plans:end_partnership": {"GET": NOT_GET, "POST": END},
+    "exchange:export": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "exchange:import": {"GET": CREATE, "POST": CREATE},
     "manual:list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "manual:create": {"GET": MANUAL_CREATE, "POST": MANUAL_CREATE},
@@ -122,6 +171,8 @@ class World:
     value: object
     member: object
     invitation: object
+    pending: object
+    accepted: object
 
 
 @pytest.fixture
@@ -132,6 +183,12 @@ def world(decp_store):
         for name, role in ROLES.items():
             users[f"{prefix}_{name}"] = MembershipFactory(organisation=organisation, role=role).user
     scheme = PublishedSchemeFactory(organisation=owner, start_year=2024, end_year=2026)
+    partnerships = {}
+    for state, accepted in (("pending", False), ("accepted", True)):
+        partner = OrganisationFactory()
+        partnerships[state] = PartnershipFactory(scheme=scheme, organisation=partner, accepted=accepted)
+        users[f"{state}_partner_admin"] = MembershipFactory(organisation=partner, role=Role.ADMIN).user
+        users[f"{state}_partner_member"] = MembershipFactory(organisation=partner, role=Role.VIEWER).user
     objective = ObjectiveFactory(engagement__axis__scheme=scheme, indicator_code="S1")
     TargetFactory(objective=objective, year=2026, value=30)
     indicator = ManualIndicatorFactory(organisation=owner)
@@ -144,6 +201,7 @@ def world(decp_store):
         value=ManualValueFactory(indicator=indicator),
         member=users["owner_viewer"].memberships.get(),
         invitation=Invitation.objects.create(organisation=owner, email="nouvelle@collectivite.example"),
+        **partnerships,
     )
 
 
@@ -172,6 +230,9 @@ def arguments(name: str, world: World) -> dict:
         "plans:delete_node": {"kind": "actions", "node_pk": world.action.pk},
         "plans:move_node": {"kind": "objectifs", "node_pk": objective.pk},
         "exchange:export": {"pk": scheme.pk},
+        "plans:invite_partner": {"pk": scheme.pk},
+        "plans:partnership": {"pk": world.pending.pk},
+        "plans:end_partnership": {"pk": world.accepted.pk},
         "manual:detail": {"pk": world.indicator.pk},
         "manual:value_create": {"pk": world.indicator.pk},
         "manual:import": {"pk": world.indicator.pk},

@@ -10,14 +10,22 @@ from spaser.organisations.directory import describe_buyer
 from spaser.organisations.invitations import InvitationRefused, cancel, invite, send_again
 from spaser.organisations.models import Establishment, Invitation, Membership, Organisation, Role
 from spaser.organisations.permissions import require_role
-from spaser.plans.models import Scheme
+from spaser.plans.models import Partnership, PartnershipStatus, Scheme
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
 
 
 def home(request):
     memberships = request.user.memberships.select_related("organisation")
     schemes = Scheme.objects.filter(organisation__memberships__user=request.user).select_related("organisation")
-    context = {"title": "Mon espace", "memberships": memberships, "schemes": schemes}
+    answerable = Partnership.objects.pending().filter(
+        organisation__memberships__user=request.user, organisation__memberships__role=Role.ADMIN
+    )
+    context = {
+        "title": "Mon espace",
+        "memberships": memberships,
+        "schemes": schemes,
+        "partner_invitations": answerable.select_related("scheme__organisation", "organisation"),
+    }
     if request.user.is_staff:
         context["all_organisations"] = Organisation.objects.all()
     return render(request, "organisations/home.html", context)
@@ -33,6 +41,9 @@ def detail(request, pk: int):
         "role_label": Role(role).label,
         "is_admin": role == Role.ADMIN,
         "schemes": organisation.schemes.all(),
+        "partnerships": organisation.partnerships.filter(
+            status__in=[PartnershipStatus.ACCEPTED, *([PartnershipStatus.PENDING] if role == Role.ADMIN else [])]
+        ).select_related("scheme__organisation"),
         "memberships": organisation.memberships.select_related("user"),
         "invitations": organisation.invitations.open(),
         "invitation_form": InvitationForm(),

@@ -11,7 +11,7 @@ from spaser.organisations.permissions import require_role
 from spaser.plans.access import can_edit, editable_organisations, require_edit, require_read
 from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
-from spaser.www.plans_views.forms import ObjectiveForm, SchemeForm
+from spaser.www.plans_views.forms import ObjectiveForm, PartnerInvitationForm, SchemeForm
 from spaser.www.plans_views.nodes import NODES
 
 
@@ -49,7 +49,13 @@ def detail(request, pk: int):
     axes = scheme.axes.prefetch_related(
         "engagements__objectives__targets", "engagements__objectives__manual_indicator", "engagements__actions"
     )
-    context = {"title": scheme.title, "scheme": scheme, "axes": axes, "can_edit": can_edit(request.user, scheme)}
+    editing = can_edit(request.user, scheme)
+    context = {"title": scheme.title, "scheme": scheme, "axes": axes, "can_edit": editing}
+    if editing:
+        context["partnerships"] = scheme.partnerships.select_related("organisation").prefetch_related(
+            "shared_indicators"
+        )
+        context["partner_form"] = PartnerInvitationForm(scheme=scheme)
     return render(request, "plans/detail.html", context)
 
 
@@ -71,6 +77,7 @@ def edit(request, pk: int):
 @require_POST
 def delete(request, pk: int):
     scheme = _scheme(request, pk)
+    require_edit(request.user, scheme)  # accepted partners read the scheme: a 403, not the 404 of outsiders
     require_role(request.user, scheme.organisation, {Role.ADMIN})
     with transaction.atomic():
         scheme.delete()

@@ -18,7 +18,7 @@ def home(request):
 
 @login_not_required
 def schemes(request):
-    published = Scheme.objects.published().select_related("organisation").prefetch_related("partners")
+    published = Scheme.objects.published().select_related("organisation").with_partners()
     query = request.GET.get("q", "").strip()
     if query:
         published = published.filter(
