@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("--dest", type=Path, default=Path("var/downloads"), help="Dossier de destination")
     download.add_argument("--dataset-url", help="Adresse de l'API du jeu de données (par défaut : DECP consolidées)")
     download.add_argument("--no-progress", action="store_true")
-    download.set_defaults(handler="spaser.decp.download:run_download")
+    download.set_defaults(handler="spaser.decp.commands:run_download")
 
     indicators = groups.add_parser("indicators", help="Indicateurs SPASER calculés depuis l'entrepôt DECP")
     indicators.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
@@ -107,7 +107,7 @@ def _add_reference(groups) -> None:
     download.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
     download.add_argument("--kind", action="append", help="Type à télécharger (répétable ; par défaut : tous)")
     download.add_argument("--no-progress", action="store_true")
-    download.set_defaults(handler="spaser.reference.download:run_download")
+    download.set_defaults(handler="spaser.reference.commands:run_download")
 
 
 def _resolve(handler: str):

@@ -86,6 +86,17 @@ def percent(share: Number | None) -> str:
     return measure(None if share is None else in_percent(share), "%")
 
 
+def file_size(size: int) -> str:
+    """``1536`` → « 1,5 Ko »: bytes in French units (powers of 1024), one decimal from the kilo-octet up."""
+    if size < 1024:
+        return f"{size}{UNIT_SPACE}o"
+    value, units = size / 1024, ["Ko", "Mo", "Go", "To"]
+    while value >= 1024 and len(units) > 1:
+        value /= 1024
+        units.pop(0)
+    return f"{number(value, 1)}{UNIT_SPACE}{units[0]}"
+
+
 def csv_number(value: Number | None, convention: str = FRENCH) -> str:
     """A number for a spreadsheet: no thousands separator, decimal comma (French) or point (international).
 

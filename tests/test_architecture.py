@@ -9,6 +9,7 @@ CORE_ENTRY_POINTS = (
     "spaser.cli",
     "spaser.decp.importer",
     "spaser.decp.download",
+    "spaser.download",
     "spaser.decp.quality",
     "spaser.demo.generator",
     "spaser.demo.reference",

@@ -12,6 +12,7 @@ from spaser.formatting import (
     UNITS,
     count,
     csv_number,
+    file_size,
     in_percent,
     measure,
     number,
@@ -149,4 +150,16 @@ def test_international_csv_has_commas_decimal_points_and_iso_dates_without_bom()
     assert list(csv.reader(io.StringIO(text)))[1:] == [
         ["M1", "1234.5", "2024-03-01", ""],
         ["M;2", "7", "2024-12-31", "non compté"],
+    ]
+
+
+def test_file_size_uses_french_units_rounded_half_up():
+    sizes = (0, 1023, 1536, 1280, 5 * 1024**2, 3 * 1024**3)
+    assert [file_size(size) for size in sizes] == [
+        f"0{S}o",
+        f"1023{S}o",
+        f"1,5{S}Ko",
+        f"1,3{S}Ko",  # 1280 / 1024 = 1.25 exactly: half-up, where f"{1.25:.1f}" gives 1.2
+        f"5,0{S}Mo",
+        f"3,0{S}Go",
     ]
