@@ -26,7 +26,7 @@ from spaser.demo.generator import DEPT_CODES, DEPT_REGIONS, DEPT_WEIGHTS
 from spaser.errors import SpaserError
 from spaser.formatting import count, number
 from spaser.reference.commands import reclassify
-from spaser.reference.store import DATABASE_NAME, LOCK_NAME, create_schema
+from spaser.reference.store import LOCK_NAME, create_schema, database_path as reference_database_path
 
 
 FILLER = 5_000  # companies without a contract added by default: a register is more than the store's awardees
@@ -105,7 +105,7 @@ def build_reference(
     if not database_path(store).exists():
         raise SpaserError(f"{store} : aucun entrepôt DECP ici (lancez d'abord « spaser decp import »).")
     with exclusive_lock(store, LOCK_NAME):
-        return _build(store, rows, seed, target or store / DATABASE_NAME)
+        return _build(store, rows, seed, target or reference_database_path(store))
 
 
 def _build(store: Path, rows: int | None, seed: int, target: Path) -> dict:
@@ -363,7 +363,7 @@ def _lists(connection, seed: int) -> None:
 def run_reference(args) -> int:
     """`spaser demo reference`: build, print the French summary, then reclassify the contracts as an import does."""
     sizes = build_reference(args.store, args.rows, args.seed)
-    for line in summary_lines(sizes, args.store / DATABASE_NAME, args.seed):
+    for line in summary_lines(sizes, reference_database_path(args.store), args.seed):
         print(line)
     reclassify(args.store)
     return 0
