@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from spaser.organisations.models import Membership, Organisation, Role
+from spaser.organisations.models import Membership
 from spaser.organisations.permissions import EDIT_ROLES
 from spaser.plans.models import Scheme
 
@@ -36,7 +36,3 @@ def require_edit(user, scheme: Scheme) -> None:
         raise PermissionDenied(
             "Seuls les administrateurs et rédacteurs de l'organisation porteuse modifient ce SPASER."
         )
-
-
-def editable_organisations(user):
-    return Organisation.objects.filter(memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR])
