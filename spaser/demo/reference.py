@@ -24,8 +24,7 @@ from spaser.analytics.files import exclusive_lock, sql_path
 from spaser.decp.store import database_path
 from spaser.demo.generator import DEPT_CODES, DEPT_REGIONS, DEPT_WEIGHTS
 from spaser.errors import SpaserError
-from spaser.formatting import count, number
-from spaser.reference.commands import reclassify
+from spaser.formatting import number
 from spaser.reference.store import LOCK_NAME, create_schema, database_path as reference_database_path
 
 
@@ -358,24 +357,3 @@ def _lists(connection, seed: int) -> None:
         ORDER BY siret
         """
     )
-
-
-def run_reference(args) -> int:
-    """`spaser demo reference`: build, print the French summary, then reclassify the contracts as an import does."""
-    sizes = build_reference(args.store, args.rows, args.seed)
-    for line in summary_lines(sizes, reference_database_path(args.store), args.seed):
-        print(line)
-    reclassify(args.store)
-    return 0
-
-
-def summary_lines(sizes: dict, path: Path, seed: int) -> list[str]:
-    known = {"unites_legales": ("known_sirens", "SIREN"), "etablissements": ("known_sirets", "SIRET")}
-    lines = [f"Référentiel synthétique (graine {seed}) écrit dans {path} :"]
-    for table in TABLES:
-        line = f"  {table} : {count(sizes[table], 'ligne')}"
-        if table in known:
-            known_count, name = known[table]
-            line += f", dont les {number(sizes[known_count])} {name} des contrats de l'entrepôt"
-        lines.append(line)
-    return lines
