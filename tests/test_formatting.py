@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,9 +12,11 @@ from spaser.formatting import (
     UNITS,
     count,
     csv_number,
+    day,
     file_size,
     in_percent,
     measure,
+    moment,
     number,
     percent,
     rounded,
@@ -163,3 +165,28 @@ def test_file_size_uses_french_units_rounded_half_up():
         f"5,0{S}Mo",
         f"3,0{S}Go",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(2026, 12, 6), "6 décembre 2026"),
+        (date(2026, 3, 1), "1er mars 2026"),  # the first of the month is written « 1er »
+        (date(2024, 8, 15), "15 août 2024"),
+        (datetime(2026, 2, 1, 23, 30), "1er février 2026"),  # a datetime gives its day
+        (None, "—"),
+    ],
+)
+def test_day_in_words(value, expected):
+    assert day(value) == expected
+
+
+def test_moment_is_read_in_the_time_zone_of_france():
+    winter = datetime(2026, 12, 6, 16, 38, tzinfo=UTC)  # UTC+1 in December
+    summer = datetime(2026, 6, 30, 22, 5, tzinfo=UTC)  # UTC+2 in June: already 1 July in Paris
+
+    assert moment(winter) == "6 décembre 2026 à 17 h 38"
+    assert moment(summer) == "1er juillet 2026 à 0 h 05"
+    assert moment(summer, UTC) == "30 juin 2026 à 22 h 05"
+    assert moment(datetime(2026, 12, 6, 9, 0)) == "6 décembre 2026 à 9 h 00"  # naive: shown as it is
+    assert moment(None) == "—"

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from spaser.errors import SpaserError
-from spaser.formatting import UNITS, count, number, percent, rounded, write_csv
+from spaser.formatting import UNITS, count, moment, number, percent, rounded, write_csv
 from spaser.indicators.audit import Explanation, explain
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import (
@@ -161,7 +161,7 @@ def explanation_lines(e: Explanation) -> list[str]:
     )
     lines += ["", "Version des données :", f"- entrepôt DECP : {e.data.store_file}"]
     lines += [
-        f"- import n° {run.run_id} du {run.finished_at:%d/%m/%Y %H:%M} UTC : {', '.join(run.files)} "
+        f"- import n° {run.run_id} du {moment(run.finished_at)} : {', '.join(run.files)} "
         f"({count(run.records_read, 'enregistrement')} lus)"
         for run in e.data.imports
     ]
