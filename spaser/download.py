@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -31,14 +31,6 @@ from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 import httpx
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from spaser.errors import SpaserError
 from spaser.formatting import file_size, number
@@ -62,6 +54,10 @@ _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\-]+")
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Opens a progress display for one transfer (file name, expected total or None, bytes already there) and gives the
+# function to call with each received chunk's size: the command line passes spaser.terminal.transfer_bar.
+Progress = Callable[[str, int | None, int], AbstractContextManager[Callable[[int], None]]]
 
 
 @dataclass(frozen=True)
@@ -138,7 +134,7 @@ def open_client() -> httpx.Client:
 
 
 def download(
-    url: str, dest: Path, *, client: httpx.Client, progress: bool = False, retry: Retry = RETRY
+    url: str, dest: Path, *, client: httpx.Client, progress: Progress | None = None, retry: Retry = RETRY
 ) -> DownloadResult:
     """Download ``url`` into ``dest``, skipping an unchanged file and resuming an interrupted one."""
     dest = Path(dest)
@@ -258,7 +254,7 @@ def _fetch_json(url: str, client: httpx.Client) -> object:
 # --- one HTTP exchange ---------------------------------------------------------------------------------------------
 
 
-def _download_once(url: str, dest: Path, *, client: httpx.Client, progress: bool) -> DownloadResult:
+def _download_once(url: str, dest: Path, *, client: httpx.Client, progress: Progress | None) -> DownloadResult:
     for _restart in range(2):
         try:
             return _attempt_download(url, dest, client=client, progress=progress)
@@ -267,7 +263,7 @@ def _download_once(url: str, dest: Path, *, client: httpx.Client, progress: bool
     raise SpaserError(f"Téléchargement impossible de {url} : le serveur refuse de reprendre le fichier partiel.")
 
 
-def _attempt_download(url: str, dest: Path, *, client: httpx.Client, progress: bool) -> DownloadResult:
+def _attempt_download(url: str, dest: Path, *, client: httpx.Client, progress: Progress | None) -> DownloadResult:
     known = _complete_meta(dest, url)
     resume = _resume_point(dest, url)
     headers = _request_headers(known, resume)
@@ -290,7 +286,13 @@ def _request_headers(known: dict | None, resume: _Resume | None) -> dict[str, st
 
 
 def _handle_response(
-    response: httpx.Response, url: str, dest: Path, *, known: dict | None, resume: _Resume | None, progress: bool
+    response: httpx.Response,
+    url: str,
+    dest: Path,
+    *,
+    known: dict | None,
+    resume: _Resume | None,
+    progress: Progress | None,
 ) -> DownloadResult:
     status = response.status_code
     if known is not None and (status == 304 or (status == 200 and _same_etag(known, response))):
@@ -321,7 +323,7 @@ def _check_partial_response(response: httpx.Response, resume: _Resume) -> None:
 
 
 def _receive(
-    response: httpx.Response, url: str, dest: Path, *, resume: _Resume | None, progress: bool
+    response: httpx.Response, url: str, dest: Path, *, resume: _Resume | None, progress: Progress | None
 ) -> DownloadResult:
     offset = resume.offset if resume is not None else 0
     etag = response.headers.get("etag") or (resume.etag if resume else None)
@@ -418,7 +420,7 @@ def _start_part(dest: Path, url: str, *, etag: str | None, last_modified: str | 
 
 
 def _write_part(
-    response: httpx.Response, dest: Path, *, offset: int, total: int | None, encoded: bool, progress: bool
+    response: httpx.Response, dest: Path, *, offset: int, total: int | None, encoded: bool, progress: Progress | None
 ) -> tuple[int, str]:
     part = _part_path(dest)
     digest = _hash_file(part) if offset else hashlib.sha256()
@@ -427,7 +429,8 @@ def _write_part(
     # chunk_size: httpx would buffer up to it and lose the buffered bytes when the connection breaks.
     chunks = response.iter_bytes() if encoded else response.iter_raw()
     try:
-        with part.open("ab" if offset else "wb") as out, _progress_bar(progress, dest.name, total, offset) as advance:
+        shown = progress(dest.name, total, offset) if progress else nullcontext(lambda _size: None)
+        with part.open("ab" if offset else "wb") as out, shown as advance:
             for chunk in chunks:
                 out.write(chunk)
                 digest.update(chunk)
@@ -482,17 +485,3 @@ def _write_json_atomic(path: Path, data: dict) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, path)
-
-
-# --- terminal output -----------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _progress_bar(enabled: bool, name: str, total: int | None, completed: int) -> Iterator[Callable[[int], None]]:
-    if not enabled:
-        yield lambda _size: None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-    with Progress(*columns, TimeRemainingColumn(), transient=True) as bar:
-        task = bar.add_task(name, total=total, completed=completed)
-        yield lambda size: bar.advance(task, size)

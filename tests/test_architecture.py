@@ -10,6 +10,8 @@ CORE_ENTRY_POINTS = (
     "spaser.decp.importer",
     "spaser.decp.download",
     "spaser.download",
+    "spaser.terminal",
+    "spaser.demo.commands",
     "spaser.decp.quality",
     "spaser.demo.generator",
     "spaser.demo.reference",

@@ -6,6 +6,7 @@ never reached and no test waits."""
 import hashlib
 import json
 import logging
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from spaser.download import DownloadResult, Retry, download, fetch_dataset, safe_file_name
 from spaser.errors import SpaserError
+from spaser.terminal import transfer_bar
 from tests.fake_datagouv import V1_DATE, V2_DATE, ServedFile, ServerState, client, payload, server
 
 
@@ -36,7 +38,7 @@ def part_of(dest: Path) -> Path:
 def interrupt(server: ServerState, client: httpx.Client, path: str, dest: Path) -> SpaserError:
     server.cut_next.add(path)
     with pytest.raises(SpaserError) as raised:
-        download(server.url(path), dest, client=client, progress=False, retry=ONE_ATTEMPT)
+        download(server.url(path), dest, client=client, retry=ONE_ATTEMPT)
     return raised.value
 
 
@@ -48,7 +50,7 @@ def test_full_download_writes_identical_bytes_and_sidecar(server, client, tmp_pa
     server.files["/files/decp.json"] = ServedFile(content)
     dest = tmp_path / "decp.json"
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert dest.read_bytes() == content
     assert result == DownloadResult(dest, "téléchargé", '"v1"', V1_DATE, len(content), sha256(content))
@@ -65,10 +67,10 @@ def test_full_download_writes_identical_bytes_and_sidecar(server, client, tmp_pa
 def test_second_download_is_unchanged_and_transfers_no_body(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(1))
     dest = tmp_path / "decp.json"
-    download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    download(server.url("/files/decp.json"), dest, client=client)
     served_before, inode_before = server.served("/files/decp.json"), dest.stat().st_ino
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert result.status == "inchangé"
     assert result.sha256 == sha256(payload(1))
@@ -80,9 +82,9 @@ def test_second_download_is_unchanged_and_transfers_no_body(server, client, tmp_
 def test_last_modified_alone_makes_an_if_modified_since_request(server, client, tmp_path):
     server.files["/files/decp.xml"] = ServedFile(payload(2), etag=None)
     dest = tmp_path / "decp.xml"
-    download(server.url("/files/decp.xml"), dest, client=client, progress=False)
+    download(server.url("/files/decp.xml"), dest, client=client)
 
-    result = download(server.url("/files/decp.xml"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.xml"), dest, client=client)
 
     last_request = server.headers_seen("/files/decp.xml")[-1]
     assert result.status == "inchangé"
@@ -93,11 +95,11 @@ def test_last_modified_alone_makes_an_if_modified_since_request(server, client, 
 def test_same_etag_in_a_200_answer_counts_as_unchanged(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(1))
     dest = tmp_path / "decp.json"
-    download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    download(server.url("/files/decp.json"), dest, client=client)
     server.ignore_conditionals = True
     inode_before, meta_before = dest.stat().st_ino, read_meta(dest)
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert result.status == "inchangé"
     assert dest.stat().st_ino == inode_before
@@ -107,10 +109,10 @@ def test_same_etag_in_a_200_answer_counts_as_unchanged(server, client, tmp_path)
 def test_changed_file_on_the_server_is_downloaded_again(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(1))
     dest = tmp_path / "decp.json"
-    download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    download(server.url("/files/decp.json"), dest, client=client)
     server.files["/files/decp.json"] = ServedFile(payload(2), etag='"v2"', last_modified=V2_DATE)
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert result.status == "téléchargé"
     assert dest.read_bytes() == payload(2)
@@ -121,10 +123,10 @@ def test_changed_file_on_the_server_is_downloaded_again(server, client, tmp_path
 def test_sidecar_that_no_longer_matches_the_file_is_not_trusted(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(1))
     dest = tmp_path / "decp.json"
-    download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    download(server.url("/files/decp.json"), dest, client=client)
     dest.write_bytes(b"truncated by hand")
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert "if-none-match" not in server.headers_seen("/files/decp.json")[-1]
     assert result.status == "téléchargé"
@@ -154,7 +156,7 @@ def test_next_call_resumes_with_a_range_request(server, client, tmp_path):
     interrupt(server, client, "/files/decp.json", dest)
     kept = part_of(dest).stat().st_size
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     last_request = server.headers_seen("/files/decp.json")[-1]
     assert kept > 0
@@ -174,7 +176,7 @@ def test_server_ignoring_range_restarts_from_zero(server, client, tmp_path):
     interrupt(server, client, "/files/decp.json", dest)
     server.ignore_range = True
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert server.headers_seen("/files/decp.json")[-1]["range"].startswith("bytes=")
     assert result.status == "téléchargé"
@@ -188,7 +190,7 @@ def test_part_of_an_older_version_is_not_glued_to_the_new_one(server, client, tm
     interrupt(server, client, "/files/decp.json", dest)
     server.files["/files/decp.json"] = ServedFile(payload(2), etag='"v2"', last_modified=V2_DATE)
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert server.headers_seen("/files/decp.json")[-1]["if-range"] == '"v1"'
     assert result.status == "téléchargé"
@@ -203,7 +205,7 @@ def test_partial_answer_of_another_version_is_refused(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(2), etag='"v2"', last_modified=V2_DATE)
     server.ignore_if_range = True  # answers 206 with the tail of v2 to a request made for the tail of v1
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert [headers.get("range") for headers in server.headers_seen("/files/decp.json")][-2:] == [
         f"bytes={len(payload(1)) // 2}-",
@@ -220,7 +222,7 @@ def test_complete_part_answered_416_is_downloaded_again(server, client, tmp_path
     interrupt(server, client, "/files/decp.json", dest)
     part_of(dest).write_bytes(content)  # as if the process died between the last byte and the rename
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert dest.read_bytes() == content
     assert result.status == "téléchargé"
@@ -233,7 +235,7 @@ def test_part_without_its_state_file_is_not_resumed(server, client, tmp_path):
     dest = tmp_path / "decp.json"
     part_of(dest).write_bytes(b"left over by something else")
 
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
 
     assert "range" not in server.headers_seen("/files/decp.json")[-1]
     assert dest.read_bytes() == content
@@ -243,7 +245,7 @@ def test_part_without_its_state_file_is_not_resumed(server, client, tmp_path):
 def test_interrupted_update_leaves_the_previous_file_then_resumes(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(1))
     dest = tmp_path / "decp.json"
-    download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    download(server.url("/files/decp.json"), dest, client=client)
     meta_before = read_meta(dest)
     server.files["/files/decp.json"] = ServedFile(payload(2), etag='"v2"', last_modified=V2_DATE)
 
@@ -251,7 +253,7 @@ def test_interrupted_update_leaves_the_previous_file_then_resumes(server, client
 
     assert dest.read_bytes() == payload(1)
     assert read_meta(dest) == meta_before
-    result = download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    result = download(server.url("/files/decp.json"), dest, client=client)
     assert result.status == "repris"
     assert dest.read_bytes() == payload(2)
 
@@ -264,7 +266,7 @@ def test_http_error_gives_a_french_message_with_the_url(server, client, tmp_path
     url = server.url("/files/x.json")
 
     with pytest.raises(SpaserError) as raised:
-        download(url, tmp_path / "x.json", client=client, progress=False)
+        download(url, tmp_path / "x.json", client=client)
 
     assert str(raised.value) == f"Téléchargement impossible de {url} : le serveur a répondu 404."
     assert list(tmp_path.iterdir()) == []
@@ -273,12 +275,12 @@ def test_http_error_gives_a_french_message_with_the_url(server, client, tmp_path
 def test_failed_download_keeps_the_previous_complete_file(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(1))
     dest = tmp_path / "decp.json"
-    download(server.url("/files/decp.json"), dest, client=client, progress=False)
+    download(server.url("/files/decp.json"), dest, client=client)
     meta_before = read_meta(dest)
     server.forced_status["/files/decp.json"] = 500
 
     with pytest.raises(SpaserError, match="le serveur a répondu 500. Abandon après 4 essais."):
-        download(server.url("/files/decp.json"), dest, client=client, progress=False, retry=NO_WAIT)
+        download(server.url("/files/decp.json"), dest, client=client, retry=NO_WAIT)
 
     assert dest.read_bytes() == payload(1)
     assert read_meta(dest) == meta_before
@@ -290,7 +292,7 @@ def test_unreachable_server_gives_a_french_network_error(client, tmp_path):
     # The port was released on leaving the block: nothing listens there any more.
 
     with pytest.raises(SpaserError) as raised:
-        download(url, tmp_path / "decp.json", client=client, progress=False, retry=NO_WAIT)
+        download(url, tmp_path / "decp.json", client=client, retry=NO_WAIT)
 
     assert str(raised.value).startswith(f"Téléchargement impossible de {url} : erreur réseau (")
     assert str(raised.value).endswith(". Abandon après 4 essais.")
@@ -301,20 +303,27 @@ def test_download_follows_redirects(server, client, tmp_path):
     server.files["/files/decp.json"] = ServedFile(payload(3))
     server.redirects["/r/abc"] = server.url("/files/decp.json")
 
-    result = download(server.url("/r/abc"), tmp_path / "decp.json", client=client, progress=False)
+    result = download(server.url("/r/abc"), tmp_path / "decp.json", client=client)
 
     assert result.path.read_bytes() == payload(3)
 
 
-def test_progress_bar_does_not_change_the_result(server, client, tmp_path, capsys):
-    server.files["/files/decp.json"] = ServedFile(payload(1))
+def test_progress_is_told_the_total_then_every_byte_and_the_bar_changes_nothing(server, client, tmp_path):
+    content = payload(1)
+    server.files["/files/decp.json"] = ServedFile(content)
+    opened, received = [], []
 
-    quiet = download(server.url("/files/decp.json"), tmp_path / "quiet.json", client=client, progress=False)
-    assert capsys.readouterr().out == ""
-    shown = download(server.url("/files/decp.json"), tmp_path / "shown.json", client=client, progress=True)
+    @contextmanager
+    def recorder(name, total, completed):
+        opened.append((name, total, completed))
+        yield received.append
 
-    assert shown.sha256 == quiet.sha256
-    assert shown.path.read_bytes() == payload(1)
+    quiet = download(server.url("/files/decp.json"), tmp_path / "quiet.json", client=client, progress=recorder)
+    shown = download(server.url("/files/decp.json"), tmp_path / "shown.json", client=client, progress=transfer_bar)
+
+    assert opened == [("quiet.json", len(content), 0)]
+    assert sum(received) == len(content)
+    assert shown.sha256 == quiet.sha256 == sha256(content)
 
 
 # --- dataset and names ---------------------------------------------------------------------------------------------

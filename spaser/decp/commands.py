@@ -13,6 +13,7 @@ from spaser.decp.importer import ImportReport, import_files
 from spaser.decp.quality import quality_summary
 from spaser.download import make_dir, open_client
 from spaser.formatting import measure, number
+from spaser.terminal import transfer_bar
 
 
 FLAG_LABELS = {
@@ -96,7 +97,7 @@ def run_download(args) -> int:
             args.dataset_url or DEFAULT_DATASET_URL,
             args.dest,
             client=client,
-            progress=not args.no_progress,
+            progress=None if args.no_progress else transfer_bar,
             on_result=lambda result: print(result.describe(), flush=True),
         )
     return 0

@@ -10,6 +10,7 @@ import httpx
 
 from spaser.download import (
     DownloadResult,
+    Progress,
     download,
     fetch_dataset,
     make_dir,
@@ -31,7 +32,7 @@ def download_dataset(
     dest_dir: Path,
     *,
     client: httpx.Client,
-    progress: bool = False,
+    progress: Progress | None = None,
     on_result: Callable[[DownloadResult], None] | None = None,
 ) -> list[DownloadResult]:
     """Download every data file of a data.gouv.fr dataset into ``dest_dir``; ``on_result`` is told after each file."""

@@ -9,6 +9,7 @@ from spaser.download import open_client
 from spaser.formatting import number
 from spaser.reference.download import download_reference
 from spaser.reference.importer import LoadReport, import_reference
+from spaser.terminal import transfer_bar
 
 
 def run_import(args) -> int:
@@ -25,7 +26,7 @@ def run_download(args) -> int:
             args.store,
             client=client,
             kinds=args.kind,
-            progress=not args.no_progress,
+            progress=None if args.no_progress else transfer_bar,
             on_downloaded=lambda result: print(result.describe(), flush=True),
             on_imported=_print_import,
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from spaser.download import DownloadResult, download, fetch_dataset, url_file_name
+from spaser.download import DownloadResult, Progress, download, fetch_dataset, url_file_name
 from spaser.errors import SpaserError
 from spaser.reference.importer import LoadReport, import_reference
 from spaser.reference.store import database_path, open_read_only
@@ -73,7 +73,7 @@ def download_reference(
     client: httpx.Client,
     kinds: list[str] | None = None,
     sources: tuple[RemoteFile, ...] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
     on_downloaded: Callable[[DownloadResult], None] = lambda result: None,
     on_imported: Callable[[str, LoadReport | None], None] = lambda kind, report: None,
 ) -> list[LoadReport]:

@@ -63,7 +63,7 @@ def test_download_dataset_downloads_selected_resources_under_safe_names(server, 
     files = dataset_for(server)
     dest_dir = tmp_path / "downloads"
 
-    results = download_dataset(server.url("/dataset"), dest_dir, client=client, progress=False)
+    results = download_dataset(server.url("/dataset"), dest_dir, client=client)
 
     names = [result.path.name for result in results]
     assert names == ["decp.json", "decp.xml", "decp-2024.parquet", "passwd.csv.zip", "escape.json"]
@@ -84,7 +84,7 @@ def test_download_dataset_gives_distinct_names_to_homonyms(server, client, tmp_p
         ]
     }
 
-    results = download_dataset(server.url("/dataset"), tmp_path, client=client, progress=False)
+    results = download_dataset(server.url("/dataset"), tmp_path, client=client)
 
     assert [(result.path.name, result.path.read_bytes()) for result in results] == [
         ("decp.json", b"a"),
@@ -96,14 +96,14 @@ def test_dataset_without_data_files_is_an_error(server, client, tmp_path):
     server.dataset = {"resources": [{"title": "doc.pdf", "url": server.url("/doc.pdf"), "format": "pdf"}]}
 
     with pytest.raises(SpaserError, match="Aucun fichier de données"):
-        download_dataset(server.url("/dataset"), tmp_path, client=client, progress=False)
+        download_dataset(server.url("/dataset"), tmp_path, client=client)
 
 
 def test_unreadable_dataset_is_a_french_error(server, client, tmp_path):
     server.files["/not-json"] = ServedFile(b"<html>")
 
     with pytest.raises(SpaserError) as raised:
-        download_dataset(server.url("/not-json"), tmp_path, client=client, progress=False)
+        download_dataset(server.url("/not-json"), tmp_path, client=client)
 
     assert str(raised.value) == (
         f"Lecture impossible du jeu de données {server.url('/not-json')} : la réponse n'est pas du JSON."
