@@ -190,8 +190,8 @@ def _with_retries(attempt: Callable[[], T], url: str, retry: Retry) -> T:
             failures += 1
             wait = retry.wait(failures, failure.retry_after)
             if wait is None:
-                tried = f" Abandon après {failures} essais." if failures > 1 else ""
-                raise _GaveUp(f"{failure.reason}.{tried}", transient=True) from failure.__cause__
+                note = _giving_up_note(failures, failure.retry_after, retry)
+                raise _GaveUp(f"{failure.reason}.{note}", transient=True) from failure.__cause__
             # The command line shows warnings on standard error: the person knows why nothing moves.
             log.warning(
                 "%s : %s, nouvel essai dans %s s (essai %d sur %d).",
@@ -204,6 +204,14 @@ def _with_retries(attempt: Callable[[], T], url: str, retry: Retry) -> T:
             retry.sleep(wait)
         except _Final as failure:
             raise _GaveUp(f"{failure}.", transient=False) from failure.__cause__
+
+
+def _giving_up_note(failures: int, retry_after: float | None, retry: Retry) -> str:
+    if failures >= retry.attempts:
+        return f" Abandon après {failures} essais." if failures > 1 else ""
+    if retry_after is not None:  # longer than a command line should wait: the person relaunches later
+        return f" Le serveur demande de réessayer dans {number(retry_after)} s."
+    return ""
 
 
 def _status_failure(response: httpx.Response) -> Exception:

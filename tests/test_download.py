@@ -19,6 +19,7 @@ from spaser.terminal import transfer_bar
 from tests.fake_datagouv import V1_DATE, V2_DATE, ServedFile, ServerState, client, payload, server
 
 
+N = "\u202f"  # thousands separator
 ONE_ATTEMPT = Retry(attempts=1)
 NO_WAIT = Retry(sleep=lambda seconds: None)
 
@@ -422,7 +423,10 @@ def test_retry_after_sets_the_wait_and_a_too_long_one_gives_up_at_once(tmp_path)
         download("https://x.test/b.json", tmp_path / "b.json", client=http, retry=retry)
 
     assert waits == [7.0]
-    assert str(raised.value) == "Téléchargement impossible de https://x.test/b.json : le serveur a répondu 503."
+    assert str(raised.value) == (
+        "Téléchargement impossible de https://x.test/b.json : le serveur a répondu 503. "
+        f"Le serveur demande de réessayer dans 3{N}600 s."
+    )
     assert len(seen) == 3
 
 
