@@ -120,16 +120,20 @@ def import_files(
                     _clean_staged(connection, report.run_id)
         if chunk_files:
             announce("Normalisation des enregistrements")
-            with _engine_errors(f"{', '.join(s.name for s, kind in formats if kind in ('json', 'xml'))} : lecture"):
+            names = ", ".join(source.name for source, kind in formats if kind in ("json", "xml"))
+            with _engine_errors(f"{names} : normalisation des enregistrements impossible"):
                 _load_json(connection, chunk_files, formats, report)
         announce("Dédoublonnage et mise à jour de l'entrepôt")
         with _engine_errors(f"{store} : mise à jour de l'entrepôt impossible"):
             _account(connection, report)
             _rebuild_contracts(connection)
             classify(connection, store)
-            report.quarantine = _write_quarantine(connection, store, work, run_id)
+            quarantine = _write_quarantine(connection, work, run_id)
+            report.quarantine = str(store / QUARANTINE / quarantine.name) if quarantine else None
             _record_run(connection, report)
             _drop_work_tables(connection)
+        if quarantine:
+            _publish_quarantine(quarantine, store)
     return report
 
 
@@ -592,9 +596,8 @@ def _remove_dead_quarantines(store: Path, run_id: int) -> None:
             path.unlink()
 
 
-def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, work: Path, run_id: int) -> str | None:
-    """The rejected records with their reason, written in the work folder, then moved next to the store just
-    before its swap (a kill in between leaves a file of an unknown run, removed by the next import)."""
+def _write_quarantine(connection: duckdb.DuckDBPyConnection, work: Path, run_id: int) -> Path | None:
+    """The rejected records with their reason, in the work folder (`_publish_quarantine` moves them out)."""
     rows = connection.execute(
         """
         SELECT r.source_file, r.source_position, r.rejected_field, q.reason, to_json(r) AS record
@@ -610,8 +613,8 @@ def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, work: 
     )
     if not rows:
         return None
-    name = f"run-{run_id:04d}.ndjson"
-    with open(work / name, "wb") as out:
+    path = work / f"run-{run_id:04d}.ndjson"
+    with open(path, "wb") as out:
         for source_file, position, rejected_field, reason, record in rows:
             entry = {
                 "fichier": source_file,
@@ -623,10 +626,15 @@ def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, work: 
             out.write(orjson.dumps(entry) + b"\n")
         out.flush()
         os.fsync(out.fileno())
+    return path
+
+
+def _publish_quarantine(path: Path, store: Path) -> None:
+    """Moved next to the store as the last step before its swap: a failure before leaves nothing behind, a kill
+    between the two leaves a file of a run the store does not know, which the next import removes first."""
     folder = store / QUARANTINE
     folder.mkdir(exist_ok=True)
-    os.replace(work / name, folder / name)
-    return str(folder / name)
+    os.replace(path, folder / path.name)
 
 
 def _record_run(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:

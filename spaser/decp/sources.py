@@ -197,9 +197,10 @@ def sniff(source: Input) -> str:
 def _refuse_binary(source: Input, text: bytes) -> None:
     """Archives nested in an input, and binary content, would otherwise be read as a one-column CSV."""
     if text.startswith(ZIP_MAGICS):
+        container = "une archive zip" if source.member else "un fichier compressé"
         raise SpaserError(
-            f"{source.name} : archive zip contenue dans {'une archive zip' if source.member else 'un fichier compressé'}"
-            " : les archives imbriquées ne sont pas lues, extrayez-la d'abord."
+            f"{source.name} : archive zip contenue dans {container} : les archives imbriquées ne sont pas lues, "
+            "extrayez-la d'abord."
         )
     if text.startswith(GZIP_MAGIC):
         raise SpaserError(f"{source.name} : fichier compressé deux fois (gzip dans gzip) : décompressez-le d'abord.")

@@ -127,6 +127,7 @@ def _stage_rows(connection, source: Input, relation: str, file_index: int) -> No
 # What DuckDB's CSV errors mean, in the words of whoever opens the file in a spreadsheet.
 _CSV_PROBLEMS = (
     ("maximum line size", "une ligne dépasse la taille maximale de 2 Mo (fichier sans fin de ligne ?)"),
+    ("out of memory", "trop de colonnes ou de données sur une ligne pour la mémoire disponible"),
     ("quote", "guillemets non refermés"),
     ("unicode", "octets qui ne sont pas du texte UTF-8"),
     ("utf", "octets qui ne sont pas du texte UTF-8"),
@@ -134,7 +135,8 @@ _CSV_PROBLEMS = (
 
 
 def _csv_error(source: Input, error: duckdb.Error) -> SpaserError:
-    message = str(error)
+    # The engine quotes the offending line: its content must not be taken for the engine's words.
+    message = "\n".join(line for line in str(error).splitlines() if not line.startswith("Original Line"))
     problem = next(
         (text for marker, text in _CSV_PROBLEMS if marker in message.lower()),
         "structure irrégulière (nombre de colonnes, séparateurs ou guillemets)",
