@@ -105,19 +105,7 @@ def import_files(
         _remove_dead_quarantines(store, run_id)
         report = ImportReport(run_id=run_id, files=[FileReport(file=s.name, format=kind) for s, kind in formats])
         _create_work_tables(connection, work, formats, run_id)
-        chunk_files: list[ChunkFile] = []
-        for index, (source, kind) in enumerate(formats):
-            announce(f"Lecture de {source.name}")
-            with _engine_errors(f"{source.name} : lecture impossible"):
-                if kind == "json":
-                    chunk_files.extend(json_chunk_files(source, work, _prefix(index), pieces=_threads(connection)))
-                elif kind == "xml":
-                    chunk_files.extend(_xml_chunk_files(source, work, _prefix(index)))
-                else:
-                    report.files[index].encoding = tabular.stage(connection, source, kind, index, work)
-                    _show_staged(connection, f"SELECT * FROM {tabular.STAGED_TABLE}")
-                    _count_read(connection, report, formats)
-                    _clean_staged(connection, report.run_id)
+        chunk_files = _read_sources(connection, formats, work, report, announce)
         if chunk_files:
             announce("Normalisation des enregistrements")
             names = ", ".join(source.name for source, kind in formats if kind in ("json", "xml"))
@@ -137,6 +125,24 @@ def import_files(
     return report
 
 
+def _read_sources(connection, formats: list, work: Path, report: ImportReport, announce) -> list[ChunkFile]:
+    """Cut JSON and XML sources into chunk files (staged together later); stage and clean tabular ones."""
+    chunk_files: list[ChunkFile] = []
+    for index, (source, kind) in enumerate(formats):
+        announce(f"Lecture de {source.name}")
+        with _engine_errors(f"{source.name} : lecture impossible"):
+            if kind == "json":
+                chunk_files.extend(json_chunk_files(source, work, _prefix(index), pieces=_threads(connection)))
+            elif kind == "xml":
+                chunk_files.extend(_xml_chunk_files(source, work, _prefix(index)))
+            else:
+                report.files[index].encoding = tabular.stage(connection, source, kind, index, work)
+                _show_staged(connection, f"SELECT * FROM {tabular.STAGED_TABLE}")
+                _count_read(connection, report, formats)
+                _clean_staged(connection, report.run_id)
+    return chunk_files
+
+
 @contextmanager
 def _engine_errors(context: str) -> Iterator[None]:
     """A DuckDB failure not foreseen by the steps (memory, disk, a shape nobody met) as a French sentence: the
@@ -147,7 +153,7 @@ def _engine_errors(context: str) -> Iterator[None]:
         raise SpaserError(f"{context} : mémoire insuffisante pour terminer l'import. Rien n'a été importé.") from error
     except duckdb.IOException as error:
         raise SpaserError(
-            f"{context} : erreur d'écriture sur le disque (espace plein ?). Rien n'a été importé."
+            f"{context} : erreur de lecture ou d'écriture sur le disque (espace plein ?). Rien n'a été importé."
         ) from error
     except duckdb.Error as error:
         raise SpaserError(
