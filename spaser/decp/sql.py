@@ -566,12 +566,20 @@ NUMBER_FIELDS = {
 
 
 def _impossible(raw: str, signed: bool) -> str:
-    number = f"s.{raw}_number"
+    number = f"{raw}_number"
     return f"number_impossible({number})" if signed else f"(number_impossible({number}) OR {number} < 0)"
 
 
-_IMPOSSIBLE_SCALARS = {field: _impossible(raw, signed) for field, (raw, signed) in NUMBER_FIELDS.items()}
 _PARSED_NUMBERS = ", ".join(f"number_parse({raw}) AS {raw}_number" for raw, _ in NUMBER_FIELDS.values())
+# The first impossible scalar number of a record as a flag (one CASE per record, not one list item per field).
+_IMPOSSIBLE_SCALAR = (
+    "CASE "
+    + " ".join(
+        f"WHEN {_impossible(raw, signed)} THEN flag('{IMPOSSIBLE}', '{field}', {raw})"
+        for field, (raw, signed) in NUMBER_FIELDS.items()
+    )
+    + " END"
+)
 
 _SCALAR_JOINS = {
     "buyer": ("siret", "buyer_raw"),
@@ -622,10 +630,7 @@ _SCALAR_FLAG_EXPRESSIONS = [
     "WHEN amount_sentinel(amount) THEN flag('montant_sentinelle', 'montant', s.amount_raw) "
     "WHEN amount >= 1e9 THEN flag('montant_aberrant', 'montant', s.amount_raw) END",
     "CASE WHEN contains(s.objet, '\ufffd') THEN flag('encodage_defectueux', 'objet', NULL) END",
-    *(
-        f"CASE WHEN {test} THEN flag('{IMPOSSIBLE}', '{field}', s.{NUMBER_FIELDS[field][0]}) END"
-        for field, test in _IMPOSSIBLE_SCALARS.items()
-    ),
+    "s.impossible",
 ]
 _LIST_FLAG_EXPRESSIONS = [
     "ec.enum_flags",
@@ -682,13 +687,14 @@ SELECT
     CASE WHEN informed(s.buyer_raw) IS NULL THEN
               CASE s.kind WHEN 'marche' THEN 'acheteur.id' ELSE 'autoriteConcedante.id' END
          WHEN informed(s.id_raw) IS NULL THEN 'id'
-         {" ".join(f"WHEN {test} THEN '{field}'" for field, test in _IMPOSSIBLE_SCALARS.items())}
+         WHEN s.impossible IS NOT NULL THEN s.impossible.field
          WHEN len(mo.impossible) > 0 THEN mo.impossible[1].field
          WHEN len(su.impossible) > 0 THEN su.impossible[1].field END AS rejected_field,
     f.source_file,
     s.ordinal - p.first_ordinal + 1 AS source_position,
     f.read_base + s.ordinal - p.first_ordinal + 1 AS read_seq
-FROM (SELECT *, number_possible(amount_raw_number) AS amount FROM (SELECT *, {_PARSED_NUMBERS} FROM staged)) s
+FROM (SELECT *, number_possible(amount_raw_number) AS amount, {_IMPOSSIBLE_SCALAR} AS impossible
+      FROM (SELECT *, {_PARSED_NUMBERS} FROM staged)) s
 JOIN positions p ON p.file_index = s.file_index
 JOIN sources f ON f.file_index = s.file_index
 {_JOINS}
