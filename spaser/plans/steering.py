@@ -21,9 +21,10 @@ from spaser.indicators.engine import (
     Scope,
     compute,
     missing_reason,
-    stores,
 )
+from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
 from spaser.plans.models import IndicatorSnapshot, ManualUnit, ManualValue, Objective, Scheme
+from spaser.plans.store_cache import lock_for
 
 
 TOGETHER = "ensemble"
@@ -87,20 +88,26 @@ def scheme_objectives(scheme: Scheme):
 
 
 def decp_values(sirens: tuple[str, ...], years: tuple[int, ...], store: Path | None = None) -> dict:
-    """{(buyer, year, code): snapshot} for each SIREN and, when there are several, all of them together."""
+    """{(buyer, year, code): snapshot} for each SIREN and, when there are several, all of them together.
+
+    Raises StoreUnavailable when the store is missing, or unreadable and these values not yet computed."""
     store = store or settings.SPASER_STORE_DIR
-    version = data_version(store)
-    if version is None or not sirens:
+    if not sirens:
         return {}
+    version = data_version(store)
+    if version is None:
+        raise StoreUnavailable(f"{store} : aucun entrepôt DECP ici.")
     scope = ",".join(sirens) + "@" + ",".join(map(str, years))
     snapshots = list(IndicatorSnapshot.objects.filter(scope=scope, data_version=version))
     if not snapshots:
-        snapshots = _snapshot(scope, version, sirens, years, store)
+        with lock_for(f"{scope}:{version}"):
+            snapshots = list(IndicatorSnapshot.objects.filter(scope=scope, data_version=version))
+            snapshots = snapshots or _snapshot(scope, version, sirens, years, store)
     return {(s.buyer, s.year, s.code): s for s in snapshots}
 
 
 def _snapshot(scope: str, version: str, sirens, years, store: Path) -> list[IndicatorSnapshot]:
-    with stores(store) as (connection, refs):
+    with SHARED_STORES.reading(store) as (connection, refs):
         filters = Filters(years=years)
         values = compute(connection, refs, Scope(sirens=sirens), filters)
         if len(sirens) > 1:
@@ -311,9 +318,11 @@ def dashboard(scheme: Scheme, store: Path | None = None) -> list[ObjectiveSeries
     """The series of every objective of the scheme, in the order of the tree."""
     sirens = scheme_sirens(scheme)
     years = scheme_years(scheme)
-    values = decp_values(sirens, years, store)
     buyers = list(sirens)
     objectives = scheme_objectives(scheme).select_related("manual_indicator__organisation").prefetch_related("targets")
     objectives = objectives.order_by("engagement__axis__position", "engagement__position", "position", "pk")
+    # Manual indicators alone need no store: such a dashboard stays whole when the store cannot be read.
+    measured = any(not objective.manual_indicator_id for objective in objectives)
+    values = decp_values(sirens, years, store) if measured else {}
     period = (scheme.start_year, scheme.end_year)
     return [objective_series(objective, list(years), values, buyers, period) for objective in objectives]

@@ -8,12 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from spaser.indicators.readers import StoreUnavailable
 from spaser.organisations.directory import describe_buyer
 from spaser.organisations.invitations import invite
 from spaser.organisations.models import Establishment, Membership, Organisation, Role
 from spaser.organisations.permissions import require_role
 from spaser.plans.models import Scheme
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
+from spaser.www.unavailable import unavailable
 
 
 @login_required
@@ -87,8 +89,18 @@ def change_member(request, pk: int, membership_pk: int):
 @staff_member_required(login_url="accounts:login")
 def create(request):
     form = OrganisationCreationForm(request.POST or None)
+    context = {
+        "title": "Ajouter une organisation",
+        "form": form,
+        "submit_label": "Créer",
+        "cancel_url": reverse("organisations:home"),
+    }
     if request.method == "POST" and form.is_valid():
-        found = describe_buyer(form.cleaned_data["siren"], settings.SPASER_STORE_DIR)
+        try:
+            found = describe_buyer(form.cleaned_data["siren"], settings.SPASER_STORE_DIR)
+        except StoreUnavailable as error:
+            # Without the directory the organisation would have no SIRET: nothing is created.
+            return unavailable(request, "layouts/form.html", context, error)
         name = form.cleaned_data["name"] or found.name
         if not name:
             form.add_error("name", "Ce SIREN est absent des données de référence : saisissez le nom de l'acheteur.")
@@ -103,13 +115,4 @@ def create(request):
                 Membership.objects.create(user=request.user, organisation=organisation, role=Role.ADMIN)
             messages.success(request, f"Organisation créée avec {len(found.sirets)} SIRET.")
             return redirect("organisations:detail", organisation.pk)
-    return render(
-        request,
-        "layouts/form.html",
-        {
-            "title": "Ajouter une organisation",
-            "form": form,
-            "submit_label": "Créer",
-            "cancel_url": reverse("organisations:home"),
-        },
-    )
+    return render(request, "layouts/form.html", context)

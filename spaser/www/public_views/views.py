@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from spaser.plans.models import Scheme
-from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_context, drill_down, public_scheme
+from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
 
 
 def home(request):
@@ -40,7 +40,7 @@ def schemes(request):
 
 
 def scheme(request, slug: str):
-    return render(request, "plans/dashboard.html", dashboard_context(public_scheme(slug), public=True))
+    return dashboard_page(request, public_scheme(slug), public=True)
 
 
 def contracts(request, slug: str, objective_pk: int, year: int):
