@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from spaser.indicators.readers import StoreUnavailable
 from spaser.plans.models import Scheme
-from spaser.plans.steering import dashboard, dashboard_version
+from spaser.plans.steering import dashboard, dashboard_version, require_store
 from spaser.plans.store_cache import cache_key, computed_once
 from spaser.www.api import serializers
 from spaser.www.api.openapi import DOCUMENT
@@ -133,6 +133,7 @@ def scheme_detail(request, slug: str):
 @api_endpoint
 def scheme_indicators(request, slug: str):
     scheme = published_scheme(slug)
+    require_store(scheme)
     payload = computed_once(
         # The payload names the organisations: a renamed one changes neither the scheme nor the data.
         cache_key(

@@ -18,7 +18,7 @@ from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
 from spaser.plans import steering
 from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
-from spaser.plans.store_cache import cache_key, computed_once
+from spaser.plans.store_cache import versioned
 from spaser.www.unavailable import unavailable
 
 
@@ -92,8 +92,9 @@ def dashboard_context(scheme: Scheme, public: bool) -> dict:
 def dashboard_page(request, scheme: Scheme, public: bool):
     context = dashboard_context(scheme, public)
     try:
+        steering.require_store(scheme)
         return render(request, "plans/dashboard.html", context)
-    except StoreUnavailable as error:  # met while rendering: the body is computed only when not cached
+    except StoreUnavailable as error:
         return unavailable(request, "plans/dashboard.html", {**context, "body": None}, error)
 
 
@@ -139,17 +140,19 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
 
 
 def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> list[tuple]:
-    """The contracts behind a value, cached per version of the data (a query over the whole store otherwise)."""
+    """The contracts behind a value, cached per version of the data (a query over the whole store otherwise);
+    those of the previous store while a new one's are computed."""
     store = settings.SPASER_STORE_DIR
     version = steering.data_version(store)
     if version is None:
         raise StoreUnavailable(f"{store} : aucun entrepôt DECP ici.")
+    SHARED_STORES.handle(store)  # a damaged store is unavailable, even with the previous rows at hand
 
     def query() -> list[tuple]:
         with SHARED_STORES.reading(store) as (connection, refs):
             return contract_rows(connection, refs, Scope(sirens=sirens), Filters(years=(year,)), indicator)
 
-    return computed_once(cache_key("contracts", version, sirens, year, indicator.code), query)
+    return versioned(("contracts", sirens, year, indicator.code), version, query)
 
 
 CSV_HEADER = {
