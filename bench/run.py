@@ -1037,8 +1037,9 @@ def web_markdown(result: dict, run: dict) -> str:
         "",
         f"Cold, the first request of each page after the start: {_web_cold(result)}. No target.",
         "",
-        f"Then one round of {clients} concurrent requests per page, not measured, so that every worker has rendered "
-        f"each page ({_web_warm_up(result)}); one client alone sending {requests} requests back to back; and "
+        f"Then a warm-up round per page, {clients} concurrent clients each going once round its paths, not "
+        f"measured, so that every worker has rendered each of them ({_web_warm_up(result)}); one client alone "
+        f"sending {requests} requests back to back; and "
         f"{runs} run(s) of {clients} concurrent clients (threads, one keep-alive `httpx.Client` each, closed loop "
         f"without think time, {requests} requests each), page after page. Latency is from "
         "sending the request to reading the whole body, at the client; an error is a status other than 200 or an "

@@ -15,9 +15,10 @@
    schemes, the scheme's public page, its public drill-downs (every DECP objective and year with contracts, the
    clients going round them) and its indicators in the API;
 4. cold: the first request of each page (the dashboard computes the scheme's indicator snapshots on the store); a
-   warm-up round (one request per client, not measured, so that every worker has rendered each page); one client
-   alone, sequential requests; then, `runs` times, `clients` concurrent clients (threads, one keep-alive
-   `httpx.Client` each), closed loop without think time, `requests` requests each, page after page;
+   warm-up round (each client going once round the paths of the page, not measured, so that every worker has
+   rendered each of them); one client alone, sequential requests; then, `runs` times, `clients` concurrent
+   clients (threads, one keep-alive `httpx.Client` each), closed loop without think time, `requests` requests
+   each, page after page;
 5. the swap: `clients` clients going round the public pages for SWAP_BEFORE_S seconds, then the store's
    `decp.duckdb` is rebuilt and swapped in as `spaser decp import` does (a copy under the store's lock, renamed over
    the file: a new data version, every cache key changes), and the clients go on for SWAP_AFTER_S seconds. Latencies
@@ -580,7 +581,10 @@ def measure(store: Path, work: Path, clients: int, requests: int, runs: int) -> 
             log(f"  cold {page} {paths[page][0]}", end="")
             first[page] = cold(base, paths[page][0], cookies[page], EXPECTED[page])
             log(f" {first[page]['ms']:.0f} ms, {first[page]['bytes']:,} bytes")
-        warm_up = {page: summarise(*load(base, paths[page], cookies[page], clients, 1)) for page in PAGES}
+        # Each client goes round every path of the page: each worker then has them all cached.
+        warm_up = {
+            page: summarise(*load(base, paths[page], cookies[page], clients, len(paths[page]))) for page in PAGES
+        }
         single = {
             page: measured(
                 f"single client, {page}",

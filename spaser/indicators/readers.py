@@ -115,6 +115,9 @@ class SharedStores:
                 return known[1]
             self._handles.pop(store, None)
             handle = open_handle(store)  # raises StoreUnavailable without a readable store
+            # One thread a query: a web worker runs several requests at once, and a background refresh after a
+            # swap must leave the other cores to the requests.
+            handle.connection.execute("SET threads = 1")
             self._handles[store] = (identity, handle)
             while len(self._handles) > self.KEPT:
                 self._handles.pop(next(iter(self._handles)))
