@@ -457,6 +457,7 @@ COUNTS = (
 def first_values(database: str, queries: dict[str, str]) -> dict:
     """The first value of each query, on `database` opened read-only (in memory when empty); run by a child."""
     connection = duckdb.connect(database or ":memory:", read_only=bool(database))
+    connection.execute("SET enable_progress_bar = false")  # a slow query would print it into the JSON on stdout
     try:
         return {name: connection.execute(sql).fetchone()[0] for name, sql in queries.items()}
     finally:
