@@ -16,10 +16,11 @@ from tests.plans.factories import (
     TargetFactory,
 )
 
-# README.md, « Sauvegarde et restauration »: the same arguments.
+
+# README.md, « The store and the database »: the same arguments.
 BACKUP = [
-    "dumpdata", "--natural-foreign", "--natural-primary", "--indent", "1",
-    "--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions", "--exclude", "admin.logentry",
+    "dumpdata", "--natural-foreign", "--natural-primary", "--indent", "1", "--exclude", "contenttypes",
+    "--exclude", "auth.permission", "--exclude", "sessions", "--exclude", "admin.logentry",
 ]  # fmt: skip
 
 
