@@ -72,25 +72,26 @@ class Refresher:
 REFRESHER = Refresher()
 
 
-def versioned(parts: tuple, version: str, compute: Callable[[], T]) -> T:
-    """`compute()` for the data `version`, cached under `parts`; while it is not computed yet for a new version,
-    the value of the previous one is served and the new one computed in the background."""
+def versioned(parts: tuple, version: str, compute: Callable[[], T]) -> tuple[str, T]:
+    """`compute()` for the data `version`, cached under `parts`, with the version it was computed for: while it is
+    not computed yet for a new version, the value of the previous one is served and the new one computed in the
+    background."""
     key = cache_key(*parts)
     kept = cache.get(key)
     if kept is not None and kept[0] == version:
-        return kept[1]
+        return kept
 
-    def refresh() -> T:
-        value = compute()
-        cache.set(key, (version, value), TIMEOUT_S)
-        return value
+    def refresh() -> tuple[str, T]:
+        fresh = (version, compute())
+        cache.set(key, fresh, TIMEOUT_S)
+        return fresh
 
     if kept is not None and settings.SPASER_REFRESH_IN_BACKGROUND:
         REFRESHER.submit(f"{key}:{version}", refresh)
-        return kept[1]
+        return kept
     with lock_for(key):
         kept = cache.get(key)
-        return kept[1] if kept is not None and kept[0] == version else refresh()
+        return kept if kept is not None and kept[0] == version else refresh()
 
 
 def computed_once(key: str, compute: Callable[[], T]) -> T:

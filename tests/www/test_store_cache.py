@@ -117,3 +117,13 @@ def test_the_refresher_computes_each_key_once():
     while REFRESHER._pending and time.monotonic() < deadline:
         time.sleep(0.01)
     assert calls == [1]
+
+
+def test_the_cached_table_follows_the_status_filter(client, objective):
+    url = reverse("public:contracts", args=[objective.engagement.axis.scheme.slug, objective.pk, 2024])
+
+    every = client.get(url).content.decode()
+    not_counted = client.get(url, {"statut": "non compté"}).content.decode()
+
+    assert "<td>M1</td>" in every and "<td>M2</td>" in every
+    assert "<td>M2</td>" in not_counted and "<td>M1</td>" not in not_counted

@@ -122,7 +122,7 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
         "public": public,
     }
     try:
-        rows = contracts_of(steering.scheme_sirens(scheme), year, indicator)
+        rows_key, rows = contracts_of(steering.scheme_sirens(scheme), year, indicator)
     except StoreUnavailable as error:
         return unavailable(request, "plans/contracts.html", context, error)
     if request.GET.get("format") == "csv":
@@ -131,6 +131,7 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
     status = request.GET.get("statut")
     shown = [row for row in rows if row[STATUS] == status] if status else rows
     context |= {
+        "rows_key": rows_key,
         "all_rows": len(rows),
         "page": Paginator(shown, 100).get_page(request.GET.get("page")),
         "totals": {label: sum(1 for row in rows if row[STATUS] == label) for label in DRILL_STATUSES},
@@ -139,9 +140,10 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
     return render(request, "plans/contracts.html", context)
 
 
-def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> list[tuple]:
+def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> tuple[str, list[tuple]]:
     """The contracts behind a value, cached per version of the data (a query over the whole store otherwise);
-    those of the previous store while a new one's are computed."""
+    those of the previous store while a new one's are computed. With a key that names them (the rendered table
+    is cached under it)."""
     store = settings.SPASER_STORE_DIR
     version = steering.data_version(store)
     if version is None:
@@ -152,7 +154,8 @@ def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> li
         with SHARED_STORES.reading(store) as (connection, refs):
             return contract_rows(connection, refs, Scope(sirens=sirens), Filters(years=(year,)), indicator)
 
-    return versioned(("contracts", sirens, year, indicator.code), version, query)
+    served, rows = versioned(("contracts", sirens, year, indicator.code), version, query)
+    return f"{served}:{','.join(sirens)}:{year}:{indicator.code}", rows
 
 
 CSV_HEADER = {
