@@ -3,8 +3,8 @@
 A store folder holds `decp.duckdb`, `reference.duckdb` (optional), `quarantine/run-NNNN.ndjson` and the import
 reports; everything else there (locks, work folders) belongs to a running import. A backup is a tar archive of
 these files taken under both import locks, so that no import swaps a file in while it is read; a restore extracts
-an archive beside the store, checks it, then swaps each file in with `os.replace`, as an import does: readers see
-the old store or the new one, never a mix of half-written files.
+an archive into `<store>/.restore/`, checks it, then swaps each file in with `os.replace`, as an import does:
+readers see the old store or the new one, never a half-written file.
 """
 
 import json
@@ -21,12 +21,12 @@ import duckdb
 
 from spaser.analytics.classes import CLASSIFIED_TABLES, REFERENCE_DATABASE
 from spaser.analytics.files import exclusive_lock, sync_folder
+from spaser.decp.store import DATABASE_NAME as DECP_DATABASE
 from spaser.errors import SpaserError
 from spaser.formatting import count, number
-from spaser.reference.store import TABLES as REFERENCE_TABLES
+from spaser.reference.store import LOCK_NAME as REFERENCE_LOCK, TABLES as REFERENCE_TABLES
 
 
-DECP_DATABASE = "decp.duckdb"
 QUARANTINE = "quarantine"
 DECP_RELATIONS = (
     "versions",
@@ -39,7 +39,7 @@ DECP_RELATIONS = (
     "import_runs",
     "rejections",
 )
-LOCKS = (".lock", ".lock-reference")  # the DECP import's and the reference import's (spaser.reference.store)
+LOCKS = (".lock", REFERENCE_LOCK)  # the DECP import's (spaser.decp.store) and the reference import's
 RESTORE_WORK = ".restore"
 
 
@@ -57,7 +57,7 @@ class CheckReport:
         verdict = (
             "Entrepôt en bon état."
             if self.ok
-            else f"Entrepôt endommagé ou incomplet : {len(self.problems)} problème(s)."
+            else f"Entrepôt endommagé ou incomplet : {count(len(self.problems), 'problème')}."
         )
         found = [f"  {line}" for line in self.lines]
         problems = [f"  PROBLÈME : {problem}" for problem in self.problems]

@@ -56,7 +56,7 @@ def test_a_broken_store_fails_the_check_and_says_where(store, capsys, damage, pr
 
     assert main(["store", "check", "--store", str(store)]) == 1
 
-    report = capsys.readouterr().out
+    report = capsys.readouterr().out.replace("\u00a0", " ")
     assert problem in report
     assert "Entrepôt endommagé ou incomplet : 1 problème" in report
 
