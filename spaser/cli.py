@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True)
     generate.add_argument("--files", type=int, default=1, help="Répartir en N fichiers qui se recouvrent")
     generate.add_argument("--no-progress", action="store_true")
-    generate.set_defaults(handler="spaser.demo.generator:run_generate")
+    generate.set_defaults(handler="spaser.demo.generator.commands:run_generate")
     reference = demo.add_parser(
         "reference", help="Générer un référentiel synthétique (SIRENE, ESUS, structures inclusives) pour l'entrepôt"
     )

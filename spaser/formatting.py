@@ -100,13 +100,24 @@ def csv_number(value: Number | None, convention: str = FRENCH) -> str:
 
 def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence], convention: str = FRENCH) -> None:
     """French: `;`, decimal comma, dates dd/mm/yyyy and a UTF-8 BOM, which spreadsheets set in French open as is;
-    international: `,`, decimal point, ISO dates, no BOM."""
+    international: `,`, decimal point, ISO dates, no BOM.
+
+    Numbers must come as numbers: text cells are neutralised against formula injection (see `inert`), numbers
+    written here are not, so « -1234,5 » stays a number."""
     french = convention == FRENCH
     if french:
         stream.write("\ufeff")
     writer = csv.writer(stream, delimiter=";" if french else ",")
-    writer.writerow(header)
+    writer.writerow([inert(label) for label in header])
     writer.writerows([_cell(value, french) for value in row] for row in rows)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet will not run: a leading ' when it starts like a formula (OWASP CSV injection)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(value: object, french: bool) -> object:
@@ -114,4 +125,6 @@ def _cell(value: object, french: bool) -> object:
         return csv_number(value, FRENCH if french else INTERNATIONAL)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y") if french else value.isoformat()
+    if isinstance(value, str):
+        return inert(value)
     return "" if value is None else value

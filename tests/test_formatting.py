@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -150,3 +151,20 @@ def test_international_csv_has_commas_decimal_points_and_iso_dates_without_bom()
         ["M1", "1234.5", "2024-03-01", ""],
         ["M;2", "7", "2024-12-31", "non compté"],
     ]
+
+
+INJECTIONS = ['=HYPERLINK("http://evil.example","clic")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("convention", [FRENCH, INTERNATIONAL])
+def test_text_starting_like_a_formula_is_neutralised_but_numbers_stay_numbers(convention):
+    out = io.StringIO()
+    rows = [(text, -1234.5, Decimal("-0.5"), -3) for text in INJECTIONS] + [("marché - lot 1", 0.0, None, 0)]
+
+    write_csv(out, ["objet", "montant", "part", "nombre"], rows, convention)
+
+    text = out.getvalue().removeprefix("\ufeff")
+    read = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if convention == FRENCH else ","))
+    assert [row[0] for row in read[1:]] == [f"'{text}" for text in INJECTIONS] + ["marché - lot 1"]
+    negative = "-1234,5" if convention == FRENCH else "-1234.5"
+    assert {tuple(row[1:]) for row in read[1:-1]} == {(negative, "-0,5" if convention == FRENCH else "-0.5", "-3")}

@@ -1,5 +1,6 @@
 """Settings shared by every environment. The data core (spaser.decp, spaser.analytics) never reads them."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",
     "dsfr",
+    "axes",
     "spaser.organisations",
     "spaser.plans",
     "spaser.www",
@@ -34,8 +36,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every view needs a login unless marked @login_not_required (public pages, API, invitations).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -81,6 +86,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Login throttling (django-axes): an account is locked after N failures whatever the address, and an address
+# after N failures whatever the accounts; a success resets the counters; the lock lifts by itself.
+AXES_FAILURE_LIMIT = env.int("SPASER_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SPASER_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "spaser.www.accounts_views.throttling.locked_out"
+AXES_CLIENT_IP_CALLABLE = "spaser.www.accounts_views.throttling.client_ip"
+# Behind a reverse proxy, the request header that carries the client's address (e.g. "X-Forwarded-For" or
+# "X-Real-IP"); the proxy must overwrite or append it. Empty: the connection's address (REMOTE_ADDR).
+SPASER_CLIENT_IP_HEADER = env("SPASER_CLIENT_IP_HEADER", default="")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "organisations:home"
 LOGOUT_REDIRECT_URL = "public:home"
@@ -101,3 +124,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     }
 }
+# An invitation link works this many days after it was (re)sent.
+SPASER_INVITATION_DAYS = env.int("SPASER_INVITATION_DAYS", default=7)
+# The largest deliberation document (PDF) a scheme accepts, in bytes.
+SPASER_MAX_DOCUMENT_BYTES = env.int("SPASER_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)

@@ -1,6 +1,7 @@
 """Who may do what in an organisation. Every view and API endpoint goes through these functions."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from spaser.organisations.models import Membership, Organisation, Role
 
@@ -23,10 +24,16 @@ def organisations_of(user):
 
 
 def require_role(user, organisation: Organisation, roles: set[str] | None = None) -> str:
-    """The user's role in the organisation, or PermissionDenied (staff reads every organisation)."""
+    """The user's role in the organisation (staff reads every organisation).
+
+    Outsiders get the 404 of a missing object, so that ids do not reveal what exists; members (and staff) who may
+    read but not do the action get a 403 that says why."""
     role = role_in(user, organisation)
-    if role is None and user.is_authenticated and user.is_staff and roles is None:
+    staff = user.is_authenticated and user.is_staff
+    if role is None and not staff:
+        raise Http404("Organisation introuvable.")
+    if role is None and roles is None:
         return Role.VIEWER
     if role is None or (roles is not None and role not in roles):
-        raise PermissionDenied("Vous n'avez pas accès à cette organisation.")
+        raise PermissionDenied("Votre rôle dans cette organisation ne permet pas cette action.")
     return role

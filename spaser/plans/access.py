@@ -1,10 +1,12 @@
-"""Who may read or change a scheme: members of its organisations read, the owner's admins and editors write."""
+"""Who may read or change a scheme: members of its owner and accepted partners read, the owner's admins and editors
+write; a partner's admins answer its invitations and may leave."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from spaser.organisations.models import Membership, Organisation, Role
 from spaser.organisations.permissions import EDIT_ROLES
-from spaser.plans.models import Scheme
+from spaser.plans.models import Partnership, Scheme
 
 
 def can_read(user, scheme: Scheme) -> bool:
@@ -12,7 +14,7 @@ def can_read(user, scheme: Scheme) -> bool:
         return False
     if user.is_staff:
         return True
-    organisations = [scheme.organisation_id, *scheme.partners.values_list("pk", flat=True)]
+    organisations = [scheme.organisation_id, *scheme.partnerships.accepted().values_list("organisation", flat=True)]
     return Membership.objects.filter(user=user, organisation__in=organisations).exists()
 
 
@@ -24,11 +26,13 @@ def can_edit(user, scheme: Scheme) -> bool:
 
 
 def require_read(user, scheme: Scheme) -> None:
+    """Outsiders get the 404 of a missing scheme: ids must not reveal which schemes exist."""
     if not can_read(user, scheme):
-        raise PermissionDenied("Ce SPASER appartient à une autre organisation.")
+        raise Http404("SPASER introuvable.")
 
 
 def require_edit(user, scheme: Scheme) -> None:
+    require_read(user, scheme)
     if not can_edit(user, scheme):
         raise PermissionDenied(
             "Seuls les administrateurs et rédacteurs de l'organisation porteuse modifient ce SPASER."
@@ -37,3 +41,35 @@ def require_edit(user, scheme: Scheme) -> None:
 
 def editable_organisations(user):
     return Organisation.objects.filter(memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR])
+
+
+def can_answer(user, partnership: Partnership) -> bool:
+    """Accept, decline, choose the shared indicators or leave: the partner organisation's administrators."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation=partnership.organisation_id, role=Role.ADMIN).exists()
+    )
+
+
+def _refuse(user, partnership: Partnership, reason: str):
+    """Outsiders get the 404 of a missing partnership; members of either side (and staff) a 403 that says why."""
+    sides = [partnership.organisation_id, partnership.scheme.organisation_id]
+    if not (user.is_staff or Membership.objects.filter(user=user, organisation__in=sides).exists()):
+        raise Http404("Partenariat introuvable.")
+    raise PermissionDenied(reason)
+
+
+def require_answer(user, partnership: Partnership) -> None:
+    if not can_answer(user, partnership):
+        _refuse(user, partnership, "Seuls les administrateurs de l'organisation invitée répondent à cette invitation.")
+
+
+def require_end(user, partnership: Partnership) -> None:
+    """Either side ends a partnership: the owner's admins and editors, or the partner's admins."""
+    if not (can_edit(user, partnership.scheme) or can_answer(user, partnership)):
+        _refuse(
+            user,
+            partnership,
+            "Seuls les administrateurs et rédacteurs de l'organisation porteuse, ou les "
+            "administrateurs de l'organisation partenaire, mettent fin à un partenariat.",
+        )

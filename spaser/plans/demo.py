@@ -20,6 +20,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import NoReverseMatch
+from django.utils import timezone
 
 from spaser import formatting
 from spaser.decp.store import database_path
@@ -36,6 +37,8 @@ from spaser.plans.models import (
     ManualUnit,
     ManualValue,
     Objective,
+    Partnership,
+    PartnershipStatus,
     Population,
     PurchaseVolume,
     Scheme,
@@ -743,7 +746,7 @@ def _fictitious_scheme(plan: SchemePlan, first: int, organisations: dict[str, Or
             "mutualised_with": ", ".join(partner.name for partner in partners),
         },
     )
-    scheme.partners.set(partners)
+    _accepted_partners(scheme, partners)
     # Demo slugs of an earlier load whose period followed other synthetic years (schemes users added are kept).
     prefix = plan.slug.split("{start}")[0]
     older = Scheme.objects.filter(organisation=scheme.organisation, slug__startswith=prefix).exclude(pk=scheme.pk)
@@ -801,6 +804,17 @@ def _fill_tree(connection, refs, scheme: Scheme, sirens: tuple[str, ...], data: 
                 )
                 for position, action in enumerate(engagement_plan.actions, start=1)
             )
+
+
+def _accepted_partners(scheme: Scheme, partners: list[Organisation]) -> None:
+    """Fictitious partners have accepted: the demonstration shows a mutualised scheme as it works once agreed."""
+    scheme.partnerships.exclude(organisation__in=partners).delete()
+    for partner in partners:
+        Partnership.objects.update_or_create(
+            scheme=scheme,
+            organisation=partner,
+            defaults={"status": PartnershipStatus.ACCEPTED, "answered_at": timezone.now()},
+        )
 
 
 def _linear(baseline: float, final: float, step: int, steps: int) -> float:
@@ -878,7 +892,7 @@ def _real_entry(entry: RealEntry, platform_admin) -> tuple[Organisation, Scheme]
             "mutualised_with": "",
         },
     )
-    scheme.partners.clear()
+    scheme.partnerships.all().delete()
     scheme.axes.all().delete()
     for position, (theme, axis_title, code, title, value) in enumerate(entry.targets, start=1):
         axis = Axis.objects.create(scheme=scheme, title=axis_title, theme=theme, position=position)

@@ -4,9 +4,10 @@
 
 Round trip: for a valid document D and an organisation O, `export_scheme(import_scheme(D, O))` equals D except
 - `scheme.status`, always "draft": an imported scheme is adopted and published again on the platform;
-- `scheme.organisations`: O first, then the partners of D whose SIREN is known on the platform (O excepted), in
-  the platform's order (by name) and with the platform's names; unknown partners are appended to
-  `scheme.mutualised_with` as "Nom (SIREN 123456789)";
+- `scheme.organisations`: O first, then the partners that accepted: the import never attaches an organisation, it
+  invites (pending `Partnership`) every partner of D whose SIREN is known on the platform (O excepted); once they
+  accept they follow O in the platform's order (by name) with the platform's names; unknown partners are appended
+  to `scheme.mutualised_with` as "Nom (SIREN 123456789)";
 - optional fields D omits appear with their defaults, and targets are listed by year;
 - a manual indicator whose code O already uses keeps O's label (its unit must be the same, or the import fails).
 """
@@ -23,6 +24,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from spaser.indicators.catalogue import BY_CODE
 from spaser.organisations.models import Organisation
+from spaser.plans import partnerships
 from spaser.plans.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -169,7 +171,9 @@ SCHEMA: dict = {
                 "organisations": {
                     "description": (
                         "Organisations du SPASER : la première est l'organisation porteuse, les suivantes sont "
-                        "associées. À l'import, l'organisation porteuse est celle qui importe."
+                        "les partenaires qui ont accepté de le partager. À l'import, l'organisation porteuse est "
+                        "celle qui importe ; les suivantes connues de la plateforme sont invitées et ne comptent "
+                        "qu'une fois l'invitation acceptée par un de leurs administrateurs."
                     ),
                     "type": "array",
                     "items": {"$ref": "#/$defs/organisation"},
@@ -657,12 +661,15 @@ def _export_action(action: Action) -> dict:
 
 
 def import_scheme(document: object, organisation: Organisation, user=None) -> Scheme:
-    """A new draft scheme of `organisation` built from the document, or ExchangeInvalid and nothing stored."""
+    """A new draft scheme of `organisation` built from the document, or ExchangeInvalid and nothing stored.
+
+    The partners of the document known on the platform are invited (pending), never attached: see `partnerships`.
+    """
     errors = validate(document) or _conflicts_with(document, organisation)
     if errors:
         raise ExchangeInvalid(errors)
     with transaction.atomic():
-        scheme = _create_scheme({**_defaults("scheme"), **document["scheme"]}, organisation)
+        scheme = _create_scheme({**_defaults("scheme"), **document["scheme"]}, organisation, user)
         for position, axis in enumerate(document["axes"]):
             _create_axis(scheme, position, {**_defaults("axis"), **axis})
     logger.info("Scheme %s imported into organisation %s by user %s", scheme.pk, organisation.pk, user and user.pk)
@@ -676,10 +683,9 @@ def _date_or_none(text: str | None) -> date | None:
 def _partners(entries: list[dict], owner: Organisation) -> tuple[list[Organisation], list[dict]]:
     """The organisations of the platform among the entries (the owner excepted), and the entries it does not know."""
     known = {o.siren: o for o in Organisation.objects.filter(siren__in=[entry["siren"] for entry in entries])}
-    partners = [
-        known[entry["siren"]] for entry in entries if entry["siren"] in known and known[entry["siren"]] != owner
-    ]
-    return partners, [entry for entry in entries if entry["siren"] not in known]
+    partners = {entry["siren"]: known[entry["siren"]] for entry in entries if entry["siren"] in known}
+    partners.pop(owner.siren, None)
+    return list(partners.values()), [entry for entry in entries if entry["siren"] not in known]
 
 
 def _mutualised_with(text: str, unknown: list[dict]) -> str:
@@ -687,7 +693,7 @@ def _mutualised_with(text: str, unknown: list[dict]) -> str:
     return joined if len(joined) <= MUTUALISED_WITH_LENGTH else joined[: MUTUALISED_WITH_LENGTH - 1] + "…"
 
 
-def _create_scheme(header: dict, organisation: Organisation) -> Scheme:
+def _create_scheme(header: dict, organisation: Organisation, invited_by) -> Scheme:
     # The document's first organisation is the one that wrote it: the importer owns the copy.
     partners, unknown = _partners(header["organisations"][1:], organisation)
     scheme = Scheme.objects.create(
@@ -706,7 +712,8 @@ def _create_scheme(header: dict, organisation: Organisation) -> Scheme:
         mutualised=header["mutualised"],
         mutualised_with=_mutualised_with(header["mutualised_with"], unknown),
     )
-    scheme.partners.set(partners)
+    for partner in partners:
+        partnerships.propose(scheme, partner, invited_by)
     return scheme
 
 

@@ -40,13 +40,15 @@ class SchemeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def with_partners(self):
+        """Fetch the accepted partners of every scheme in one query (read by `Scheme.partners`)."""
+        accepted = Partnership.objects.accepted().select_related("organisation")
+        return self.prefetch_related(models.Prefetch("partnerships", accepted, to_attr="accepted_partnerships"))
+
 
 class Scheme(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="schemes", verbose_name="organisation porteuse"
-    )
-    partners = models.ManyToManyField(
-        Organisation, blank=True, related_name="shared_schemes", verbose_name="organisations associées"
     )
     title = models.CharField("titre", max_length=255)
     slug = models.SlugField("adresse publique", max_length=120, unique=True)
@@ -92,8 +94,21 @@ class Scheme(models.Model):
     def is_public(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    @property
+    def partners(self) -> list[Organisation]:
+        """The organisations whose administrator accepted the invitation: the only ones counted, shown and readers."""
+        partnerships = getattr(self, "accepted_partnerships", None)
+        if partnerships is None:
+            partnerships = self.partnerships.accepted().select_related("organisation")
+        return [partnership.organisation for partnership in partnerships]
+
     def all_organisations(self) -> list[Organisation]:
-        return [self.organisation, *self.partners.all()]
+        return [self.organisation, *self.partners]
+
+    def usable_manual_indicators(self):
+        """The owner's manual indicators and those its accepted partners share with this scheme."""
+        shared = models.Q(partnerships__scheme=self, partnerships__status=PartnershipStatus.ACCEPTED)
+        return ManualIndicator.objects.filter(models.Q(organisation=self.organisation_id) | shared).distinct()
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
@@ -180,6 +195,55 @@ class ManualIndicator(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class PartnershipStatus(models.TextChoices):
+    PENDING = "pending", "Invitation en attente"
+    ACCEPTED = "accepted", "Partenaire"
+    DECLINED = "declined", "Invitation déclinée"
+    REVOKED = "revoked", "Partenariat terminé"
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(status=PartnershipStatus.ACCEPTED)
+
+    def pending(self):
+        return self.filter(status=PartnershipStatus.PENDING)
+
+
+class Partnership(models.Model):
+    """An organisation invited to share a scheme: counted, shown and reading it only once its admin accepted.
+
+    One row per scheme and organisation: a new invitation after a refusal or an end reopens it.
+    """
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="partnerships", verbose_name="organisation partenaire"
+    )
+    status = models.CharField(
+        "état", max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.PENDING
+    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_at = models.DateTimeField("invitée le", default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+    shared_indicators = models.ManyToManyField(
+        ManualIndicator, blank=True, related_name="partnerships", verbose_name="indicateurs saisis partagés"
+    )
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = "partenariat"
+        constraints = [models.UniqueConstraint(fields=["scheme", "organisation"], name="one_partnership_per_scheme")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.scheme} ({self.get_status_display()})"
 
 
 class Objective(models.Model):

@@ -54,6 +54,7 @@ STATUS_BADGES = {
     NO_TRAJECTORY: "",
 }
 NO_MANUAL_VALUE = "aucune valeur saisie pour cette année"
+NOT_SHARED = "l'organisation qui saisit cet indicateur ne le partage pas (ou plus) avec ce SPASER"
 
 
 def data_version(store: Path) -> str | None:
@@ -73,7 +74,7 @@ def dashboard_version(scheme: Scheme) -> str:
     )
     scope = snapshot_scope(scheme_sirens(scheme), scheme_years(scheme))
     shown = IndicatorSnapshot.objects.filter(scope=scope).values_list("data_version", flat=True).first()
-    return f"{scheme.pk}:{scheme.updated_at.timestamp()}:{shown}:{manual['last']}:{manual['count']}"
+    return f"{scheme.pk}:{scheme.updated_at.timestamp()}:{scope}:{shown}:{manual['last']}:{manual['count']}"
 
 
 def snapshot_scope(sirens: tuple[str, ...], years: tuple[int, ...]) -> str:
@@ -225,18 +226,26 @@ def _anchors(objective: Objective) -> list[tuple[int, float]]:
 
 
 def objective_series(
-    objective: Objective, years: list[int], values: dict, buyers: list[str], period: tuple[int, int]
+    objective: Objective,
+    years: list[int],
+    values: dict,
+    buyers: list[str],
+    period: tuple[int, int],
+    usable_manual: set[int],
 ) -> ObjectiveSeries:
+    """`usable_manual`: ids of the manual indicators the scheme may show (its own, those shared with it)."""
     line = trajectory(objective)
     targets = {target.year: target.value for target in objective.targets.all()}
     last_anchor = max(line) if line else None
     main_buyer = buyers[0] if len(buyers) == 1 else TOGETHER
-    observed = _observed(objective, values)
+    manual = objective.manual_indicator_id
+    shared = manual is None or manual in usable_manual
+    # A partner's values appear only while it shares the indicator: hidden, not detached, when it stops.
+    observed = _observed(objective, values) if shared else {}
+    no_value = None if manual is None else NO_MANUAL_VALUE if shared else NOT_SHARED
 
     def point(year: int, buyer: str) -> YearPoint:
-        value, coverage, contracts, missing = observed.get(
-            (buyer, year), (None, None, None, NO_MANUAL_VALUE if objective.manual_indicator_id else None)
-        )
+        value, coverage, contracts, missing = observed.get((buyer, year), (None, None, None, no_value))
         if missing is None and value is None:
             missing = missing_reason(NO_CONTRACTS)
         expected = line.get(year, line[last_anchor] if last_anchor and year > last_anchor else None)
@@ -345,4 +354,5 @@ def dashboard(scheme: Scheme, store: Path | None = None) -> list[ObjectiveSeries
     measured = any(not objective.manual_indicator_id for objective in objectives)
     values = decp_values(sirens, years, store) if measured else {}
     period = (scheme.start_year, scheme.end_year)
-    return [objective_series(objective, list(years), values, buyers, period) for objective in objectives]
+    usable = set(scheme.usable_manual_indicators().values_list("pk", flat=True))
+    return [objective_series(objective, list(years), values, buyers, period, usable) for objective in objectives]

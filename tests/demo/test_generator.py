@@ -1,5 +1,6 @@
 """The synthetic DECP 2022 generator: determinism, envelope, counts, realism and the deliberate defects."""
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -60,6 +61,17 @@ def test_same_seed_gives_identical_bytes(tmp_path):
     generate(tmp_path / "a.json", marches=800, seed=3)
     generate(tmp_path / "b.json", marches=800, seed=3)
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_the_bytes_of_a_seed_do_not_change(tmp_path):
+    """Pinned: a refactoring must keep these hashes; a deliberate change of the data updates them (and says so)."""
+    generate(tmp_path / "decp.json", marches=1200, seed=2024, files=2)
+    assert hashlib.sha256((tmp_path / "decp-1.json").read_bytes()).hexdigest() == (
+        "8be45091d7d203333a4723b4249d492cc9d2014e8c0769298b9f1bea97ca3aba"
+    )
+    assert hashlib.sha256((tmp_path / "decp-2.json").read_bytes()).hexdigest() == (
+        "ed0d7aaaf87783a517bca35caa36b4dd24d26e474bff2870bcc08bf90b37fe82"
+    )
 
 
 def test_another_seed_gives_another_file(tmp_path):

@@ -7,6 +7,8 @@ from spaser.plans.models import (
     ManualIndicator,
     ManualValue,
     Objective,
+    Partnership,
+    PartnershipStatus,
     Scheme,
     Status,
     Target,
@@ -99,3 +101,16 @@ class ManualValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(ManualIndicatorFactory)
     year = 2024
     value = 100
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    """A pending invitation; `accepted=True` once the partner's admin agreed."""
+
+    class Meta:
+        model = Partnership
+
+    scheme = factory.SubFactory(SchemeFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+    class Params:
+        accepted = factory.Trait(status=PartnershipStatus.ACCEPTED)

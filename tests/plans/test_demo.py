@@ -187,7 +187,7 @@ def test_one_scheme_is_mutualised_between_two_fictitious_buyers_and_one_is_a_dra
 
     mutualised = Scheme.objects.get(mutualised=True)
     assert mutualised.organisation.fictitious
-    assert [partner.name for partner in mutualised.partners.all()] == ["Ville Exemple"]
+    assert [partner.name for partner in mutualised.partners] == ["Ville Exemple"]
     assert mutualised.mutualised_with == "Ville Exemple"
     draft = Scheme.objects.get(status=Status.DRAFT)
     assert draft.organisation.fictitious

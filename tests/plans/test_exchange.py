@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
-from spaser.plans import exchange
+from spaser.plans import exchange, partnerships
 from spaser.plans.exchange import (
     SCHEMA,
     ExchangeInvalid,
@@ -28,6 +28,7 @@ from tests.plans.factories import (
     EngagementFactory,
     ManualIndicatorFactory,
     ObjectiveFactory,
+    PartnershipFactory,
     SchemeFactory,
     TargetFactory,
 )
@@ -47,10 +48,10 @@ def paths(document) -> list[str]:
 
 
 def as_imported_into(document: dict, organisation) -> dict:
-    """What exporting the import of `document` gives when every partner of it is on the platform."""
+    """What exporting the import of `document` gives before any partner it invited has accepted."""
     expected = copy.deepcopy(document)
     expected["scheme"]["status"] = Status.DRAFT
-    expected["scheme"]["organisations"][0] = {"siren": organisation.siren, "name": organisation.name}
+    expected["scheme"]["organisations"] = [{"siren": organisation.siren, "name": organisation.name}]
     return expected
 
 
@@ -262,7 +263,9 @@ def full_scheme(owner):
         mutualised=True,
         mutualised_with="Syndicat des eaux",
     )
-    scheme.partners.set([OrganisationFactory(name="CCAS fictif"), OrganisationFactory(name="Agglomération fictive")])
+    for name in ["CCAS fictif", "Agglomération fictive"]:
+        PartnershipFactory(scheme=scheme, organisation=OrganisationFactory(name=name), accepted=True)
+    PartnershipFactory(scheme=scheme, organisation=OrganisationFactory(name="Invitée sans réponse"))
     environmental = AxisFactory(scheme=scheme, title="Environnement", theme=Theme.ENVIRONMENTAL, position=1)
     social = AxisFactory(scheme=scheme, title="Social", theme=Theme.SOCIAL, description="Emploi.", position=0)
     AxisFactory(scheme=scheme, title="Pilotage", theme=Theme.CROSS_CUTTING, position=2)
@@ -324,22 +327,29 @@ def test_export_import_export_gives_the_same_document_but_owner_and_status(full_
 
     assert export_scheme(imported) == as_imported_into(document, other)
     assert imported.pk != full_scheme.pk
+    # The partners of the document are invited, not attached.
+    assert sorted(p.organisation.name for p in imported.partnerships.pending()) == [
+        "Agglomération fictive",
+        "CCAS fictif",
+    ]
     # The importer gets its own copy of the manual indicator.
     assert imported.organisation == other
     assert ManualIndicator.objects.get(organisation=other, code="heures").label == "Heures d'insertion"
 
 
-def test_the_full_fixture_survives_a_round_trip_when_its_partners_are_on_the_platform():
+def test_the_full_fixture_survives_a_round_trip_once_its_partners_accept():
     document = fixture("good_full.json")
     for partner in document["scheme"]["organisations"][1:]:
         OrganisationFactory(**partner)
     organisation = OrganisationFactory(name="Commune fictive de Montclair")
 
     scheme = import_scheme(document, organisation)
+    for partnership in scheme.partnerships.all():
+        partnerships.accept(partnership, None)
 
     expected = as_imported_into(document, organisation)
     # The platform lists partners by name.
-    expected["scheme"]["organisations"][1:] = sorted(expected["scheme"]["organisations"][1:], key=lambda o: o["name"])
+    expected["scheme"]["organisations"] += sorted(document["scheme"]["organisations"][1:], key=lambda o: o["name"])
     assert export_scheme(scheme) == expected
 
 
@@ -393,7 +403,7 @@ def test_unknown_partners_are_written_in_mutualised_with_and_the_importer_is_not
 
     scheme = import_scheme(document, importer)
 
-    assert list(scheme.partners.all()) == []
+    assert not scheme.partnerships.exists()
     assert scheme.mutualised_with == f"Syndicat intercommunal des eaux, {ccas['name']} (SIREN {ccas['siren']})"
 
 
@@ -405,7 +415,7 @@ def test_the_document_owner_is_ignored():
     scheme = import_scheme(document, importer)
 
     assert scheme.organisation == importer
-    assert author not in scheme.partners.all()
+    assert not scheme.partnerships.filter(organisation=author).exists()
 
 
 def test_manual_indicators_are_matched_by_code_in_the_organisation():

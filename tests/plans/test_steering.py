@@ -14,6 +14,7 @@ from tests.plans.factories import (
     ManualIndicatorFactory,
     ManualValueFactory,
     ObjectiveFactory,
+    PartnershipFactory,
     SchemeFactory,
     TargetFactory,
 )
@@ -186,7 +187,7 @@ def test_snapshots_are_computed_once_per_store_version(scheme, decp_store):
 
 
 def test_mutualised_scheme_has_each_buyer_and_the_whole(scheme):
-    scheme.partners.add(OrganisationFactory(siren=SIREN_B))
+    PartnershipFactory(scheme=scheme, organisation=OrganisationFactory(siren=SIREN_B), accepted=True)
     series = series_of(scheme, objective(scheme, "S1", 20, {2026: 30}))
 
     # 2024: A 3 of 4, B 0 of 1 → together 3 of 5.
@@ -196,7 +197,7 @@ def test_mutualised_scheme_has_each_buyer_and_the_whole(scheme):
 
 
 def test_mutualised_scheme_has_a_status_for_the_whole_and_each_buyer(scheme):
-    scheme.partners.add(OrganisationFactory(siren=SIREN_B))
+    PartnershipFactory(scheme=scheme, organisation=OrganisationFactory(siren=SIREN_B), accepted=True)
     # S1 from 20 % (2023) to 30 % (2026): trajectory 2024 = 23,3, 2025 = 26,7. Together: 2025 = A's m6 → 100 %.
     # A: 2025 → 100 %, reached. B: no marché in 2025, 2024 → 0 % against 23,3: late.
     series = series_of(scheme, objective(scheme, "S1", 20, {2026: 30}, baseline_year=2023))

@@ -63,13 +63,16 @@ def test_an_admin_invites_a_newcomer_who_creates_an_account(client, admin):
     assert invitation.email == "nouvelle@ville.example"
     assert reverse("accounts:invitation", args=[invitation.token]) in mail.outbox[0].body
     client.logout()
+    password = "un-mot-de-passe-solide"
     client.post(
         reverse("accounts:invitation", args=[invitation.token]),
-        {"first_name": "Léa", "last_name": "Durand", "password": "un-mot-de-passe-solide"},
+        {"first_name": "Léa", "last_name": "Durand", "password1": password, "password2": password},
     )
     membership = Membership.objects.get(user__email="nouvelle@ville.example")
     assert (membership.organisation, membership.role) == (admin.organisation, Role.EDITOR)
-    assert client.get(reverse("accounts:invitation", args=[invitation.token])).status_code == 404  # used once
+    used = client.get(reverse("accounts:invitation", args=[invitation.token]))
+    assert used.status_code == 410
+    assert "Cette invitation a déjà été acceptée." in used.content.decode()
 
 
 def test_an_existing_user_accepts_while_logged_in(client, admin):
@@ -115,18 +118,18 @@ def test_an_admin_changes_a_role_and_removes_a_member(client, admin):
 def test_another_organisation_is_closed(client, admin):
     other = MembershipFactory(role=Role.VIEWER)
 
-    assert client.get(reverse("organisations:detail", args=[other.organisation.pk])).status_code == 403
+    assert client.get(reverse("organisations:detail", args=[other.organisation.pk])).status_code == 404
     assert (
         client.post(
             reverse("organisations:invite", args=[other.organisation.pk]), {"email": "a@b.fr", "role": "admin"}
         ).status_code
-        == 403
+        == 404
     )
     assert (
         client.post(
             reverse("organisations:member", args=[other.organisation.pk, other.pk]), {"action": "retirer"}
         ).status_code
-        == 403
+        == 404
     )
     assert Membership.objects.filter(pk=other.pk).exists()
     assert other.organisation.name not in client.get(reverse("organisations:home")).content.decode()
@@ -158,3 +161,73 @@ def test_unknown_siren_needs_a_name_and_non_staff_cannot_create(client, decp_sto
 def test_organisation_factory_users_are_distinct():
     assert OrganisationFactory().siren != OrganisationFactory().siren
     assert User.objects.count() == 0
+
+
+def test_an_admin_is_told_a_member_is_already_there(client, admin):
+    colleague = MembershipFactory(organisation=admin.organisation, user=UserFactory(email="lea@ville.example"))
+
+    response = client.post(
+        reverse("organisations:invite", args=[admin.organisation.pk]),
+        {"email": "lea@ville.example", "role": "editor"},
+        follow=True,
+    )
+
+    assert f"lea@ville.example est déjà membre de {colleague.organisation}." in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_an_admin_sends_again_then_cancels_an_invitation_from_the_members_page(client, admin):
+    invite_url = reverse("organisations:invite", args=[admin.organisation.pk])
+    client.post(invite_url, {"email": "lea@ville.example", "role": "editor"})
+    client.post(invite_url, {"email": "lea@ville.example", "role": "editor"})
+    invitation = Invitation.objects.get()
+    manage_url = reverse("organisations:invitation", args=[admin.organisation.pk, invitation.pk])
+    assert manage_url in client.get(reverse("organisations:detail", args=[admin.organisation.pk])).content.decode()
+    old_link = reverse("accounts:invitation", args=[invitation.token])
+
+    client.post(manage_url, {"action": "renvoyer"})
+    invitation.refresh_from_db()
+    new_link = reverse("accounts:invitation", args=[invitation.token])
+    assert len(mail.outbox) == 3 and new_link in mail.outbox[-1].body
+    client.logout()
+    dead = client.get(old_link)
+    assert dead.status_code == 404 and "utilisez le dernier courriel" in dead.content.decode()
+    assert client.get(new_link).status_code == 200
+
+    client.force_login(admin.user)
+    client.post(manage_url, {"action": "annuler"})
+    client.logout()
+    cancelled = client.get(new_link)
+    assert cancelled.status_code == 410 and "Cette invitation a été annulée." in cancelled.content.decode()
+    assert client.post(manage_url, {"action": "renvoyer"}).status_code == 302  # to the login page
+    assert len(mail.outbox) == 3
+
+
+def test_an_expired_invitation_is_explained(client, admin, settings):
+    settings.SPASER_INVITATION_DAYS = 0
+    client.post(
+        reverse("organisations:invite", args=[admin.organisation.pk]), {"email": "lea@ville.example", "role": "editor"}
+    )
+    client.logout()
+
+    response = client.post(
+        reverse("accounts:invitation", args=[Invitation.objects.get().token]),
+        {"first_name": "Léa", "last_name": "Durand", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 410 and "Cette invitation a expiré le" in response.content.decode()
+    assert not User.objects.filter(username="lea@ville.example").exists()
+
+
+def test_only_admins_send_again_or_cancel(client, admin):
+    invitation = Invitation.objects.create(organisation=admin.organisation, email="lea@ville.example")
+    editor = MembershipFactory(organisation=admin.organisation, role=Role.EDITOR)
+    client.force_login(editor.user)
+
+    response = client.post(
+        reverse("organisations:invitation", args=[admin.organisation.pk, invitation.pk]), {"action": "annuler"}
+    )
+
+    assert response.status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is None

@@ -24,6 +24,7 @@ from tests.plans.factories import (
     ActionFactory,
     ManualIndicatorFactory,
     ObjectiveFactory,
+    PartnershipFactory,
     PublishedSchemeFactory,
     SchemeFactory,
     TargetFactory,
@@ -141,7 +142,7 @@ def three_published(buyer_a):
     carried = PublishedSchemeFactory(organisation=buyer_a, slug="a-2024", start_year=2024, end_year=2026)
     older = PublishedSchemeFactory(organisation=other, slug="dep-2020", start_year=2020, end_year=2023)
     shared = PublishedSchemeFactory(organisation=other, slug="dep-2027", start_year=2027, end_year=2030)
-    shared.partners.add(buyer_a)
+    PartnershipFactory(scheme=shared, organisation=buyer_a, accepted=True)
     return carried, older, shared
 
 
@@ -257,7 +258,8 @@ def test_indicator_values_are_the_hand_counts(client, published):
 
 
 def test_mutualised_scheme_has_values_per_buyer(client, published):
-    published.partners.add(OrganisationFactory(siren=SIREN_B, name="Commune B fictive"))
+    partner = OrganisationFactory(siren=SIREN_B, name="Commune B fictive")
+    PartnershipFactory(scheme=published, organisation=partner, accepted=True)
     published.mutualised = True
     published.save()
 

@@ -73,7 +73,7 @@ def test_staff_downloads_any_scheme(client, scheme):
 def test_a_member_of_another_organisation_cannot_download(client, scheme):
     client.force_login(MembershipFactory(role=Role.ADMIN).user)
 
-    assert client.get(reverse("exchange:export", args=[scheme.pk])).status_code == 403
+    assert client.get(reverse("exchange:export", args=[scheme.pk])).status_code == 404
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, scheme):

@@ -233,6 +233,26 @@ def test_drill_down_csv_in_the_international_convention(client, scheme, objectiv
     assert rows["M2"][1:5] == [A1, "Marché 2", "2024-03-01", "50000.5"]
 
 
+def test_drill_down_csv_neutralises_formulas_in_text_but_keeps_negative_amounts(client, scheme, objective, decp_store):
+    objects = {
+        "M1": '=HYPERLINK("http://evil.example";"clic")',
+        "M2": "+1",
+        "M3": "-2+3",
+        "M4": "@SUM(A1)",
+        "M5": "\tx",
+    }
+    with duckdb.connect(str(decp_store / "decp.duckdb")) as connection:
+        for contract, text in objects.items():
+            connection.execute("UPDATE versions SET objet = ? WHERE id = ?", [text, contract])
+    _amount_with_cents(decp_store, "M2", -1234.5)
+
+    export = client.get(reverse("plans:contracts", args=[scheme.pk, objective.pk, 2024]), {"format": "csv"})
+
+    rows = {row[0]: row for row in csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")}
+    assert {contract: rows[contract][2] for contract in objects} == {c: f"'{text}" for c, text in objects.items()}
+    assert rows["M2"][4] == "-1234,5"
+
+
 def test_public_page_needs_no_login_and_drafts_are_never_public(client, scheme, objective):
     client.logout()
     assert client.get(reverse("public:scheme", args=[scheme.slug])).status_code == 404
@@ -280,7 +300,7 @@ def test_another_organisation_can_neither_read_nor_change_a_scheme(client, schem
     client.force_login(outsider.user)
 
     for method, url in private_urls(scheme, objective):
-        assert getattr(client, method)(url).status_code == 403, url
+        assert getattr(client, method)(url).status_code == 404, url
     assert Objective.objects.filter(pk=objective.pk).exists()
 
 

@@ -1,5 +1,6 @@
+from axes.utils import reset as axes_reset
 from django import forms
-from django.contrib.auth import forms as auth_forms, password_validation
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 
 from spaser.www.forms import DsfrFormMixin
@@ -20,19 +21,38 @@ class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
 
 
 class SetPasswordForm(DsfrFormMixin, auth_forms.SetPasswordForm):
+    def save(self, commit=True):
+        # The reset link proves the address: the account's login lock (django-axes) ends with it.
+        user = super().save(commit)
+        axes_reset(username=user.get_username())
+        return user
+
+
+class PasswordChangeForm(DsfrFormMixin, auth_forms.PasswordChangeForm):
     pass
 
 
-class InvitationSignupForm(DsfrFormMixin, forms.Form):
+class InvitationSignupForm(DsfrFormMixin, auth_forms.SetPasswordMixin, forms.Form):
+    """A newcomer's account: the password follows the rules of AUTH_PASSWORD_VALIDATORS, shown beside it."""
+
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
-    password = forms.CharField(label="Mot de passe", widget=forms.PasswordInput, strip=False)
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1="Mot de passe", label2="Confirmation du mot de passe"
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password, User(username=self.email, email=self.email))
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        newcomer = User(
+            username=self.email,
+            email=self.email,
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+        )
+        self.validate_password_for_user(newcomer)
+        return cleaned

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from spaser.www.accounts_views import views
 from spaser.www.accounts_views.forms import LoginForm, PasswordResetForm, SetPasswordForm
+from spaser.www.accounts_views.throttling import LOGIN_TITLE
 
 
 app_name = "accounts"
@@ -10,7 +11,9 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "connexion/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", authentication_form=LoginForm, extra_context={"title": LOGIN_TITLE}
+        ),
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
@@ -44,5 +47,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("mot-de-passe/modifier/", views.PasswordChangeView.as_view(), name="password_change"),
     path("invitation/<str:token>/", views.accept_invitation, name="invitation"),
 ]

@@ -75,7 +75,7 @@ SUMMARY_PROPERTIES = {
     "organisation": ref("Organisation"),
     "partners": {
         "type": "array",
-        "description": "Organisations associées à un SPASER mutualisé (vide sinon).",
+        "description": "Organisations qui ont accepté de partager ce SPASER mutualisé (vide sinon).",
         "items": ref("Organisation"),
     },
     "edition": scalar("integer", "Numéro d'édition du schéma (1 pour le premier).", minimum=1),

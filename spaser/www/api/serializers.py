@@ -47,7 +47,7 @@ def scheme_summary(scheme: Scheme) -> dict:
         "slug": scheme.slug,
         "title": scheme.title,
         "organisation": organisation(scheme.organisation),
-        "partners": [organisation(partner) for partner in scheme.partners.all()],
+        "partners": [organisation(partner) for partner in scheme.partners],
         "edition": scheme.edition,
         "start_year": scheme.start_year,
         "end_year": scheme.end_year,

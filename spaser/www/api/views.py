@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -9,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from spaser.indicators.readers import StoreUnavailable
-from spaser.plans.models import Scheme
+from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import dashboard, dashboard_version, require_store
 from spaser.plans.store_cache import cache_key, computed_once
 from spaser.www.api import serializers
@@ -42,6 +43,7 @@ def api_endpoint(view):
     safe_only = require_safe(view)
 
     # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
+    @login_not_required
     @csrf_exempt
     @wraps(view)
     def endpoint(request, *args, **kwargs):
@@ -65,7 +67,7 @@ def api_endpoint(view):
 
 
 def published_scheme(slug: str, *related: str) -> Scheme:
-    schemes = Scheme.objects.published().select_related("organisation").prefetch_related(*related)
+    schemes = Scheme.objects.published().with_partners().select_related("organisation").prefetch_related(*related)
     scheme = schemes.filter(slug=slug).first()
     if scheme is None:
         raise ApiError(404, f"Aucun SPASER publié à l'adresse « {slug} ».")
@@ -83,7 +85,8 @@ def filtered(schemes, query):
         if not (siren.isdigit() and len(siren) == 9):
             raise ApiError(400, f"Le paramètre « siren » compte exactement 9 chiffres (reçu : « {siren} »).")
         # A buyer finds the schemes it carries and the mutualised ones it takes part in.
-        schemes = schemes.filter(Q(organisation__siren=siren) | Q(pk__in=Scheme.objects.filter(partners__siren=siren)))
+        partner_of = Partnership.objects.accepted().filter(organisation__siren=siren).values("scheme")
+        schemes = schemes.filter(Q(organisation__siren=siren) | Q(pk__in=partner_of))
     if year := query.get("annee"):
         year = positive_integer(year, "annee")
         schemes = schemes.filter(start_year__lte=year, end_year__gte=year)
@@ -98,7 +101,7 @@ def page_link(request, number: int) -> str:
 
 @api_endpoint
 def scheme_list(request):
-    schemes = Scheme.objects.published().select_related("organisation").prefetch_related("partners")
+    schemes = Scheme.objects.published().select_related("organisation").with_partners()
     schemes = filtered(schemes, request.GET).order_by("organisation__name", "-edition", "pk")
     paginator = Paginator(schemes, PAGE_SIZE)
     number = positive_integer(request.GET.get("page") or "1", "page")
@@ -122,7 +125,6 @@ def scheme_list(request):
 def scheme_detail(request, slug: str):
     scheme = published_scheme(
         slug,
-        "partners",
         "axes__engagements__objectives__targets",
         "axes__engagements__objectives__manual_indicator",
         "axes__engagements__actions",

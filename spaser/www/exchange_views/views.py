@@ -1,4 +1,4 @@
-"""A SPASER as a JSON file: export for the members of its organisation, import by administrators and editors.
+"""A SPASER as a JSON file: export for those who read it, import by administrators and editors.
 
 The format and its checks live in spaser.plans.exchange; these views only read the file and report the errors.
 """
@@ -6,7 +6,7 @@ The format and its checks live in spaser.plans.exchange; these views only read t
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,31 +14,32 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from spaser.organisations.permissions import EDIT_ROLES, require_role
-from spaser.plans.access import editable_organisations
+from spaser.plans import partnerships
+from spaser.plans.access import editable_organisations, require_read
 from spaser.plans.exchange import ExchangeInvalid, export_scheme, import_scheme, schema_json
 from spaser.plans.models import Scheme
 from spaser.www.exchange_views.forms import ImportForm
+from spaser.www.plans_views.partnership_views import answer_url
 
 
 ERRORS_SHOWN = 100
 
 
-@login_required
 def export(request, pk: int):
     scheme = get_object_or_404(Scheme.objects.select_related("organisation"), pk=pk)
-    require_role(request.user, scheme.organisation)
+    require_read(request.user, scheme)  # whoever reads the scheme, accepted partners included
     content = json.dumps(export_scheme(scheme), indent=2, ensure_ascii=False) + "\n"
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{scheme.slug}.json")
     return response
 
 
+@login_not_required
 def schema(request):
     """The JSON Schema of the exchange format, public: other tools write files for the platform with it."""
     return HttpResponse(schema_json(), content_type="application/schema+json; charset=utf-8")
 
 
-@login_required
 def import_file(request):
     organisations = editable_organisations(request.user)
     if not organisations.exists():
@@ -55,6 +56,9 @@ def import_file(request):
             errors = invalid.errors
         else:
             messages.success(request, f"Le SPASER « {scheme.title} » a été importé comme brouillon.")
+            for partnership in scheme.partnerships.pending().select_related("scheme__organisation", "organisation"):
+                partnerships.notify(partnership, answer_url(request, partnership))
+                messages.info(request, partnerships.invitation_notice(partnership))
             return redirect(reverse("plans:detail", args=[scheme.pk]))
     context = {
         "title": "Importer un SPASER",

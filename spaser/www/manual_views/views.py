@@ -5,7 +5,6 @@ MANUAL_DATA_ROLES; creating an indicator needs an edit role (administrators and 
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -46,7 +45,6 @@ def _breadcrumb(current: str, *links: tuple[str, str]) -> dict:
     return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
 
 
-@login_required
 def indicator_list(request):
     indicators = list(
         ManualIndicator.objects.filter(organisation__in=organisations_of(request.user)).select_related("organisation")
@@ -61,7 +59,6 @@ def indicator_list(request):
     return render(request, "manual/list.html", context)
 
 
-@login_required
 def indicator_create(request):
     organisations = _creatable_organisations(request.user)
     if not organisations.exists():
@@ -79,7 +76,6 @@ def indicator_create(request):
     return render(request, "manual/create.html", context)
 
 
-@login_required
 def indicator_detail(request, pk: int):
     indicator, role = _readable(request, pk)
     return _render_detail(request, indicator, role)
@@ -115,7 +111,6 @@ def _values_page(request, indicator: ManualIndicator):
     return Paginator(values, VALUES_PER_PAGE).get_page(request.GET.get("page"))
 
 
-@login_required
 @require_POST
 def value_create(request, pk: int):
     indicator, role = _writable(request, pk)
@@ -128,7 +123,6 @@ def value_create(request, pk: int):
     return redirect("manual:detail", pk=indicator.pk)
 
 
-@login_required
 @require_POST
 def file_import(request, pk: int):
     indicator, role = _writable(request, pk)
@@ -150,7 +144,6 @@ def file_import(request, pk: int):
     return redirect("manual:detail", pk=indicator.pk)
 
 
-@login_required
 @require_POST
 def value_delete(request, pk: int, value_pk: int):
     indicator, _ = _writable(request, pk)
@@ -161,7 +154,6 @@ def value_delete(request, pk: int, value_pk: int):
     return redirect("manual:detail", pk=indicator.pk)
 
 
-@login_required
 def template_download(request, pk: int):
     _readable(request, pk)
     response = HttpResponse(manual.template_csv(), content_type="text/csv; charset=utf-8")

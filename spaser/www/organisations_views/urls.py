@@ -10,5 +10,6 @@ urlpatterns = [
     path("organisations/nouvelle/", views.create, name="create"),
     path("organisations/<int:pk>/", views.detail, name="detail"),
     path("organisations/<int:pk>/inviter/", views.invite_member, name="invite"),
+    path("organisations/<int:pk>/invitations/<int:invitation_pk>/", views.manage_invitation, name="invitation"),
     path("organisations/<int:pk>/membres/<int:membership_pk>/", views.change_member, name="member"),
 ]

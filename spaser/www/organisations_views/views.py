@@ -1,7 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,25 +8,31 @@ from django.views.decorators.http import require_POST
 
 from spaser.indicators.readers import StoreUnavailable
 from spaser.organisations.directory import describe_buyer
-from spaser.organisations.invitations import invite
-from spaser.organisations.models import Establishment, Membership, Organisation, Role
+from spaser.organisations.invitations import InvitationRefused, cancel, invite, send_again
+from spaser.organisations.models import Establishment, Invitation, Membership, Organisation, Role
 from spaser.organisations.permissions import require_role
-from spaser.plans.models import Scheme
+from spaser.plans.models import Partnership, PartnershipStatus, Scheme
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
 from spaser.www.unavailable import unavailable
 
 
-@login_required
 def home(request):
     memberships = request.user.memberships.select_related("organisation")
     schemes = Scheme.objects.filter(organisation__memberships__user=request.user).select_related("organisation")
-    context = {"title": "Mon espace", "memberships": memberships, "schemes": schemes}
+    answerable = Partnership.objects.pending().filter(
+        organisation__memberships__user=request.user, organisation__memberships__role=Role.ADMIN
+    )
+    context = {
+        "title": "Mon espace",
+        "memberships": memberships,
+        "schemes": schemes,
+        "partner_invitations": answerable.select_related("scheme__organisation", "organisation"),
+    }
     if request.user.is_staff:
         context["all_organisations"] = Organisation.objects.all()
     return render(request, "organisations/home.html", context)
 
 
-@login_required
 def detail(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     role = require_role(request.user, organisation)
@@ -39,15 +43,17 @@ def detail(request, pk: int):
         "role_label": Role(role).label,
         "is_admin": role == Role.ADMIN,
         "schemes": organisation.schemes.all(),
+        "partnerships": organisation.partnerships.filter(
+            status__in=[PartnershipStatus.ACCEPTED, *([PartnershipStatus.PENDING] if role == Role.ADMIN else [])]
+        ).select_related("scheme__organisation"),
         "memberships": organisation.memberships.select_related("user"),
-        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "invitations": organisation.invitations.open(),
         "invitation_form": InvitationForm(),
         "roles": Role.choices,
     }
     return render(request, "organisations/detail.html", context)
 
 
-@login_required
 @require_POST
 def invite_member(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -59,15 +65,39 @@ def invite_member(request, pk: int):
         )
         return redirect("organisations:detail", pk)
 
-    def accept_url(invitation):
-        return request.build_absolute_uri(reverse("accounts:invitation", args=[invitation.token]))
-
-    invitation = invite(organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, accept_url)
-    messages.success(request, f"Invitation envoyée à {invitation.email}.")
+    try:
+        invitation = invite(
+            organisation, form.cleaned_data["email"], form.cleaned_data["role"], request.user, _accept_url(request)
+        )
+    except InvitationRefused as refused:
+        messages.error(request, f"Invitation non envoyée : {refused}")
+    else:
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
     return redirect("organisations:detail", pk)
 
 
-@login_required
+@require_POST
+def manage_invitation(request, pk: int, invitation_pk: int):
+    """Send an open invitation again (new link, new expiry) or cancel it."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    require_role(request.user, organisation, {Role.ADMIN})
+    invitation = get_object_or_404(Invitation.objects.open(), pk=invitation_pk, organisation=organisation)
+    if request.POST.get("action") == "annuler":
+        cancel(invitation)
+        messages.success(request, f"Invitation de {invitation.email} annulée : son lien ne fonctionne plus.")
+    else:
+        send_again(invitation, request.user, _accept_url(request))
+        messages.success(request, f"Invitation renvoyée à {invitation.email} avec un nouveau lien.")
+    return redirect("organisations:detail", pk)
+
+
+def _accept_url(request):
+    def accept_url(invitation: Invitation) -> str:
+        return request.build_absolute_uri(reverse("accounts:invitation", args=[invitation.token]))
+
+    return accept_url
+
+
 @require_POST
 def change_member(request, pk: int, membership_pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -86,8 +116,9 @@ def change_member(request, pk: int, membership_pk: int):
     return redirect("organisations:detail", pk)
 
 
-@staff_member_required(login_url="accounts:login")
 def create(request):
+    if not request.user.is_staff:
+        raise PermissionDenied("Seule l'équipe de la plateforme crée des organisations.")
     form = OrganisationCreationForm(request.POST or None)
     context = {
         "title": "Ajouter une organisation",

@@ -1,14 +1,24 @@
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
 
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
 from spaser.organisations.models import Organisation
-from spaser.plans.models import Action, Axis, Engagement, ManualIndicator, Objective, Scheme, Target
+from spaser.plans.documents import check_pdf, megabytes
+from spaser.plans.models import Action, Axis, Engagement, ManualIndicator, Objective, Partnership, Scheme, Target
+from spaser.plans.partnerships import OPEN
 from spaser.plans.rules import check_baseline_year, check_target_value, check_year_in_period
-from spaser.www.forms import DsfrModelForm
+from spaser.www.forms import DsfrForm, DsfrModelForm
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+def _document_help() -> str:
+    limit = megabytes(settings.SPASER_MAX_DOCUMENT_BYTES)
+    return f"Un PDF lisible, non protégé par mot de passe, de {limit} au plus."
 
 
 class SchemeForm(DsfrModelForm):
@@ -27,21 +37,17 @@ class SchemeForm(DsfrModelForm):
             "population",
             "purchase_volume",
             "mutualised",
-            "partners",
             "mutualised_with",
         ]
-        widgets = {"adoption_date": DateInput(format="%Y-%m-%d"), "partners": forms.CheckboxSelectMultiple}
+        widgets = {"adoption_date": DateInput(format="%Y-%m-%d")}
         help_texts = {
-            "partners": "Organisations de la plateforme qui partagent ce SPASER : leurs marchés sont comptés "
-            "avec les vôtres, et pour chacune.",
             "mutualised_with": "Autres structures publiques associées qui ne sont pas sur la plateforme.",
             "status": "Seuls les SPASER publiés sont visibles sans connexion.",
+            "document": lazy(_document_help, str)(),
         }
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        owner = self.instance.organisation if self.instance.pk else None
-        self.fields["partners"].queryset = Organisation.objects.exclude(pk=getattr(owner, "pk", None))
         if organisations is not None:
             self.fields["organisation"] = forms.ModelChoiceField(
                 organisations, label="Organisation porteuse", empty_label=None
@@ -50,8 +56,8 @@ class SchemeForm(DsfrModelForm):
 
     def clean_document(self):
         document = self.cleaned_data.get("document")
-        if document and hasattr(document, "read") and document.size and document.read(5) != b"%PDF-":
-            raise forms.ValidationError("Le document doit être un fichier PDF.")
+        if isinstance(document, UploadedFile):  # not the file already stored
+            check_pdf(document)
         return document
 
     def clean(self):
@@ -99,19 +105,24 @@ class ObjectiveForm(DsfrModelForm):
     def __init__(self, *args, scheme: Scheme, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
-        manual = ManualIndicator.objects.filter(organisation__in=scheme.all_organisations())
+        manual = scheme.usable_manual_indicators().select_related("organisation")
         self.fields["indicator"].choices = [
             (
                 "Indicateurs calculés à partir des DECP",
                 [(f"{CATALOGUE_PREFIX}{i.code}", f"{i.code} — {i.label}") for i in CATALOGUE],
             ),
-            ("Indicateurs saisis par l'organisation", [(f"{MANUAL_PREFIX}{m.pk}", m.label) for m in manual]),
+            ("Indicateurs saisis", [(f"{MANUAL_PREFIX}{m.pk}", self._manual_label(m)) for m in manual]),
         ]
         self.order_fields(["title", "indicator"])
         targets = {t.year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
         for year in scheme.years:
             self.fields[f"target_{year}"] = forms.FloatField(
                 label=f"Cible {year}", required=False, initial=targets.get(year)
+            )
+        if self.instance.manual_indicator_id and not manual.filter(pk=self.instance.manual_indicator_id).exists():
+            self.fields["indicator"].help_text = (
+                f"L'indicateur actuel « {self.instance.manual_indicator} » n'est plus partagé avec ce SPASER par "
+                "son organisation : ses valeurs ne sont plus affichées. Choisissez un autre indicateur."
             )
         if self.instance.pk:
             self.initial["indicator"] = (
@@ -121,6 +132,11 @@ class ObjectiveForm(DsfrModelForm):
             )
         else:
             self.initial["deadline_year"] = scheme.end_year
+
+    def _manual_label(self, indicator: ManualIndicator) -> str:
+        if indicator.organisation_id == self.scheme.organisation_id:
+            return indicator.label
+        return f"{indicator.label} (partagé par {indicator.organisation})"
 
     def target_fields(self):
         return [self[f"target_{year}"] for year in self.scheme.years]
@@ -180,11 +196,43 @@ class ObjectiveForm(DsfrModelForm):
     def clean_indicator(self):
         choice = self.cleaned_data["indicator"]
         if choice.startswith(MANUAL_PREFIX):
-            allowed = ManualIndicator.objects.filter(
-                pk=int(choice.removeprefix(MANUAL_PREFIX)), organisation__in=self.scheme.all_organisations()
-            )
+            allowed = self.scheme.usable_manual_indicators().filter(pk=int(choice.removeprefix(MANUAL_PREFIX)))
             if not allowed.exists():
-                raise forms.ValidationError("Cet indicateur saisi n'appartient pas aux organisations du SPASER.")
+                raise forms.ValidationError(
+                    "Cet indicateur saisi n'est partagé avec ce SPASER par aucune organisation."
+                )
         elif choice.removeprefix(CATALOGUE_PREFIX) not in BY_CODE:
             raise forms.ValidationError("Indicateur inconnu du catalogue.")
         return choice
+
+
+class PartnerInvitationForm(DsfrForm):
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(),
+        label="Organisation à inviter",
+        help_text="Un administrateur de cette organisation doit accepter : ses marchés ne sont comptés, et ses "
+        "membres ne lisent ce SPASER, qu'après son accord.",
+    )
+
+    def __init__(self, *args, scheme: Scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        already = scheme.partnerships.filter(status__in=OPEN).values_list("organisation", flat=True)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(pk=scheme.organisation_id).exclude(
+            pk__in=already
+        )
+
+
+class SharedIndicatorsForm(DsfrForm):
+    indicators = forms.ModelMultipleChoiceField(
+        ManualIndicator.objects.none(),
+        label="Indicateurs saisis partagés avec ce SPASER",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Seuls les indicateurs cochés pourront être suivis par ce SPASER et publiés avec lui, valeurs "
+        "comprises. Vous pourrez changer ce choix plus tard.",
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = partnership.organisation.manual_indicators.all()
+        self.initial.setdefault("indicators", list(partnership.shared_indicators.all()))

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from spaser.www.plans_views import dashboard_views, views
+from spaser.www.plans_views import dashboard_views, partnership_views, views
 from spaser.www.plans_views.nodes import KINDS
 
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/supprimer/", views.delete, name="delete"),
+    path("<int:pk>/partenaires/inviter/", partnership_views.invite, name="invite_partner"),
+    path("partenariats/<int:pk>/", partnership_views.answer, name="partnership"),
+    path("partenariats/<int:pk>/terminer/", partnership_views.end, name="end_partnership"),
     path("<int:pk>/pilotage/", dashboard_views.dashboard, name="dashboard"),
     path("<int:pk>/pilotage/objectifs/<int:objective_pk>/<int:year>/", dashboard_views.contracts, name="contracts"),
     path(

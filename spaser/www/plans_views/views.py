@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -10,12 +9,12 @@ from django.views.decorators.http import require_POST
 from spaser.organisations.models import Role
 from spaser.organisations.permissions import require_role
 from spaser.plans.access import can_edit, editable_organisations, require_edit, require_read
+from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
-from spaser.www.plans_views.forms import ObjectiveForm, SchemeForm
+from spaser.www.plans_views.forms import ObjectiveForm, PartnerInvitationForm, SchemeForm
 from spaser.www.plans_views.nodes import NODES
 
 
-@login_required
 def create(request):
     organisations = editable_organisations(request.user)
     if not organisations.exists():
@@ -45,35 +44,44 @@ def _scheme(request, pk: int) -> Scheme:
     return scheme
 
 
-@login_required
 def detail(request, pk: int):
     scheme = _scheme(request, pk)
     axes = scheme.axes.prefetch_related(
         "engagements__objectives__targets", "engagements__objectives__manual_indicator", "engagements__actions"
     )
-    context = {"title": scheme.title, "scheme": scheme, "axes": axes, "can_edit": can_edit(request.user, scheme)}
+    editing = can_edit(request.user, scheme)
+    context = {"title": scheme.title, "scheme": scheme, "axes": axes, "can_edit": editing}
+    if editing:
+        context["partnerships"] = scheme.partnerships.select_related("organisation").prefetch_related(
+            "shared_indicators"
+        )
+        context["partner_form"] = PartnerInvitationForm(scheme=scheme)
     return render(request, "plans/detail.html", context)
 
 
-@login_required
 def edit(request, pk: int):
     scheme = _scheme(request, pk)
     require_edit(request.user, scheme)
+    former_document = scheme.document.name  # the form puts the upload on the instance while validating
     form = SchemeForm(request.POST or None, request.FILES or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            delete_after_commit(former_document, scheme.document.name)
         messages.success(request, "SPASER enregistré.")
         return redirect(scheme)
     context = {"title": f"Modifier « {scheme.title} »", "form": form, "cancel_url": scheme.get_absolute_url()}
     return render(request, "layouts/form.html", context)
 
 
-@login_required
 @require_POST
 def delete(request, pk: int):
     scheme = _scheme(request, pk)
+    require_edit(request.user, scheme)  # accepted partners read the scheme: a 403, not the 404 of outsiders
     require_role(request.user, scheme.organisation, {Role.ADMIN})
-    scheme.delete()
+    with transaction.atomic():
+        scheme.delete()
+        delete_after_commit(scheme.document.name)
     messages.success(request, f"Le SPASER « {scheme.title} » a été supprimé.")
     return redirect("organisations:home")
 
@@ -83,7 +91,6 @@ def _node_form(node, request, instance, scheme):
     return node.form(request.POST or None, instance=instance, **extra)
 
 
-@login_required
 def create_node(request, kind: str, parent_pk: int):
     node = NODES[kind]
     parent = get_object_or_404(node.parent_model, pk=parent_pk)
@@ -104,7 +111,6 @@ def create_node(request, kind: str, parent_pk: int):
     return _render_node_form(request, form, f"Ajouter {node.label}", scheme, parent)
 
 
-@login_required
 def edit_node(request, kind: str, node_pk: int):
     node = NODES[kind]
     instance = get_object_or_404(node.model, pk=node_pk)
@@ -132,7 +138,6 @@ def _render_node_form(request, form, title, scheme, parent):
     return render(request, template, context)
 
 
-@login_required
 @require_POST
 def delete_node(request, kind: str, node_pk: int):
     node = NODES[kind]
@@ -146,7 +151,6 @@ def delete_node(request, kind: str, node_pk: int):
     return redirect(scheme)
 
 
-@login_required
 @require_POST
 def move_node(request, kind: str, node_pk: int):
     """Swap the node with its previous or next sibling; positions are renumbered 1..n on the way."""

@@ -1,5 +1,6 @@
 """Pages anyone reads without an account: published schemes only, never drafts."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -8,14 +9,16 @@ from spaser.plans.models import Scheme
 from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
 
 
+@login_not_required
 def home(request):
     published = Scheme.objects.published().select_related("organisation")
     context = {"title": "Accueil", "latest": published.order_by("-updated_at")[:6], "count": published.count()}
     return render(request, "public/home.html", context)
 
 
+@login_not_required
 def schemes(request):
-    published = Scheme.objects.published().select_related("organisation").prefetch_related("partners")
+    published = Scheme.objects.published().select_related("organisation").with_partners()
     query = request.GET.get("q", "").strip()
     if query:
         published = published.filter(
@@ -39,17 +42,21 @@ def schemes(request):
     return render(request, "public/schemes.html", context)
 
 
+@login_not_required
 def scheme(request, slug: str):
     return dashboard_page(request, public_scheme(slug), public=True)
 
 
+@login_not_required
 def contracts(request, slug: str, objective_pk: int, year: int):
     return drill_down(request, public_scheme(slug), objective_pk, year, public=True)
 
 
+@login_not_required
 def api(request):
     return render(request, "public/api.html", {"title": "Données ouvertes et API"})
 
 
+@login_not_required
 def audit(request, slug: str, objective_pk: int, year: int):
     return audit_page(request, public_scheme(slug), objective_pk, year, public=True)

@@ -1,0 +1,112 @@
+"""The platform team's back office, read-only: a scheme and its data change only through its organisation's screens
+(partners, targets and values included), so that every change has an author the organisation knows."""
+
+from django.contrib import admin
+
+from spaser.plans.models import (
+    Action,
+    Axis,
+    Engagement,
+    IndicatorSnapshot,
+    ManualImport,
+    ManualIndicator,
+    ManualValue,
+    Objective,
+    Partnership,
+    Scheme,
+    Target,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+ORGANISATION_SEARCH = ["organisation__name", "organisation__siren"]
+
+
+@admin.register(Scheme)
+class SchemeAdmin(ReadOnlyAdmin):
+    list_display = ["title", "organisation", "status", "start_year", "end_year", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug", *ORGANISATION_SEARCH]
+
+
+@admin.register(Axis)
+class AxisAdmin(ReadOnlyAdmin):
+    list_display = ["title", "scheme"]
+    search_fields = ["title", "scheme__title", "scheme__organisation__name", "scheme__organisation__siren"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(ReadOnlyAdmin):
+    list_display = ["title", "axis__scheme"]
+    search_fields = ["title", "axis__scheme__title", "axis__scheme__organisation__siren"]
+
+
+class TargetInline(ReadOnlyInline):
+    model = Target
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ReadOnlyAdmin):
+    list_display = ["title", "engagement__axis__scheme", "indicator_code", "manual_indicator"]
+    search_fields = ["title", "engagement__axis__scheme__title", "engagement__axis__scheme__organisation__siren"]
+    inlines = [TargetInline]
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "owner", "engagement__axis__scheme"]
+    search_fields = ["title", "owner", "engagement__axis__scheme__organisation__siren"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ReadOnlyAdmin):
+    """Read-only: only the two organisations invite, answer or end (the agreement must be theirs)."""
+
+    list_display = ["scheme", "organisation", "status", "invited_at", "answered_at"]
+    list_filter = ["status"]
+    search_fields = ["scheme__title", *ORGANISATION_SEARCH]
+
+
+@admin.register(ManualIndicator)
+class ManualIndicatorAdmin(ReadOnlyAdmin):
+    list_display = ["label", "code", "unit", "organisation"]
+    search_fields = ["label", "code", *ORGANISATION_SEARCH]
+
+
+@admin.register(ManualImport)
+class ManualImportAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "indicator", "imported_by", "imported_at"]
+    search_fields = ["filename", "indicator__label", "indicator__organisation__siren"]
+
+
+@admin.register(ManualValue)
+class ManualValueAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "year", "value", "contract_id", "source"]
+    list_filter = ["year"]
+    search_fields = ["contract_id", "indicator__label", "indicator__organisation__siren"]
+
+
+@admin.register(IndicatorSnapshot)
+class IndicatorSnapshotAdmin(ReadOnlyAdmin):
+    """Computed values: deleting them only makes the next dashboard recompute them."""
+
+    list_display = ["scope", "year", "code", "value", "missing", "data_version", "computed_at"]
+    list_filter = ["code", "year"]
+    search_fields = ["scope"]

@@ -1,0 +1,282 @@
+"""Every URL of the platform × every kind of visitor × GET and POST, against the expected status in MATRIX.
+
+The URL list comes from the URL configuration: a new URL without its row here fails `test_every_url_has_a_row`.
+Each request runs in a savepoint rolled back afterwards, so that a POST that deletes or changes something does not
+change what the next visitor meets. POSTs carry no data: a role that may act gets its form back with errors (200)
+or is redirected (302); the point is who gets through, not what the form does.
+
+Partner personas belong to two other organisations: one invited to share the scheme (pending), one whose admin
+accepted. An accepted partner reads the scheme like the owner's members, without editing it; a pending one is an
+outsider until it accepts, except on its own invitation.
+
+Statuses: LOGIN is the login page (LoginRequiredMiddleware sends anonymous visitors there); 404 for outsiders is
+the answer of a missing object, so that ids do not reveal what exists; 403 is a member whose role does not allow
+the action; 405 a method the URL does not take.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from spaser.organisations.models import Invitation, Role
+from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.plans.factories import (
+    ActionFactory,
+    ManualIndicatorFactory,
+    ManualValueFactory,
+    ObjectiveFactory,
+    PartnershipFactory,
+    PublishedSchemeFactory,
+    TargetFactory,
+)
+
+
+LOGIN = "login page"  # a redirection to the login page, told apart from the other 302
+ROLES = {"admin": Role.ADMIN, "editor": Role.EDITOR, "facilitator": Role.FACILITATOR, "viewer": Role.VIEWER}
+OWNER = tuple(f"owner_{role}" for role in ROLES)
+OTHER = tuple(f"other_{role}" for role in ROLES)
+PENDING = ("pending_partner_admin", "pending_partner_member")
+ACCEPTED = ("accepted_partner_admin", "accepted_partner_member")
+PARTNERS = (*PENDING, *ACCEPTED)
+PERSONAS = ("anonymous", *OWNER, *OTHER, *PARTNERS, "staff")
+GROUPS = {
+    "everyone": PERSONAS,
+    "owner": OWNER,
+    "other": OTHER,
+    "pending": PENDING,
+    "accepted": ACCEPTED,
+    "members": (*OWNER, *OTHER, *PARTNERS, "staff"),
+}
+
+
+def expect(**statuses: int | str) -> dict[str, int | str]:
+    """Statuses per persona; a group (everyone, owner, other, members) first, then the personas it does not fit."""
+    table = {}
+    for key, status in statuses.items():
+        table.update(dict.fromkeys(GROUPS.get(key, (key,)), status))
+    assert set(table) == set(PERSONAS), f"personas without a status: {set(PERSONAS) - set(table)}"
+    return table
+
+
+PUBLIC = expect(everyone=200)
+PUBLIC_READ_ONLY = expect(everyone=405)  # the API and pages that only read
+READ = expect(anonymous=LOGIN, owner=200, other=404, pending=404, accepted=404, staff=200)
+SCHEME_READ = {**READ, **dict.fromkeys(ACCEPTED, 200)}
+EDIT = expect(
+    anonymous=LOGIN, owner=403, owner_admin=200, owner_editor=200, other=404, pending=404, accepted=403, staff=403
+)
+EDIT_REDIRECT = {**EDIT, "owner_admin": 302, "owner_editor": 302}
+MANUAL_DATA = expect(anonymous=LOGIN, owner=200, owner_viewer=403, other=404, pending=404, accepted=404, staff=403)
+ORGANISATION_ADMIN = expect(
+    anonymous=LOGIN, owner=403, owner_admin=302, other=404, pending=404, accepted=404, staff=403
+)
+NOT_POST = {**expect(everyone=405), "anonymous": LOGIN}
+NOT_GET = {**expect(everyone=405), "anonymous": LOGIN}
+# Creating needs to be admin or editor somewhere: the other organisation's admins and editors create theirs.
+CREATE = expect(
+    anonymous=LOGIN,
+    members=403,
+    owner_admin=200,
+    owner_editor=200,
+    other_admin=200,
+    other_editor=200,
+    pending_partner_admin=200,
+    accepted_partner_admin=200,
+)
+MANUAL_CREATE = CREATE
+SIGNED_IN = expect(anonymous=LOGIN, members=200)
+STAFF = expect(anonymous=LOGIN, members=403, staff=200)
+ADMIN_SITE = expect(everyone=302, staff=200)
+# The pending invitation: its admins answer it; the other members of both sides learn why they may not.
+ANSWER = expect(anonymous=LOGIN, owner=403, other=404, pending=403, pending_partner_admin=200, accepted=404, staff=403)
+# The accepted partnership: either side ends it (the owner's admins and editors, the partner's admins).
+END = expect(
+    anonymous=LOGIN,
+    owner=403,
+    owner_admin=302,
+    owner_editor=302,
+    other=404,
+    pending=404,
+    accepted=403,
+    accepted_partner_admin=302,
+    staff=403,
+)
+
+MATRIX = {
+    "public:home": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:schemes": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:scheme": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:contracts": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:audit": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:api": {"GET": PUBLIC, "POST": PUBLIC},
+    "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:openapi": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "exchange:schema": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts:login": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts:logout": {"GET": NOT_GET, "POST": expect(everyone=302, anonymous=LOGIN)},
+    "accounts:password_reset": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts:password_reset_done": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "accounts:password_reset_confirm": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts:password_reset_complete": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "accounts:invitation": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts:password_change": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "organisations:home": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "organisations:create": {"GET": STAFF, "POST": STAFF},
+    "organisations:detail": {"GET": READ, "POST": READ},
+    "organisations:invite": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
+    "organisations:member": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
+    "organisations:invitation": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
+    "plans:create": {"GET": CREATE, "POST": CREATE},
+    "plans:detail": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:edit": {"GET": EDIT, "POST": EDIT},
+    "plans:delete": {
+        "GET": NOT_GET,
+        "POST": expect(anonymous=LOGIN, members=403, owner_admin=302, other=404, pending=404),
+    },
+    "plans:dashboard": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:contracts": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:audit": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:create_node": {"GET": EDIT, "POST": EDIT},
+    "plans:edit_node": {"GET": EDIT, "POST": EDIT},
+    "plans:delete_node": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "plans:move_node": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "plans:invite_partner": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "plans:partnership": {"GET": ANSWER, "POST": ANSWER},
+    "plans:end_partnership": {"GET": NOT_GET, "POST": END},
+    "exchange:export": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "exchange:import": {"GET": CREATE, "POST": CREATE},
+    "manual:list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "manual:create": {"GET": MANUAL_CREATE, "POST": MANUAL_CREATE},
+    "manual:detail": {"GET": READ, "POST": READ},
+    "manual:value_create": {"GET": NOT_GET, "POST": MANUAL_DATA},
+    "manual:import": {"GET": NOT_GET, "POST": MANUAL_DATA},
+    "manual:value_delete": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
+    "manual:template": {"GET": READ, "POST": READ},
+    # Django's admin sends whoever is not staff to its own login page.
+    "admin:index": {"GET": ADMIN_SITE, "POST": ADMIN_SITE},
+}
+
+
+@dataclass
+class World:
+    users: dict
+    scheme: object
+    objective: object
+    action: object
+    indicator: object
+    value: object
+    member: object
+    invitation: object
+    pending: object
+    accepted: object
+
+
+@pytest.fixture
+def world(decp_store):
+    owner, other = BuyerAFactory(), OrganisationFactory()
+    users = {"anonymous": None, "staff": UserFactory(is_staff=True)}
+    for organisation, prefix in ((owner, "owner"), (other, "other")):
+        for name, role in ROLES.items():
+            users[f"{prefix}_{name}"] = MembershipFactory(organisation=organisation, role=role).user
+    scheme = PublishedSchemeFactory(organisation=owner, start_year=2024, end_year=2026)
+    partnerships = {}
+    for state, accepted in (("pending", False), ("accepted", True)):
+        partner = OrganisationFactory()
+        partnerships[state] = PartnershipFactory(scheme=scheme, organisation=partner, accepted=accepted)
+        users[f"{state}_partner_admin"] = MembershipFactory(organisation=partner, role=Role.ADMIN).user
+        users[f"{state}_partner_member"] = MembershipFactory(organisation=partner, role=Role.VIEWER).user
+    objective = ObjectiveFactory(engagement__axis__scheme=scheme, indicator_code="S1")
+    TargetFactory(objective=objective, year=2026, value=30)
+    indicator = ManualIndicatorFactory(organisation=owner)
+    return World(
+        users=users,
+        scheme=scheme,
+        objective=objective,
+        action=ActionFactory(engagement=objective.engagement),
+        indicator=indicator,
+        value=ManualValueFactory(indicator=indicator),
+        member=users["owner_viewer"].memberships.get(),
+        invitation=Invitation.objects.create(organisation=owner, email="nouvelle@collectivite.example"),
+        **partnerships,
+    )
+
+
+def arguments(name: str, world: World) -> dict:
+    scheme, objective = world.scheme, world.objective
+    return {
+        "public:scheme": {"slug": scheme.slug},
+        "public:contracts": {"slug": scheme.slug, "objective_pk": objective.pk, "year": 2024},
+        "public:audit": {"slug": scheme.slug, "objective_pk": objective.pk, "year": 2024},
+        "api:scheme": {"slug": scheme.slug},
+        "api:indicators": {"slug": scheme.slug},
+        "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "jeton-perime"},
+        "accounts:invitation": {"token": world.invitation.token},
+        "organisations:detail": {"pk": scheme.organisation.pk},
+        "organisations:invite": {"pk": scheme.organisation.pk},
+        "organisations:member": {"pk": scheme.organisation.pk, "membership_pk": world.member.pk},
+        "organisations:invitation": {"pk": scheme.organisation.pk, "invitation_pk": world.invitation.pk},
+        "plans:detail": {"pk": scheme.pk},
+        "plans:edit": {"pk": scheme.pk},
+        "plans:delete": {"pk": scheme.pk},
+        "plans:dashboard": {"pk": scheme.pk},
+        "plans:contracts": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
+        "plans:audit": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
+        "plans:create_node": {"kind": "objectifs", "parent_pk": objective.engagement.pk},
+        "plans:edit_node": {"kind": "objectifs", "node_pk": objective.pk},
+        "plans:delete_node": {"kind": "actions", "node_pk": world.action.pk},
+        "plans:move_node": {"kind": "objectifs", "node_pk": objective.pk},
+        "exchange:export": {"pk": scheme.pk},
+        "plans:invite_partner": {"pk": scheme.pk},
+        "plans:partnership": {"pk": world.pending.pk},
+        "plans:end_partnership": {"pk": world.accepted.pk},
+        "manual:detail": {"pk": world.indicator.pk},
+        "manual:value_create": {"pk": world.indicator.pk},
+        "manual:import": {"pk": world.indicator.pk},
+        "manual:value_delete": {"pk": world.indicator.pk, "value_pk": world.value.pk},
+        "manual:template": {"pk": world.indicator.pk},
+    }.get(name, {})
+
+
+def url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def platform_url_names() -> set[str]:
+    # The admin site guards every URL it generates with AdminSite.admin_view; its index stands for them.
+    return {name for name in url_names(get_resolver().url_patterns) if not name.startswith("admin:")} | {"admin:index"}
+
+
+def test_every_url_has_a_row():
+    assert platform_url_names() - set(MATRIX) == set(), "add these URLs to MATRIX"
+    assert set(MATRIX) - platform_url_names() == set(), "these rows name no URL"
+
+
+def status(client, method: str, url: str, user) -> int | str:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    with transaction.atomic():
+        response = getattr(client, method.lower())(url)
+        transaction.set_rollback(True)
+    if response.status_code == 302 and response.url.startswith(f"{reverse('accounts:login')}?next="):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_who_gets_through(client, world, name):
+    url = reverse(name, kwargs=arguments(name, world))
+    for method, expected in MATRIX[name].items():
+        seen = {persona: status(client, method, url, world.users[persona]) for persona in PERSONAS}
+        assert seen == expected, f"{method} {url}"
