@@ -28,9 +28,7 @@ def private_scheme(request, pk: int) -> Scheme:
 
 
 def public_scheme(slug: str) -> Scheme:
-    return get_object_or_404(
-        Scheme.objects.published().select_related("organisation").prefetch_related("partners"), slug=slug
-    )
+    return get_object_or_404(Scheme.objects.published().select_related("organisation"), slug=slug)
 
 
 def chart(series: steering.ObjectiveSeries) -> dict:
