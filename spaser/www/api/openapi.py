@@ -351,7 +351,11 @@ PATHS = {
         "Pour chaque objectif : valeur réalisée, cible, trajectoire et couverture des données par année, "
         "statut et règle de calcul du statut ; pour un SPASER mutualisé, aussi acheteur par acheteur. "
         "Les indicateurs du catalogue sont calculés sur les données essentielles de la commande publique (DECP).",
-        {"200": response("Les valeurs des indicateurs.", "SchemeIndicators"), "404": NOT_FOUND},
+        {
+            "200": response("Les valeurs des indicateurs.", "SchemeIndicators"),
+            "404": NOT_FOUND,
+            "503": response("Données DECP momentanément illisibles (réessayer après `Retry-After`).", "Error"),
+        },
         [SLUG],
     ),
 }

@@ -9,13 +9,20 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from spaser.indicators.readers import StoreUnavailable
 from spaser.plans.models import Partnership, Scheme
-from spaser.plans.steering import dashboard
+from spaser.plans.steering import dashboard, dashboard_version, require_store
+from spaser.plans.store_cache import cache_key, computed_once
 from spaser.www.api import serializers
 from spaser.www.api.openapi import DOCUMENT
+from spaser.www.unavailable import RETRY_AFTER_S
 
 
 PAGE_SIZE = 50
+STORE_UNAVAILABLE = (
+    "Données indisponibles : les données de la commande publique (DECP) ne peuvent pas être lues pour le moment ; "
+    "réessayez dans quelques minutes."
+)
 CACHE_CONTROL = "public, max-age=300"
 
 
@@ -44,13 +51,16 @@ def api_endpoint(view):
             response = safe_only(request, *args, **kwargs)
         except ApiError as error:
             response = json_response({"erreur": error.message}, status=error.status)
+        except StoreUnavailable:
+            response = json_response({"erreur": STORE_UNAVAILABLE}, status=503)
+            response["Retry-After"] = str(RETRY_AFTER_S)
         if isinstance(response, HttpResponseNotAllowed):
             response = json_response(
                 {"erreur": "Cette API est en lecture seule : seules les méthodes GET et HEAD sont acceptées."}, 405
             )
             response["Allow"] = "GET, HEAD"
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = CACHE_CONTROL
+        response["Cache-Control"] = CACHE_CONTROL if response.status_code < 500 else "no-store"
         return response
 
     return endpoint
@@ -125,7 +135,15 @@ def scheme_detail(request, slug: str):
 @api_endpoint
 def scheme_indicators(request, slug: str):
     scheme = published_scheme(slug)
-    return json_response(serializers.scheme_indicators(scheme, dashboard(scheme)))
+    require_store(scheme)
+    payload = computed_once(
+        # The payload names the organisations: a renamed one changes neither the scheme nor the data.
+        cache_key(
+            "api-indicators", dashboard_version(scheme), [(o.siren, o.name) for o in scheme.all_organisations()]
+        ),
+        lambda: serializers.scheme_indicators(scheme, dashboard(scheme)),
+    )
+    return json_response(payload)
 
 
 @api_endpoint
