@@ -19,12 +19,16 @@ from pathlib import Path
 
 import duckdb
 
-from spaser.analytics.classes import CLASSIFIED_TABLES, REFERENCE_DATABASE
+from spaser.analytics.classes import CLASSIFIED_TABLES
 from spaser.analytics.files import exclusive_lock, sync_folder
 from spaser.decp.store import DATABASE_NAME as DECP_DATABASE
 from spaser.errors import SpaserError
 from spaser.formatting import count, number
-from spaser.reference.store import LOCK_NAME as REFERENCE_LOCK, TABLES as REFERENCE_TABLES
+from spaser.reference.store import (
+    DATABASE_NAME as REFERENCE_DATABASE,
+    LOCK_NAME as REFERENCE_LOCK,
+    TABLES as REFERENCE_TABLES,
+)
 
 
 QUARANTINE = "quarantine"

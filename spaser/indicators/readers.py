@@ -15,10 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from spaser.analytics.classes import REFERENCE_DATABASE, attach_reference
+from spaser.analytics.classes import attach_reference
 from spaser.analytics.files import sql_path
 from spaser.decp.store import database_path
 from spaser.errors import SpaserError
+from spaser.reference.store import database_path as reference_database_path
 
 
 # Raised by a damaged file while it is read (a valid header over garbage pages), not by a mistaken query.
@@ -70,7 +71,7 @@ def open_handle(store: Path) -> Handle:
 def store_identity(store: Path) -> tuple | None:
     """Changes whenever `decp.duckdb` or `reference.duckdb` is replaced; None without a DECP store."""
     identity = []
-    for path in (database_path(store), store / REFERENCE_DATABASE):
+    for path in (database_path(store), reference_database_path(store)):
         try:
             stat = os.stat(path)
         except FileNotFoundError:
