@@ -5,9 +5,9 @@
 
 1. a throwaway app database `bench/out/web/app.sqlite3`, recreated at every run, and the platform's settings from
    the environment (`config.settings.base`, DEBUG off, `SPASER_STORE_DIR=STORE`, a random secret key, the loopback
-   hosts, and `DJANGO_HTTPS=false` since gunicorn serves plain HTTP on the loopback: no redirect, cookies over HTTP): `manage.py migrate`,
-   `manage.py load_demo --store STORE` (the demo organisations, logins and published schemes, from the busiest buyers
-   of the store), `manage.py collectstatic`;
+   hosts, and `DJANGO_HTTPS=false` since gunicorn serves plain HTTP on the loopback: no redirect, cookies over
+   HTTP): `manage.py migrate`, `manage.py load_demo --store STORE` (the demo organisations, logins and published
+   schemes, from the busiest buyers of the store), `manage.py collectstatic`;
 2. gunicorn started as `make demo` starts it (`gunicorn config.wsgi --workers 2 --threads 8 --access-logfile -`) on a
    free loopback port, stopped (SIGTERM, then SIGKILL) whatever happens;
 3. the published fictitious scheme with the most objectives, its admin logged in (`/compte/connexion/`, CSRF token
