@@ -64,7 +64,7 @@ def scheme_detail(scheme: Scheme) -> dict:
     return scheme_summary(scheme) | {
         "summary": scheme.summary,
         "mutualised_with": scheme.mutualised_with,
-        "document": scheme.document.url if scheme.document else None,
+        "document": scheme.document_url() if scheme.document else None,
         "axes": [axis(item) for item in scheme.axes.all()],
     }
 
