@@ -305,6 +305,10 @@ def query_parameter(name: str, description: str, schema: dict) -> dict:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
+# Every 200 carries an ETag; a GET with `If-None-Match` giving it back answers 304 while the data is unchanged.
+NOT_MODIFIED = {"description": "Rien n'a changé depuis la réponse dont l'en-tête `If-None-Match` donne l'ETag."}
+
+
 def operation(operation_id: str, summary: str, description: str, responses: dict, parameters: list) -> dict:
     return {
         "get": {
@@ -312,7 +316,7 @@ def operation(operation_id: str, summary: str, description: str, responses: dict
             "summary": summary,
             "description": description,
             "parameters": parameters,
-            "responses": responses,
+            "responses": {**responses, "304": NOT_MODIFIED},
         }
     }
 
@@ -368,7 +372,8 @@ DOCUMENT = {
         "description": (
             "API en lecture seule des schémas de promotion des achats socialement et écologiquement responsables "
             "(SPASER) publiés sur Spaser : schémas, objectifs et valeurs des indicateurs. Sans authentification ; "
-            "réponses en JSON, mises en cache 5 minutes, accessibles depuis tout domaine (CORS). Toute autre "
+            "réponses en JSON, accessibles depuis tout domaine (CORS) ; les données publiées peuvent être gardées "
+            "1 minute en cache et revalidées par leur ETag (réponse 304 si rien n'a changé). Toute autre "
             'méthode que GET ou HEAD reçoit une erreur 405. Les erreurs sont de la forme `{"erreur": "…"}`.'
         ),
         "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},

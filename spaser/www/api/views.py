@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -23,7 +24,9 @@ STORE_UNAVAILABLE = (
     "Données indisponibles : les données de la commande publique (DECP) ne peuvent pas être lues pour le moment ; "
     "réessayez dans quelques minutes."
 )
-CACHE_CONTROL = "public, max-age=300"
+# Published data may sit a minute in shared caches; anything else (404 of an unpublished scheme, errors) none at all.
+PUBLISHED_CACHE_CONTROL = "public, max-age=60"
+ERROR_CACHE_CONTROL = "private, no-store"
 
 
 class ApiError(Exception):
@@ -39,7 +42,12 @@ def json_response(data: dict, status: int = 200) -> JsonResponse:
 
 
 def api_endpoint(view):
-    """GET and HEAD only, errors as French JSON, open to any origin and cacheable by proxies."""
+    """GET and HEAD only, errors as French JSON, open to any origin; published data briefly cacheable.
+
+    The ETag is a hash of the body, so it changes with anything served (the scheme, its organisation, the DECP
+    store's values); a client revalidating it gets 304 while nothing changed and 404 once the scheme is unpublished.
+    `Access-Control-Allow-Origin: *` is safe here: no endpoint reads a cookie or a session, so no response depends on
+    who asks, and credentials are never allowed."""
     safe_only = require_safe(view)
 
     # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
@@ -59,8 +67,13 @@ def api_endpoint(view):
                 {"erreur": "Cette API est en lecture seule : seules les méthodes GET et HEAD sont acceptées."}, 405
             )
             response["Allow"] = "GET, HEAD"
+        if response.status_code == 200:
+            response["Cache-Control"] = PUBLISHED_CACHE_CONTROL
+            set_response_etag(response)
+            response = get_conditional_response(request, etag=response["ETag"], response=response)
+        else:
+            response["Cache-Control"] = ERROR_CACHE_CONTROL
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = CACHE_CONTROL if response.status_code < 500 else "no-store"
         return response
 
     return endpoint
