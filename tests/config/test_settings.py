@@ -1,5 +1,6 @@
 """The production settings (config.settings.base): they refuse to guess secrets and pass Django's deploy checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -50,3 +51,24 @@ def test_plain_http_is_an_explicit_choice_that_the_deploy_checks_report():
     output = done.stdout + done.stderr
     for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert check in output
+
+
+def test_logs_are_json_lines_on_stdout_at_the_level_the_environment_sets():
+    code = "import logging; logging.getLogger('spaser').info('visible'); logging.getLogger('spaser').debug('caché')"
+    done = manage("shell", "-v", "0", "-c", code, **PRODUCTION_ENV)
+    assert [json.loads(line)["message"] for line in done.stdout.splitlines()] == ["visible"]
+    done = manage("shell", "-v", "0", "-c", code, **PRODUCTION_ENV, DJANGO_LOG_LEVEL="debug")
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["message"] for line in lines] == ["visible", "caché"]
+    assert {line["request_id"] for line in lines} == {"-"}
+
+
+SENTRY_STATE = "import sentry_sdk; c = sentry_sdk.get_client(); print(c.is_active(), c.options['send_default_pii'])"
+
+
+def test_sentry_starts_only_with_a_dsn_and_sends_no_personal_data():
+    assert manage("shell", "-v", "0", "-c", SENTRY_STATE, **PRODUCTION_ENV).stdout.split()[0] == "False"
+    done = manage(
+        "shell", "-v", "0", "-c", SENTRY_STATE, **PRODUCTION_ENV, SENTRY_DSN="https://public@sentry.invalid/1"
+    )
+    assert done.stdout.split() == ["True", "False"]
