@@ -19,7 +19,7 @@ from spaser.plans.steering import REACHED, STATUS_RULE
 from spaser.www.api import urls as api_urls, views
 from spaser.www.api.openapi import DOCUMENT
 from tests.indicators.factories import SIREN_A, SIREN_B
-from tests.organisations.factories import BuyerAFactory, OrganisationFactory
+from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
     ActionFactory,
     ManualIndicatorFactory,
@@ -314,7 +314,13 @@ def test_published_data_is_open_to_any_origin_and_briefly_cacheable(client, publ
         assert response["Access-Control-Allow-Origin"] == "*", url
         assert "Access-Control-Allow-Credentials" not in response, url
         assert response["Cache-Control"] == "public, max-age=60", url
-        assert "Vary" not in response, url  # the same answer whoever asks, cookies or not
+
+
+def test_the_answer_is_the_same_whoever_asks(client, published):
+    anonymous = {url: client.get(url)["ETag"] for url in api_urls_of(published.slug)}
+    client.force_login(MembershipFactory(organisation=published.organisation).user)
+
+    assert {url: client.get(url)["ETag"] for url in api_urls_of(published.slug)} == anonymous
 
 
 def test_no_error_is_kept_in_any_cache(client, hidden):

@@ -4,7 +4,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from tests.organisations.factories import UserFactory
+from spaser.organisations.models import Role
+from tests.organisations.factories import MembershipFactory
 from tests.plans.factories import SchemeFactory
 
 
@@ -26,13 +27,14 @@ def test_not_found_page(client, settings):
 
 
 def test_forbidden_page_says_why_in_french(client):
-    scheme = SchemeFactory()
-    client.force_login(UserFactory())
-    response = client.get(reverse("plans:detail", args=[scheme.pk]))
+    viewer = MembershipFactory(role=Role.VIEWER)
+    scheme = SchemeFactory(organisation=viewer.organisation)
+    client.force_login(viewer.user)
+    response = client.get(reverse("plans:edit", args=[scheme.pk]))
     assert response.status_code == 403
     content = response.content.decode()
     assert_french_error_page(content, "Accès refusé", 403)
-    assert "Ce SPASER appartient à une autre organisation." in content
+    assert "Seuls les administrateurs et rédacteurs de l&#x27;organisation porteuse modifient ce SPASER." in content
 
 
 def test_server_error_page_needs_neither_database_nor_context_processors(django_assert_num_queries):

@@ -46,8 +46,8 @@ def api_endpoint(view):
 
     The ETag is a hash of the body, so it changes with anything served (the scheme, its organisation, the DECP
     store's values); a client revalidating it gets 304 while nothing changed and 404 once the scheme is unpublished.
-    `Access-Control-Allow-Origin: *` is safe here: no endpoint reads a cookie or a session, so no response depends on
-    who asks, and credentials are never allowed."""
+    `Access-Control-Allow-Origin: *` is safe here: no endpoint looks at the user, so no response depends on who asks,
+    and credentials are never allowed."""
     safe_only = require_safe(view)
 
     # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
