@@ -5,7 +5,7 @@ from django.urls import reverse
 from spaser.organisations.models import Role
 from spaser.plans.models import Status
 from tests.organisations.factories import MembershipFactory, UserFactory
-from tests.plans.factories import PublishedSchemeFactory, SchemeFactory
+from tests.plans.factories import PartnershipFactory, PublishedSchemeFactory, SchemeFactory
 
 
 def document_of(client, scheme):
@@ -41,12 +41,13 @@ def test_a_member_of_the_scheme_reads_its_unpublished_document_without_any_share
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_a_partner_of_a_mutualised_scheme_reads_its_document(client):
-    membership = MembershipFactory(role=Role.VIEWER)
+def test_an_accepted_partner_reads_the_unpublished_document_a_pending_one_does_not(client):
     scheme = SchemeFactory(with_document=True)
-    scheme.partners.add(membership.organisation)
-    client.force_login(membership.user)
-    assert document_of(client, scheme).status_code == 200
+    for accepted, status in ((False, 404), (True, 200)):
+        membership = MembershipFactory(role=Role.VIEWER)
+        PartnershipFactory(scheme=scheme, organisation=membership.organisation, accepted=accepted)
+        client.force_login(membership.user)
+        assert document_of(client, scheme).status_code == status
 
 
 def test_a_scheme_without_document_has_no_document_address(client):
