@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,11 @@ def test_sentry_starts_only_with_a_dsn_and_sends_no_personal_data():
         "shell", "-v", "0", "-c", SENTRY_STATE, **PRODUCTION_ENV, SENTRY_DSN="https://public@sentry.invalid/1"
     )
     assert done.stdout.splitlines()[-1] == "True False"
+
+
+def test_the_readme_lists_every_variable_the_settings_read():
+    source = "\n".join(path.read_text() for path in (ROOT / "config" / "settings").glob("*.py"))
+    read = set(re.findall(r"(?:env(?:\.\w+)?|required)\(\s*\"([A-Z_]+)\"", source))
+    readme = (ROOT / "README.md").read_text()
+    assert {"DJANGO_SECRET_KEY", "SENTRY_DSN"} <= read
+    assert {name for name in read if f"| `{name}` |" not in readme} == set()
