@@ -135,7 +135,9 @@ SPASER_CLIENT_IP_HEADER = env("SPASER_CLIENT_IP_HEADER", default="")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "organisations:home"
 LOGOUT_REDIRECT_URL = "public:home"
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Mail (invitations, password resets) goes out through SMTP, never to the logs: EMAIL_URL such as
+# smtp+tls://user:password@smtp.example.fr:587; by default the machine's own MTA.
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Spaser <ne-pas-repondre@spaser.example>")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,3 +17,5 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # The demo is plain HTTP on the loopback: no redirect to HTTPS, no HSTS, cookies sent over HTTP.
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Invitations and reset links are printed where the demo runs.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

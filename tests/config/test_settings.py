@@ -85,3 +85,20 @@ def test_the_readme_lists_every_variable_the_settings_read():
     readme = (ROOT / "README.md").read_text()
     assert {"DJANGO_SECRET_KEY", "SENTRY_DSN"} <= read
     assert {name for name in read if f"| `{name}` |" not in readme} == set()
+
+
+MAIL_STATE = (
+    "from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND.rsplit('.', 2)[1], s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_HOST_USER or '-')"
+)
+
+
+def mail_settings(**env: str) -> list[str]:
+    return manage("shell", "-v", "0", "-c", MAIL_STATE, **PRODUCTION_ENV, **env).stdout.splitlines()[-1].split()
+
+
+def test_mail_goes_through_smtp_never_to_the_logs():
+    assert mail_settings() == ["smtp", "localhost", "25", "False", "-"]
+    assert mail_settings(EMAIL_URL="smtp+tls://agent:secret@smtp.exemple.fr:587") == [
+        "smtp", "smtp.exemple.fr", "587", "True", "agent"
+    ]  # fmt: skip
