@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -58,7 +58,7 @@ def _iso_date(value: Any) -> Any:
         raise PydanticCustomError("date_format", "invalid date {value}", {"value": value}) from None
 
 
-def _plain_number(value: float | None) -> float | int | None:
+def _plain_number(value: float) -> float | int:
     """Whole numbers without decimals: targets are stored as floats but usually typed as integers."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
@@ -69,7 +69,13 @@ def _integer(minimum: int, maximum: int) -> Any:
 
 
 Year = _integer(FIRST_YEAR, LAST_YEAR)
-Number = Annotated[float, Field(allow_inf_nan=False), PlainSerializer(_plain_number)]
+# Written 30 rather than 30.0; still a JSON number to whoever reads the schema of what is written.
+Number = Annotated[
+    float,
+    Field(allow_inf_nan=False),
+    PlainSerializer(_plain_number),
+    WithJsonSchema({"type": "number"}, mode="serialization"),
+]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
