@@ -36,8 +36,9 @@ from bench import locate_envelope
 from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
 from bench.web import DEFAULT_CLIENTS as WEB_CLIENTS, DEFAULT_REQUESTS as WEB_REQUESTS, WORK as WEB_WORK
-from spaser.analytics.classes import REFERENCE_DATABASE
+from spaser.decp.store import database_path
 from spaser.indicators.catalogue import CATALOGUE
+from spaser.reference.store import database_path as reference_database_path
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -476,7 +477,7 @@ BUILD_REFERENCE = (
 
 def synthetic_reference(store: Path, rows: int, seed: int) -> dict:
     """`<store>/reference.duckdb` from spaser.demo.reference, built once, in a child; the sizes of its tables."""
-    path = store / REFERENCE_DATABASE
+    path = reference_database_path(store)
     built: dict = {}
 
     def build(target: Path) -> None:
@@ -528,10 +529,10 @@ STORE_QUERIES = {
 
 
 def store_sizes(store: Path) -> dict:
-    sizes = query_in_child(store / "decp.duckdb", STORE_QUERIES, "store-sizes")
+    sizes = query_in_child(database_path(store), STORE_QUERIES, "store-sizes")
     if sizes["classified"] != sizes["contracts"]:
         raise BenchError(f"{store}: {sizes['classified']:,} contracts classified out of {sizes['contracts']:,}")
-    return {**sizes, "catalogue": len(CATALOGUE), "store_bytes": (store / "decp.duckdb").stat().st_size}
+    return {**sizes, "catalogue": len(CATALOGUE), "store_bytes": (database_path(store)).stat().st_size}
 
 
 def run_batch(store: Path, parquet: Path, expected_rows: int, label: str) -> Measurement:
@@ -794,10 +795,10 @@ CLASSES_QUERIES = {
 def classify_unless_done(store: Path, reference: dict) -> dict | None:
     """`classify_store` unless every contract already has its classes from this reference (the indicators section
     classifies the same store); its measurement, None when the stored classes are reused."""
-    counts = query_in_child(store / "decp.duckdb", CLASSES_QUERIES, "web-classes")
+    counts = query_in_child(database_path(store), CLASSES_QUERIES, "web-classes")
     if counts["tables"] and not reference.get("build"):
         classified = "SELECT count(*) FROM contract_classes"
-        if query_in_child(store / "decp.duckdb", {"n": classified}, "web-classified")["n"] == counts["contracts"]:
+        if query_in_child(database_path(store), {"n": classified}, "web-classified")["n"] == counts["contracts"]:
             print(f"reusing the classes stored in {store.relative_to(ROOT)}", flush=True)
             return None
     return classify_store(store)

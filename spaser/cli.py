@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("--dest", type=Path, default=Path("var/downloads"), help="Dossier de destination")
     download.add_argument("--dataset-url", help="Adresse de l'API du jeu de données (par défaut : DECP consolidées)")
     download.add_argument("--no-progress", action="store_true")
-    download.set_defaults(handler="spaser.decp.download:run_download")
+    download.set_defaults(handler="spaser.decp.commands:run_download")
 
     indicators = groups.add_parser("indicators", help="Indicateurs SPASER calculés depuis l'entrepôt DECP")
     indicators.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--sirets", metavar="S1,S2", help="Une liste de SIRET (schéma mutualisé)")
     scope.add_argument("--all", action="store_true", help="Tous les acheteurs et toutes les années (avec --out)")
     scope.add_argument("--national", action="store_true", help="Agrégat national")
-    scope.add_argument("--par-type", action="store_true", help="Agrégats par type d'acheteur")
+    scope.add_argument("--by-type", action="store_true", help="Agrégats par type d'acheteur")
     indicators.add_argument("--year", type=int, action="append", help="Année de notification (répétable)")
     indicators.add_argument(
         "--explain",
@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     indicators.add_argument("--out", type=Path, help="Fichier Parquet de sortie (avec --all)")
     indicators.add_argument("--concessions", action="store_true", help="Contrats de concession au lieu des marchés")
-    indicators.add_argument("--seuil", type=float, help="Seulement les contrats d'au moins ce montant (40000, 90000)")
+    indicators.add_argument(
+        "--threshold", type=float, help="Seulement les contrats d'au moins ce montant (40000, 90000)"
+    )
     indicators.add_argument("--nature", help="Nature du marché (libellé canonique)")
     indicators.add_argument("--cpv", metavar="DIVISION", help="Division CPV (deux premiers chiffres)")
     indicators.add_argument("--procedure", help="Procédure (libellé canonique)")
@@ -86,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Lignes d'unités légales et d'établissements (par défaut : SIRET des contrats + 5 000)",
     )
     reference.add_argument("--seed", type=int, default=7)
-    reference.set_defaults(handler="spaser.demo.reference:run_reference")
+    reference.set_defaults(handler="spaser.demo.commands:run_reference")
     return parser
 
 
@@ -107,7 +109,7 @@ def _add_reference(groups) -> None:
     download.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
     download.add_argument("--kind", action="append", help="Type à télécharger (répétable ; par défaut : tous)")
     download.add_argument("--no-progress", action="store_true")
-    download.set_defaults(handler="spaser.reference.download:run_download")
+    download.set_defaults(handler="spaser.reference.commands:run_download")
 
 
 def _resolve(handler: str):

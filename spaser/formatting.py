@@ -1,17 +1,19 @@
-"""Figures for people, the French way: pages, the command line and CSV exports all write numbers through here.
+"""Figures and dates for people, the French way: pages, the command line and CSV exports all write them here.
 
 Numbers are rounded half-up (away from zero) on the decimal a person reads, so 18.15 gives « 18,2 » where
 Python's round() and Django's number_format give 18,1. Thousands are separated by a narrow no-break space
 (U+202F), decimals by a comma, and a no-break space (U+00A0) joins a number to its unit. Machines (JSON, the API,
-Parquet) keep full precision and never come here. No Django import: the data core uses it too.
+Parquet) keep full precision and never come here. Dates read « 1er mars 2026 », times « 17 h 38 » in the time zone
+of France (or the page's). No Django import: the data core uses it too.
 """
 
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 
 Number = float | int | Decimal
@@ -20,6 +22,21 @@ MISSING = "—"
 THOUSANDS = "\u202f"
 UNIT_SPACE = "\u00a0"
 FRENCH, INTERNATIONAL = "francaise", "internationale"
+FRANCE = ZoneInfo("Europe/Paris")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 CONVENTIONS = (FRENCH, INTERNATIONAL)
 
 
@@ -84,6 +101,33 @@ def measure(value: Number | None, unit: str) -> str:
 def percent(share: Number | None) -> str:
     """A share from 0 to 1 as a percentage: 0.1818 → « 18,2 % »."""
     return measure(None if share is None else in_percent(share), "%")
+
+
+def day(value: date | None) -> str:
+    """« 6 décembre 2026 », « 1er mars 2026 » (a datetime gives its day); « — » when unknown."""
+    if value is None:
+        return MISSING
+    first = "er" if value.day == 1 else ""
+    return f"{value.day}{first} {MONTHS[value.month - 1]} {value.year}"
+
+
+def moment(value: datetime | None, zone: tzinfo = FRANCE) -> str:
+    """« 6 décembre 2026 à 17 h 38 », an aware datetime read in `zone` (a naive one as it is); « — » when unknown."""
+    if value is None:
+        return MISSING
+    local = value.astimezone(zone) if value.tzinfo is not None else value
+    return f"{day(local)} à {local.hour} h {local.minute:02d}"
+
+
+def file_size(size: int) -> str:
+    """``1536`` → « 1,5 Ko »: bytes in French units (powers of 1024), one decimal from the kilo-octet up."""
+    if size < 1024:
+        return f"{size}{UNIT_SPACE}o"
+    value, units = size / 1024, ["Ko", "Mo", "Go", "To"]
+    while value >= 1024 and len(units) > 1:
+        value /= 1024
+        units.pop(0)
+    return f"{number(value, 1)}{UNIT_SPACE}{units[0]}"
 
 
 def csv_number(value: Number | None, convention: str = FRENCH) -> str:

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,8 +13,11 @@ from spaser.formatting import (
     UNITS,
     count,
     csv_number,
+    day,
+    file_size,
     in_percent,
     measure,
+    moment,
     number,
     percent,
     rounded,
@@ -168,3 +171,40 @@ def test_text_starting_like_a_formula_is_neutralised_but_numbers_stay_numbers(co
     assert [row[0] for row in read[1:]] == [f"'{text}" for text in INJECTIONS] + ["marché - lot 1"]
     negative = "-1234,5" if convention == FRENCH else "-1234.5"
     assert {tuple(row[1:]) for row in read[1:-1]} == {(negative, "-0,5" if convention == FRENCH else "-0.5", "-3")}
+
+
+def test_file_size_uses_french_units_rounded_half_up():
+    sizes = (0, 1023, 1536, 1280, 5 * 1024**2, 3 * 1024**3)
+    assert [file_size(size) for size in sizes] == [
+        f"0{S}o",
+        f"1023{S}o",
+        f"1,5{S}Ko",
+        f"1,3{S}Ko",  # 1280 / 1024 = 1.25 exactly: half-up, where f"{1.25:.1f}" gives 1.2
+        f"5,0{S}Mo",
+        f"3,0{S}Go",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(2026, 12, 6), "6 décembre 2026"),
+        (date(2026, 3, 1), "1er mars 2026"),  # the first of the month is written « 1er »
+        (date(2024, 8, 15), "15 août 2024"),
+        (datetime(2026, 2, 1, 23, 30), "1er février 2026"),  # a datetime gives its day
+        (None, "—"),
+    ],
+)
+def test_day_in_words(value, expected):
+    assert day(value) == expected
+
+
+def test_moment_is_read_in_the_time_zone_of_france():
+    winter = datetime(2026, 12, 6, 16, 38, tzinfo=UTC)  # UTC+1 in December
+    summer = datetime(2026, 6, 30, 22, 5, tzinfo=UTC)  # UTC+2 in June: already 1 July in Paris
+
+    assert moment(winter) == "6 décembre 2026 à 17 h 38"
+    assert moment(summer) == "1er juillet 2026 à 0 h 05"
+    assert moment(summer, UTC) == "30 juin 2026 à 22 h 05"
+    assert moment(datetime(2026, 12, 6, 9, 0)) == "6 décembre 2026 à 9 h 00"  # naive: shown as it is
+    assert moment(None) == "—"

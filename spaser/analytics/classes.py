@@ -9,9 +9,9 @@ Without a reference table, the classes are unknown (false, with `*_known` false)
 from pathlib import Path
 
 from spaser.analytics.buyer_types import buyer_type_sql
+from spaser.reference.store import database_path as reference_database_path
 
 
-REFERENCE_DATABASE = "reference.duckdb"
 CLASS_SLICE = 300_000
 
 # Empty stand-ins with the reference tables' columns, used when the reference store is absent.
@@ -124,7 +124,7 @@ def build_classes(connection, refs: dict[str, str]) -> None:
 
 def attach_reference(connection, store: Path) -> dict[str, str]:
     """Attach `<store>/reference.duckdb` read-only as `ref` when present; the relation of each reference table."""
-    reference = store / REFERENCE_DATABASE
+    reference = reference_database_path(store)
     if not reference.exists():
         return reference_relations(set())
     connection.execute(f"ATTACH '{reference}' AS ref (READ_ONLY)")
@@ -139,7 +139,7 @@ def classify(connection, store: Path) -> None:
     """(Re)build the classified tables in the DECP store being written, or drop them without a reference store."""
     for table in CLASSIFIED_TABLES:
         connection.execute(f"DROP TABLE IF EXISTS {table}")
-    if not (store / REFERENCE_DATABASE).exists():
+    if not reference_database_path(store).exists():
         return
     refs = attach_reference(connection, store)
     try:

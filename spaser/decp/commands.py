@@ -1,4 +1,4 @@
-"""Command-line handlers of `spaser decp import` and `spaser decp quality`."""
+"""Command-line handlers of `spaser decp import`, `spaser decp quality` and `spaser decp download`."""
 
 import sys
 from contextlib import contextmanager
@@ -8,9 +8,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from spaser.decp.download import DEFAULT_DATASET_URL, download_dataset
 from spaser.decp.importer import ImportReport, import_files
 from spaser.decp.quality import quality_summary
+from spaser.download import make_dir, open_client
 from spaser.formatting import measure, number
+from spaser.terminal import transfer_bar
 
 
 FLAG_LABELS = {
@@ -85,6 +88,19 @@ def _import_table(report: ImportReport) -> Table:
         "contrats de concession"
     )
     return table
+
+
+def run_download(args) -> int:
+    make_dir(args.dest)
+    with open_client() as client:
+        download_dataset(
+            args.dataset_url or DEFAULT_DATASET_URL,
+            args.dest,
+            client=client,
+            progress=None if args.no_progress else transfer_bar,
+            on_result=lambda result: print(result.describe(), flush=True),
+        )
+    return 0
 
 
 def run_quality(args) -> int:

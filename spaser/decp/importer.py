@@ -528,7 +528,7 @@ def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, run_id
     )
     if not rows:
         return None
-    folder = store / "quarantine"
+    folder = stores.quarantine_path(store)
     folder.mkdir(exist_ok=True)
     path = folder / f"run-{run_id:04d}.ndjson"
     temporary = path.with_suffix(".tmp")

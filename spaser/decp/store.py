@@ -18,11 +18,18 @@ from spaser.analytics.files import open_published, rebuilding_database
 
 
 DATABASE_NAME = "decp.duckdb"
+QUARANTINE_NAME = "quarantine"
+WORK_NAME = ".work"
 MEMORY_LIMIT = "600MB"
 
 
 def database_path(store: Path) -> Path:
     return store / DATABASE_NAME
+
+
+def quarantine_path(store: Path) -> Path:
+    """The folder of the records each import rejected, `run-NNNN.ndjson`."""
+    return store / QUARANTINE_NAME
 
 
 def open_read_only(store: Path) -> duckdb.DuckDBPyConnection:
@@ -38,7 +45,7 @@ def rebuilding(store: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     Killing the process at any point leaves the previous `decp.duckdb` as it was (see
     `spaser.analytics.files.rebuilding_database`).
     """
-    with rebuilding_database(store, DATABASE_NAME, ".work") as (connection, work):
+    with rebuilding_database(store, DATABASE_NAME, WORK_NAME) as (connection, work):
         connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         # Order matters only while staging (it gives record positions): see importer._stage_chunks.
         connection.execute("SET preserve_insertion_order = false")

@@ -24,9 +24,8 @@ from spaser.analytics.files import exclusive_lock, sql_path
 from spaser.decp.store import database_path
 from spaser.demo.generator import DEPT_CODES, DEPT_REGIONS, DEPT_WEIGHTS
 from spaser.errors import SpaserError
-from spaser.formatting import count, number
-from spaser.reference.commands import reclassify
-from spaser.reference.store import DATABASE_NAME, LOCK_NAME, create_schema
+from spaser.formatting import number
+from spaser.reference.store import LOCK_NAME, create_schema, database_path as reference_database_path
 
 
 FILLER = 5_000  # companies without a contract added by default: a register is more than the store's awardees
@@ -105,7 +104,7 @@ def build_reference(
     if not database_path(store).exists():
         raise SpaserError(f"{store} : aucun entrepôt DECP ici (lancez d'abord « spaser decp import »).")
     with exclusive_lock(store, LOCK_NAME):
-        return _build(store, rows, seed, target or store / DATABASE_NAME)
+        return _build(store, rows, seed, target or reference_database_path(store))
 
 
 def _build(store: Path, rows: int | None, seed: int, target: Path) -> dict:
@@ -358,24 +357,3 @@ def _lists(connection, seed: int) -> None:
         ORDER BY siret
         """
     )
-
-
-def run_reference(args) -> int:
-    """`spaser demo reference`: build, print the French summary, then reclassify the contracts as an import does."""
-    sizes = build_reference(args.store, args.rows, args.seed)
-    for line in summary_lines(sizes, args.store / DATABASE_NAME, args.seed):
-        print(line)
-    reclassify(args.store)
-    return 0
-
-
-def summary_lines(sizes: dict, path: Path, seed: int) -> list[str]:
-    known = {"unites_legales": ("known_sirens", "SIREN"), "etablissements": ("known_sirets", "SIRET")}
-    lines = [f"Référentiel synthétique (graine {seed}) écrit dans {path} :"]
-    for table in TABLES:
-        line = f"  {table} : {count(sizes[table], 'ligne')}"
-        if table in known:
-            known_count, name = known[table]
-            line += f", dont les {number(sizes[known_count])} {name} des contrats de l'entrepôt"
-        lines.append(line)
-    return lines

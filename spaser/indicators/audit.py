@@ -11,6 +11,7 @@ from pathlib import Path
 
 import orjson
 
+from spaser.decp.store import database_path
 from spaser.formatting import measure, number
 from spaser.indicators.catalogue import Indicator
 from spaser.indicators.engine import (
@@ -104,7 +105,7 @@ def explain(connection, refs, store: Path, sirens: tuple[str, ...], year: int, i
 
 
 def data_version(connection, store: Path) -> DataVersion:
-    stat = (store / "decp.duckdb").stat()
+    stat = database_path(store).stat()
     # Epoch seconds: fetching a TIMESTAMPTZ would need pytz.
     runs = connection.execute("SELECT run_id, epoch(finished_at), report FROM import_runs ORDER BY run_id").fetchall()
     imports = tuple(_import_run(*run) for run in runs)

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from spaser.errors import SpaserError
-from spaser.formatting import UNITS, count, number, percent, rounded, write_csv
+from spaser.formatting import UNITS, count, moment, number, percent, rounded, write_csv
 from spaser.indicators.audit import Explanation, explain
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import (
@@ -27,12 +27,12 @@ def run_indicators(args) -> int:
     filters = Filters(
         kind="concession" if args.concessions else "marche",
         years=tuple(args.year or ()),
-        threshold=args.seuil,
+        threshold=args.threshold,
         nature=args.nature,
         cpv_division=args.cpv,
         procedure=args.procedure,
     )
-    group = "national" if args.national else "buyer_type" if args.par_type else "buyer"
+    group = "national" if args.national else "buyer_type" if args.by_type else "buyer"
     if args.explain:
         return _explain(args)
     with stores(args.store) as (connection, refs):
@@ -45,7 +45,7 @@ def run_indicators(args) -> int:
         scope = Scope(sirens=tuple(args.buyer or ()), sirets=tuple(_split(args.sirets)))
         if scope.everyone and group == "buyer":
             raise SpaserError(
-                "Précisez le périmètre : --buyer SIREN, --sirets S1,S2…, --national, --par-type ou --all."
+                "Précisez le périmètre : --buyer SIREN, --sirets S1,S2…, --national, --by-type ou --all."
             )
         values = compute(connection, refs, scope, filters, group)
         if scope.sirets and group == "buyer":
@@ -161,7 +161,7 @@ def explanation_lines(e: Explanation) -> list[str]:
     )
     lines += ["", "Version des données :", f"- entrepôt DECP : {e.data.store_file}"]
     lines += [
-        f"- import n° {run.run_id} du {run.finished_at:%d/%m/%Y %H:%M} UTC : {', '.join(run.files)} "
+        f"- import n° {run.run_id} du {moment(run.finished_at)} : {', '.join(run.files)} "
         f"({count(run.records_read, 'enregistrement')} lus)"
         for run in e.data.imports
     ]

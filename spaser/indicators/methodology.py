@@ -62,7 +62,7 @@ COUNTING_RULES = (
     (
         "Univers",
         (
-            "tous les contrats publiés, ou seulement ceux d'au moins 40 000 € ou 90 000 € HT (`--seuil`, série du "
+            "tous les contrats publiés, ou seulement ceux d'au moins 40 000 € ou 90 000 € HT (`--threshold`, série du "
             "recensement de l'OECP avant 2024). Filtres possibles par nature, division CPV et procédure."
         ),
     ),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spaser.analytics.buyer_types import buyer_type_sql
+from spaser.decp.store import database_path
 from spaser.indicators.engine import stores
 
 
@@ -17,7 +18,7 @@ class BuyerDescription:
 
 def describe_buyer(siren: str, store: Path) -> BuyerDescription:
     """Name and type from SIRENE (catégorie juridique), SIRETs from SIRENE and from the buyer's DECP contracts."""
-    if not (store / "decp.duckdb").exists():
+    if not database_path(store).exists():
         return BuyerDescription(siren, None, None, ())
     with stores(store) as (connection, refs):
         legal_unit = connection.execute(

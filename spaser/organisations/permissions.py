@@ -23,6 +23,13 @@ def organisations_of(user):
     )
 
 
+def editable_organisations(user):
+    """The organisations where the user may create and edit (schemes, manual indicators, imports): admin or editor."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, memberships__role__in=EDIT_ROLES)
+
+
 def require_role(user, organisation: Organisation, roles: set[str] | None = None) -> str:
     """The user's role in the organisation (staff reads every organisation).
 

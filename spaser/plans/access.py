@@ -4,7 +4,7 @@ write; a partner's admins answer its invitations and may leave."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from spaser.organisations.models import Membership, Organisation, Role
+from spaser.organisations.models import Membership, Role
 from spaser.organisations.permissions import EDIT_ROLES
 from spaser.plans.models import Partnership, Scheme
 
@@ -37,10 +37,6 @@ def require_edit(user, scheme: Scheme) -> None:
         raise PermissionDenied(
             "Seuls les administrateurs et rédacteurs de l'organisation porteuse modifient ce SPASER."
         )
-
-
-def editable_organisations(user):
-    return Organisation.objects.filter(memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR])
 
 
 def can_answer(user, partnership: Partnership) -> bool:

@@ -726,7 +726,7 @@ def _fictitious_scheme(plan: SchemePlan, first: int, organisations: dict[str, Or
         adoption = date(start + years_after, month, day)
     deliberation = ""
     if adoption:
-        deliberation = plan.deliberation.format(year=adoption.year, day=adoption.strftime("%d/%m/%Y"))
+        deliberation = plan.deliberation.format(year=adoption.year, day=formatting.day(adoption))
     partners = [organisations[key] for key in plan.partners]
     scheme, _ = Scheme.objects.update_or_create(
         slug=plan.slug.format(start=start, end=end),

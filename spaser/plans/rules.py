@@ -28,6 +28,10 @@ def check_baseline_year(year: int, start_year: int, end_year: int) -> str | None
 
 
 def check_period(start_year: int, end_year: int) -> str | None:
+    """A scheme covers its first year to its last, both included: a one-year scheme is allowed."""
     if end_year < start_year:
-        return f"La dernière année ({end_year}) précède la première ({start_year})."
+        return (
+            f"La dernière année ({end_year}) précède la première ({start_year}) : "
+            "elle doit lui être égale ou postérieure."
+        )
     return None

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Sum
 
+from spaser.decp.store import database_path
 from spaser.formatting import UNITS, in_percent, measure
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import (
@@ -58,7 +59,7 @@ NOT_SHARED = "l'organisation qui saisit cet indicateur ne le partage pas (ou plu
 
 def data_version(store: Path) -> str | None:
     """Changes whenever an import or a reclassification swaps a new store in."""
-    path = store / "decp.duckdb"
+    path = database_path(store)
     if not path.exists():
         return None
     stat = path.stat()

@@ -1,11 +1,15 @@
-"""Command-line handler of `spaser reference import` and the French summary of an import."""
+"""Command-line handlers of `spaser reference import` and `spaser reference download`, and the French summary of
+an import."""
 
 from pathlib import Path
 
 from spaser.analytics.classes import refresh_classes
 from spaser.decp.store import database_path
+from spaser.download import open_client
 from spaser.formatting import number
+from spaser.reference.download import download_reference
 from spaser.reference.importer import LoadReport, import_reference
+from spaser.terminal import transfer_bar
 
 
 def run_import(args) -> int:
@@ -13,6 +17,25 @@ def run_import(args) -> int:
     print(summary(report))
     reclassify(args.store)
     return 0
+
+
+def run_download(args) -> int:
+    with open_client() as client:
+        download_reference(
+            args.dest,
+            args.store,
+            client=client,
+            kinds=args.kind,
+            progress=None if args.no_progress else transfer_bar,
+            on_downloaded=lambda result: print(result.describe(), flush=True),
+            on_imported=_print_import,
+        )
+    reclassify(args.store)
+    return 0
+
+
+def _print_import(kind: str, report: LoadReport | None) -> None:
+    print(f"{kind} : déjà importé, rien à faire." if report is None else summary(report), flush=True)
 
 
 def reclassify(store: Path) -> None:

@@ -1,20 +1,18 @@
 """Download the reference files that have a stable public address, then import them.
 
-Files are fetched with `spaser.decp.download.download` (resumed when interrupted, skipped when unchanged) and a
-file already imported with the same content (same sha256 in `reference_loads`) is not imported again.
+Files are fetched with `spaser.download` (retried, resumed when interrupted, skipped when unchanged) and a file
+already imported with the same content (same sha256 in `reference_loads`) is not imported again.
 """
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from spaser.decp.download import TIMEOUT, USER_AGENT, download, human_size, safe_file_name
+from spaser.download import DownloadResult, Progress, download, fetch_dataset, url_file_name
 from spaser.errors import SpaserError
-from spaser.reference.commands import reclassify, summary
 from spaser.reference.importer import LoadReport, import_reference
 from spaser.reference.store import database_path, open_read_only
 
@@ -75,10 +73,14 @@ def download_reference(
     client: httpx.Client,
     kinds: list[str] | None = None,
     sources: tuple[RemoteFile, ...] | None = None,
-    progress: bool = False,
-    on_step: Callable[[str], None] = lambda message: None,
+    progress: Progress | None = None,
+    on_downloaded: Callable[[DownloadResult], None] = lambda result: None,
+    on_imported: Callable[[str, LoadReport | None], None] = lambda kind, report: None,
 ) -> list[LoadReport]:
-    """Download the files of `kinds` (all by default) into `dest` and import each new one into `store`."""
+    """Download the files of `kinds` (all by default) into `dest` and import each new one into `store`.
+
+    `on_downloaded` is told each download, then `on_imported` its kind and import (None: that content was already
+    imported)."""
     sources = SOURCES if sources is None else sources
     known = {source.kind for source in sources}
     unknown = [kind for kind in kinds or [] if kind not in known]
@@ -91,42 +93,25 @@ def download_reference(
         if kinds and source.kind not in kinds:
             continue
         url = source.url or _resource_url(source, client)
-        result = download(url, Path(dest) / (source.name or _file_name(url)), client=client, progress=progress)
-        on_step(f"{result.path.name} : {result.status} ({human_size(result.size)})")
+        name = source.name or url_file_name(url) or "reference"
+        result = download(url, Path(dest) / name, client=client, progress=progress)
+        on_downloaded(result)
         if _already_loaded(store, source.kind, result.sha256):
-            on_step(f"{source.kind} : déjà importé, rien à faire.")
+            on_imported(source.kind, None)
             continue
         reports.append(import_reference(result.path, source.kind, store))
-        on_step(summary(reports[-1]))
+        on_imported(source.kind, reports[-1])
     return reports
 
 
 def _resource_url(source: RemoteFile, client: httpx.Client) -> str:
-    resources = _dataset(source.dataset, client).get("resources")
+    resources = fetch_dataset(source.dataset, client=client).get("resources")
     urls = [str(item["url"]) for item in resources or [] if isinstance(item, dict) and item.get("url")]
     for pattern in source.patterns:
         found = [url for url in urls if re.search(pattern, url)]
         if found:
             return found[0]
     raise SpaserError(f"{source.dataset} : aucun fichier de ce jeu de données ne convient à « {source.kind} ».")
-
-
-def _dataset(url: str, client: httpx.Client) -> dict:
-    try:
-        response = client.get(url, headers={"Accept": "application/json"}, follow_redirects=True)
-    except httpx.HTTPError as error:
-        raise SpaserError(f"Lecture impossible du jeu de données {url} : erreur réseau ({error}).") from error
-    if response.status_code != 200:
-        raise SpaserError(f"Lecture impossible du jeu de données {url} : le serveur a répondu {response.status_code}.")
-    try:
-        data = response.json()
-    except ValueError as error:
-        raise SpaserError(f"Lecture impossible du jeu de données {url} : la réponse n'est pas du JSON.") from error
-    return data if isinstance(data, dict) else {}
-
-
-def _file_name(url: str) -> str:
-    return safe_file_name(unquote(urlsplit(url).path.rsplit("/", 1)[-1])) or "reference"
 
 
 def _already_loaded(store: Path, kind: str, sha256: str) -> bool:
@@ -137,19 +122,3 @@ def _already_loaded(store: Path, kind: str, sha256: str) -> bool:
             "SELECT count(*) FROM reference_loads WHERE kind = ? AND sha256 = ?", [kind, sha256]
         ).fetchone()[0]
     return found > 0
-
-
-def run_download(args) -> int:
-    """CLI handler of `spaser reference download`."""
-    headers = {"User-Agent": USER_AGENT}
-    with httpx.Client(follow_redirects=True, timeout=TIMEOUT, headers=headers) as client:
-        download_reference(
-            args.dest,
-            args.store,
-            client=client,
-            kinds=args.kind,
-            progress=not args.no_progress,
-            on_step=lambda message: print(message, flush=True),
-        )
-    reclassify(args.store)
-    return 0

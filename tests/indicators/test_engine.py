@@ -290,6 +290,20 @@ def test_cli_without_scope_explains_in_french(store, capsys):
     assert "Précisez le périmètre" in capsys.readouterr().err
 
 
+def test_cli_options_are_in_english_threshold_and_by_type(store, capsys):
+    argv = ["indicators", "--store", str(store), "--year", "2024", "--format", "json"]
+
+    assert main([*argv, "--national", "--threshold", "90000"]) == 0
+    national = {row["code"]: row for row in orjson.loads(capsys.readouterr().out)}
+    assert main([*argv, "--by-type"]) == 0
+    by_type = orjson.loads(capsys.readouterr().out)
+
+    assert (national["S1"]["numerator"], national["S1"]["denominator"]) == (3, 3)  # as Filters(threshold=90000)
+    assert {row["buyer"] for row in by_type} == {"Commune", "Département"}
+    with pytest.raises(SystemExit):
+        main([*argv, "--national", "--seuil", "90000"])
+
+
 def test_cli_mutualised_scheme_gives_each_buyer_and_the_whole(store, capsys):
     main(["indicators", "--store", str(store), "--sirets", f"{A2},{B1}", "--year", "2024", "--format", "json"])
 

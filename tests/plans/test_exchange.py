@@ -236,11 +236,6 @@ def test_an_infinite_target_is_refused():
     ]
 
 
-def test_period_rule():
-    assert exchange.check_period(2024, 2024) is None
-    assert exchange.check_period(2026, 2024) == "La dernière année (2024) précède la première (2026)."
-
-
 # Reading a file
 
 

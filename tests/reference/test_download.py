@@ -72,9 +72,9 @@ def client():
 
 
 def test_downloads_then_imports_each_file(site, client, tmp_path):
-    store, dest, steps = tmp_path / "store", tmp_path / "downloads", []
+    store, dest, downloaded = tmp_path / "store", tmp_path / "downloads", []
 
-    reports = download_reference(dest, store, client=client, sources=sources(site), on_step=steps.append)
+    reports = download_reference(dest, store, client=client, sources=sources(site), on_downloaded=downloaded.append)
 
     assert [(report.kind, report.rows, report.version) for report in reports] == [
         ("cog-regions", 3, "2026"),
@@ -86,7 +86,11 @@ def test_downloads_then_imports_each_file(site, client, tmp_path):
         "decoupage-administratif-6.0.0-regions.json",
         "unites_legales_2026-08-19.csv.gz",
     ]
-    assert steps[0] == "decoupage-administratif-6.0.0-regions.json : téléchargé (265\u00a0o)"
+    assert [(result.path.name, result.status) for result in downloaded] == [
+        ("decoupage-administratif-6.0.0-regions.json", "téléchargé"),
+        ("unites_legales_2026-08-19.csv.gz", "téléchargé"),
+        ("StockUniteLegale_utf8.parquet", "téléchargé"),
+    ]
     assert rows(store, "SELECT kind FROM reference_loads ORDER BY loaded_at") == [
         ("cog-regions",),
         ("annuaire-entreprises",),
@@ -97,12 +101,18 @@ def test_downloads_then_imports_each_file(site, client, tmp_path):
 def test_an_unchanged_file_is_not_imported_again(site, client, tmp_path):
     store, dest = tmp_path / "store", tmp_path / "downloads"
     download_reference(dest, store, client=client, sources=sources(site))
-    steps = []
+    imported = []
 
-    reports = download_reference(dest, store, client=client, sources=sources(site), on_step=steps.append)
+    reports = download_reference(
+        dest,
+        store,
+        client=client,
+        sources=sources(site),
+        on_imported=lambda kind, report: imported.append((kind, report)),
+    )
 
     assert reports == []
-    assert "cog-regions : déjà importé, rien à faire." in steps
+    assert imported == [("cog-regions", None), ("annuaire-entreprises", None), ("sirene-unites-legales", None)]
     assert rows(store, "SELECT count(*) FROM reference_loads") == [(3,)]
 
 

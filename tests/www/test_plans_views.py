@@ -66,7 +66,9 @@ def test_period_in_order_and_adoption_date_required_to_publish(client, editor):
     )  # fmt: skip
 
     errors = response.context["form"].errors
-    assert errors["end_year"] == ["La dernière année doit suivre la première."]
+    assert errors["end_year"] == [
+        "La dernière année (2024) précède la première (2026) : elle doit lui être égale ou postérieure."
+    ]
     assert "adoption_date" in errors
     assert not Scheme.objects.exists()
 

@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from spaser.organisations.permissions import EDIT_ROLES, require_role
+from spaser.organisations.permissions import EDIT_ROLES, editable_organisations, require_role
 from spaser.plans import partnerships
-from spaser.plans.access import editable_organisations, require_read
+from spaser.plans.access import require_read
 from spaser.plans.exchange import ExchangeInvalid, export_scheme, import_scheme
 from spaser.plans.exchange_format import schema_json
 from spaser.plans.models import Scheme

@@ -12,8 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from spaser.organisations.models import Organisation
-from spaser.organisations.permissions import EDIT_ROLES, MANUAL_DATA_ROLES, organisations_of, require_role
+from spaser.organisations.permissions import (
+    MANUAL_DATA_ROLES,
+    editable_organisations,
+    organisations_of,
+    require_role,
+)
 from spaser.plans import manual
 from spaser.plans.models import ManualIndicator, ManualValue
 from spaser.www.manual_views.forms import IndicatorForm, UploadForm, ValueForm
@@ -37,10 +41,6 @@ def _writable(request, pk: int) -> tuple[ManualIndicator, str]:
     return indicator, require_role(request.user, indicator.organisation, MANUAL_DATA_ROLES)
 
 
-def _creatable_organisations(user):
-    return Organisation.objects.filter(memberships__user=user, memberships__role__in=EDIT_ROLES)
-
-
 def _breadcrumb(current: str, *links: tuple[str, str]) -> dict:
     return {"links": [{"url": url, "title": title} for url, title in links], "current": current}
 
@@ -53,14 +53,14 @@ def indicator_list(request):
     context = {
         "title": "Indicateurs saisis",
         "rows": [(indicator, totals[indicator.pk]) for indicator in indicators],
-        "can_create": _creatable_organisations(request.user).exists(),
+        "can_create": editable_organisations(request.user).exists(),
         "breadcrumb_data": _breadcrumb("Indicateurs saisis"),
     }
     return render(request, "manual/list.html", context)
 
 
 def indicator_create(request):
-    organisations = _creatable_organisations(request.user)
+    organisations = editable_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied("Seuls les administrateurs et rédacteurs d'une organisation créent des indicateurs.")
     form = IndicatorForm(request.POST or None, organisations=organisations)

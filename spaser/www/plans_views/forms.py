@@ -8,7 +8,7 @@ from spaser.organisations.models import Organisation
 from spaser.plans.documents import check_pdf, megabytes
 from spaser.plans.models import Action, Axis, Engagement, ManualIndicator, Objective, Partnership, Scheme, Target
 from spaser.plans.partnerships import OPEN
-from spaser.plans.rules import check_baseline_year, check_target_value, check_year_in_period
+from spaser.plans.rules import check_baseline_year, check_period, check_target_value, check_year_in_period
 from spaser.www.forms import DsfrForm, DsfrModelForm
 
 
@@ -63,8 +63,8 @@ class SchemeForm(DsfrModelForm):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
-        if start and end and end < start:
-            self.add_error("end_year", "La dernière année doit suivre la première.")
+        if start and end and (error := check_period(start, end)):
+            self.add_error("end_year", error)
         if cleaned.get("status") in ("adopted", "published") and not cleaned.get("adoption_date"):
             self.add_error("adoption_date", "Indiquez la date d'adoption d'un SPASER adopté ou publié.")
         return cleaned

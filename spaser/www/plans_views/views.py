@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from spaser.organisations.models import Role
-from spaser.organisations.permissions import require_role
-from spaser.plans.access import can_edit, editable_organisations, require_edit, require_read
+from spaser.organisations.permissions import editable_organisations, require_role
+from spaser.plans.access import can_edit, require_edit, require_read
 from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
 from spaser.www.plans_views.forms import ObjectiveForm, PartnerInvitationForm, SchemeForm

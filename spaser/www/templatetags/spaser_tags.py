@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from spaser import formatting
 
@@ -28,6 +29,19 @@ def share(value) -> str:  # {{ coverage|share }}: a share from 0 to 1
 @register.filter
 def number(value, decimals: int = 0) -> str:  # {{ value|number }}, {{ value|number:1 }}
     return formatting.number(_known(value), decimals)
+
+
+# Dates too: « 6 décembre 2026 », « 6 décembre 2026 à 17 h 38 » in the page's time zone, « — » when unknown.
+
+
+@register.filter
+def day(value) -> str:  # {{ scheme.adoption_date|day }}
+    return formatting.day(_known(value))
+
+
+@register.filter
+def moment(value) -> str:  # {{ value.entered_at|moment }}
+    return formatting.moment(_known(value), timezone.get_current_timezone())
 
 
 def _known(value):
