@@ -320,6 +320,12 @@ def _fields(schema: dict) -> list[dict]:
     return rows
 
 
+def _response_row(status: str, response: dict) -> dict:
+    content = response.get("content")  # none for a response without body, such as a 304
+    schema = _schema_name(content["application/json"]["schema"]["$ref"]) if content else ""
+    return {"status": status, "description": response["description"], "schema": schema}
+
+
 @login_not_required
 @require_safe
 def documentation(request):
@@ -329,14 +335,7 @@ def documentation(request):
         {
             "path": route,
             **item["get"],
-            "responses": [
-                {
-                    "status": status,
-                    "description": response["description"],
-                    "schema": _schema_name(response["content"]["application/json"]["schema"]["$ref"]),
-                }
-                for status, response in item["get"]["responses"].items()
-            ],
+            "responses": [_response_row(status, response) for status, response in item["get"]["responses"].items()],
         }
         for route, item in document["paths"].items()
     ]
