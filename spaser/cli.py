@@ -22,6 +22,18 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
     importer.add_argument("--report-json", type=Path, help="Écrire le bilan de l'import en JSON")
     importer.add_argument("--no-progress", action="store_true", help="Ne pas afficher de barre de progression")
+    importer.add_argument(
+        "--max-bytes",
+        type=_positive,
+        help="Taille maximale d'un fichier une fois décompressé, en octets (par défaut : variable "
+        "SPASER_DECP_MAX_BYTES, sinon 20 milliards)",
+    )
+    importer.add_argument(
+        "--max-records",
+        type=_positive,
+        help="Nombre maximal d'enregistrements par fichier (par défaut : variable SPASER_DECP_MAX_RECORDS, "
+        "sinon 50 millions)",
+    )
     importer.set_defaults(handler="spaser.decp.commands:run_import")
 
     quality = decp.add_parser("quality", help="Résumé de la qualité des données de l'entrepôt")
@@ -90,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     reference.add_argument("--seed", type=int, default=7)
     reference.set_defaults(handler="spaser.demo.commands:run_reference")
     return parser
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"« {value} » n'est pas un nombre entier positif")
+    return int(value)
 
 
 def _add_reference(groups) -> None:

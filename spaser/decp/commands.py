@@ -11,6 +11,7 @@ from rich.table import Table
 from spaser.decp.download import DEFAULT_DATASET_URL, download_dataset
 from spaser.decp.importer import ImportReport, import_files
 from spaser.decp.quality import quality_summary
+from spaser.decp.sources import Limits
 from spaser.download import make_dir, open_client
 from spaser.formatting import measure, number
 from spaser.terminal import transfer_bar
@@ -40,7 +41,8 @@ FLAG_LABELS = {
 def run_import(args) -> int:
     console = Console(stderr=True)
     with _steps(console, enabled=not args.no_progress) as announce:
-        report = import_files(args.files, args.store, on_step=announce)
+        limits = Limits.configured(args.max_bytes, args.max_records)
+        report = import_files(args.files, args.store, on_step=announce, limits=limits)
     if args.report_json:
         args.report_json.write_bytes(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2))
     Console().print(_import_table(report))

@@ -1,9 +1,12 @@
 """Import DECP files into the analytics store: read, normalise, deduplicate, account for every record."""
 
-import codecs
 import itertools
-from collections.abc import Callable
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from spaser.analytics.files import sql_path
 from spaser.decp import sql, store as stores, tabular
 from spaser.decp.json_layout import ChunkFile, json_chunk_files, rejoin_pieces
 from spaser.decp.json_split import Chunk, JsonSplitter
-from spaser.decp.sources import Input, expand_inputs, sniff
+from spaser.decp.sources import Input, Limits, encoding_of, expand_inputs, sniff
 from spaser.decp.xml_reader import xml_chunks
 from spaser.errors import SpaserError
 
@@ -78,10 +81,16 @@ class ImportReport:
 
 
 def import_files(
-    paths: list[Path], store: Path, on_step: Callable[[str, int, int], None] | None = None
+    paths: list[Path],
+    store: Path,
+    on_step: Callable[[str, int, int], None] | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
-    """Import `paths` into `store`; the store is left unchanged if anything fails."""
-    inputs = expand_inputs(paths)
+    """Import `paths` into `store`; the store is left unchanged if anything fails.
+
+    `limits` bounds each input (decompressed bytes, records); by default `Limits.configured()`.
+    """
+    inputs = expand_inputs(paths, limits or Limits.configured())
     formats = [(source, sniff(source)) for source in inputs]
     steps = iter(range(len(formats) + 2))
     total = len(formats) + 2
@@ -93,31 +102,64 @@ def import_files(
     with stores.rebuilding(store) as (connection, work):
         sql.install_macros(connection)
         run_id = stores.next_run_id(connection)
+        _remove_dead_quarantines(store, run_id)
         report = ImportReport(run_id=run_id, files=[FileReport(file=s.name, format=kind) for s, kind in formats])
         _create_work_tables(connection, work, formats, run_id)
-        chunk_files: list[ChunkFile] = []
-        for index, (source, kind) in enumerate(formats):
-            announce(f"Lecture de {source.name}")
+        chunk_files = _read_sources(connection, formats, work, report, announce)
+        if chunk_files:
+            announce("Normalisation des enregistrements")
+            names = ", ".join(source.name for source, kind in formats if kind in ("json", "xml"))
+            with _engine_errors(f"{names} : normalisation des enregistrements impossible"):
+                _load_json(connection, chunk_files, formats, report)
+        announce("Dédoublonnage et mise à jour de l'entrepôt")
+        with _engine_errors(f"{store} : mise à jour de l'entrepôt impossible"):
+            _account(connection, report)
+            _rebuild_contracts(connection)
+            classify(connection, store)
+            quarantine = _write_quarantine(connection, work, run_id)
+            report.quarantine = str(stores.quarantine_path(store) / quarantine.name) if quarantine else None
+            _record_run(connection, report)
+            _drop_work_tables(connection)
+        if quarantine:
+            _publish_quarantine(quarantine, store)
+    return report
+
+
+def _read_sources(connection, formats: list, work: Path, report: ImportReport, announce) -> list[ChunkFile]:
+    """Cut JSON and XML sources into chunk files (staged together later); stage and clean tabular ones."""
+    chunk_files: list[ChunkFile] = []
+    for index, (source, kind) in enumerate(formats):
+        announce(f"Lecture de {source.name}")
+        with _engine_errors(f"{source.name} : lecture impossible"):
             if kind == "json":
                 chunk_files.extend(json_chunk_files(source, work, _prefix(index), pieces=_threads(connection)))
             elif kind == "xml":
                 chunk_files.extend(_xml_chunk_files(source, work, _prefix(index)))
             else:
-                tabular.stage(connection, source, kind, index, work)
+                report.files[index].encoding = tabular.stage(connection, source, kind, index, work)
                 _show_staged(connection, f"SELECT * FROM {tabular.STAGED_TABLE}")
-                _count_read(connection, report)
+                _count_read(connection, report, formats)
                 _clean_staged(connection, report.run_id)
-        if chunk_files:
-            announce("Normalisation des enregistrements")
-            _load_json(connection, chunk_files, formats, report)
-        announce("Dédoublonnage et mise à jour de l'entrepôt")
-        _account(connection, report)
-        _rebuild_contracts(connection)
-        classify(connection, store)
-        report.quarantine = _write_quarantine(connection, store, run_id)
-        _record_run(connection, report)
-        _drop_work_tables(connection)
-    return report
+    return chunk_files
+
+
+@contextmanager
+def _engine_errors(context: str) -> Iterator[None]:
+    """A DuckDB failure not foreseen by the steps (memory, disk, a shape nobody met) as a French sentence: the
+    engine's own message is several lines of SQL, of no use to whoever imports a file."""
+    try:
+        yield
+    except duckdb.OutOfMemoryException as error:
+        raise SpaserError(f"{context} : mémoire insuffisante pour terminer l'import. Rien n'a été importé.") from error
+    except duckdb.IOException as error:
+        raise SpaserError(
+            f"{context} : erreur de lecture ou d'écriture sur le disque (espace plein ?). Rien n'a été importé."
+        ) from error
+    except duckdb.Error as error:
+        raise SpaserError(
+            f"{context} : le contenu ne peut pas être lu comme des données DECP (erreur du moteur "
+            f"« {type(error).__name__} »). Rien n'a été importé."
+        ) from error
 
 
 def _prefix(index: int) -> str:
@@ -167,9 +209,13 @@ def _clean_staged(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
     connection.execute(f"INSERT INTO versions BY NAME SELECT *, $run AS run_id FROM ({_CLEANED})", {"run": run_id})
 
 
-def _count_read(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+def _count_read(connection: duckdb.DuckDBPyConnection, report: ImportReport, formats: list) -> None:
+    """Count the staged records of each file; past the limit, stop before cleaning them."""
     for file_index, count in connection.execute("SELECT file_index, count(*) FROM staged GROUP BY ALL").fetchall():
         report.files[file_index].records_read += count
+        source = formats[file_index][0]
+        if report.files[file_index].records_read > source.limits.max_records:
+            raise source.limits.records_exceeded(source.name)
 
 
 def _drop_work_tables(connection: duckdb.DuckDBPyConnection) -> None:
@@ -182,7 +228,7 @@ def _drop_work_tables(connection: duckdb.DuckDBPyConnection) -> None:
 def _xml_chunk_files(source: Input, work: Path, prefix: str) -> list[ChunkFile]:
     files = []
     with source.open() as stream:
-        for number, chunk in enumerate(xml_chunks(stream, source.name)):
+        for number, chunk in enumerate(xml_chunks(stream, source.name, source.limits)):
             path = work / f"{prefix}-{chunk.kind_hint}-{number:06d}.json"
             path.write_bytes(chunk.payload)
             files.append(ChunkFile(path, chunk.kind_hint))
@@ -199,11 +245,11 @@ def _load_json(connection, chunk_files: list[ChunkFile], formats: list, report: 
             own = [chunk for chunk in chunk_files if chunk.path.name.startswith(_prefix(index) + "-")]
             if own:
                 _stage_source(connection, source, own, report.files[index])
-                _count_read(connection, report)
+                _count_read(connection, report, formats)
                 _release(own)
                 _clean_staged(connection, report.run_id)
         return
-    _count_read(connection, report)
+    _count_read(connection, report, formats)
     _release(chunk_files)
     _clean_staged(connection, report.run_id)
 
@@ -220,10 +266,10 @@ def _stage_source(connection, source: Input, chunk_files: list[ChunkFile], file_
         try:
             _stage_chunks(connection, chunk_files, typed)
             return
-        except duckdb.Error as error:
-            failure = error
-    if all(_is_utf8(chunk.path) for chunk in chunk_files):
-        raise _malformed_record_error(failure, source)
+        except duckdb.Error:
+            pass
+    if file_report.encoding != "utf-8" or encoding_of(source) == "utf-8":
+        raise _malformed_record_error(source)
     for chunk in chunk_files:
         chunk.path.write_bytes(chunk.path.read_bytes().decode("cp1252", errors="replace").encode("utf-8"))
     file_report.encoding = "windows-1252"
@@ -280,27 +326,52 @@ def _threads(connection) -> int:
     return connection.execute("SELECT current_setting('threads')").fetchone()[0]
 
 
-def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as handle:
-        try:
-            while block := handle.read(1 << 24):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
-
-
-def _malformed_record_error(error: duckdb.Error, source: Input) -> SpaserError:
-    """Find the record DuckDB could not read, with the general splitter and orjson."""
+def _malformed_record_error(source: Input) -> SpaserError:
+    """Find the record DuckDB could not read, with the general splitter, orjson, then a duplicate-key check."""
     with source.open() as stream:
-        for chunk in JsonSplitter(stream, source.name).chunks():
+        for chunk in JsonSplitter(stream, source.name, limits=source.limits).chunks():
             try:
                 orjson.loads(chunk.payload)
             except orjson.JSONDecodeError as decode_error:
                 return _record_error(source, chunk, decode_error)
-    return SpaserError(f"{source.name} : lecture impossible des enregistrements ({error}).")
+            problem = _record_problem(chunk)
+            if problem:
+                return SpaserError(f"{source.name} : enregistrement n° {problem[0]} : {problem[1]}.")
+    return SpaserError(
+        f"{source.name} : la liste des enregistrements contient des valeurs qui ne sont pas des marchés ou des "
+        "contrats de concession (objets JSON attendus, non des listes, nombres ou textes)."
+    )
+
+
+_SEPARATOR = re.compile(r"[\s,]*")
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) < len(keys):
+        raise _DuplicateKeyError(next(key for key in keys if keys.count(key) > 1))
+    return dict(pairs)
+
+
+def _record_problem(chunk: Chunk) -> tuple[int, str] | None:
+    """The first record of a chunk (valid JSON) that DuckDB refuses: a key given twice, too deep a nesting."""
+    text = chunk.payload.decode("utf-8", errors="replace")
+    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
+    position = 1  # after the opening bracket
+    for ordinal in range(chunk.first_ordinal, chunk.first_ordinal + chunk.count):
+        try:
+            _, position = decoder.raw_decode(text, _SEPARATOR.match(text, position).end())
+        except _DuplicateKeyError as duplicate:
+            return ordinal, f"la clé « {duplicate.key} » apparaît deux fois dans un même objet"
+        except RecursionError:
+            return ordinal, "imbrication trop profonde"
+    return None
 
 
 def _record_error(source: Input, chunk: Chunk, decode_error: orjson.JSONDecodeError) -> SpaserError:
@@ -356,8 +427,13 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
         run,
     )
     connection.execute(
-        "CREATE OR REPLACE TEMP TABLE rejected_records AS SELECT v.* FROM versions v "
-        "SEMI JOIN (SELECT read_seq FROM statuses WHERE status = 'rejected') USING (read_seq)"
+        f"""
+        CREATE OR REPLACE TEMP TABLE rejected_records AS
+        SELECT *, {sql.REJECTION_REASON} AS reason
+        FROM (SELECT v.*, list_filter(v.flags, lambda f: f.code = '{sql.IMPOSSIBLE}' AND f.field = v.rejected_field)[1]
+                  .value AS impossible_value
+              FROM versions v SEMI JOIN (SELECT read_seq FROM statuses WHERE status = 'rejected') USING (read_seq))
+        """
     )
     connection.execute(
         "DELETE FROM versions WHERE run_id = $run "
@@ -513,37 +589,57 @@ def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(statement)
 
 
-def _write_quarantine(connection: duckdb.DuckDBPyConnection, store: Path, run_id: int) -> str | None:
+_QUARANTINE_FILE = re.compile(r"run-(\d+)\.ndjson(\.tmp)?")
+
+
+def _remove_dead_quarantines(store: Path, run_id: int) -> None:
+    """Quarantine files of runs the store does not know: written by an import killed before its swap."""
+    folder = stores.quarantine_path(store)
+    for path in folder.iterdir() if folder.is_dir() else ():
+        match = _QUARANTINE_FILE.fullmatch(path.name)
+        if match and int(match.group(1)) >= run_id:
+            path.unlink()
+
+
+def _write_quarantine(connection: duckdb.DuckDBPyConnection, work: Path, run_id: int) -> Path | None:
+    """The rejected records with their reason, in the work folder (`_publish_quarantine` moves them out)."""
     rows = connection.execute(
         """
-        SELECT source_file, source_position, rejected_field, to_json(r) AS record
-        FROM (SELECT * EXCLUDE (run_id, content_hash) FROM rejected_records ORDER BY read_seq) r
+        SELECT r.source_file, r.source_position, r.rejected_field, q.reason, to_json(r) AS record
+        FROM (SELECT * EXCLUDE (run_id, content_hash, reason, impossible_value) FROM rejected_records) r
+        JOIN rejected_records q ON q.read_seq = r.read_seq
+        ORDER BY r.read_seq
         """
     ).fetchall()
     connection.execute(
-        "INSERT INTO rejections SELECT $run, source_file, source_position, rejected_field, "
-        "'champ « ' || rejected_field || ' » absent ou vide : le contrat ne peut pas être identifié' "
-        "FROM statuses WHERE status = 'rejected'",
+        "INSERT INTO rejections SELECT $run, source_file, source_position, rejected_field, reason "
+        "FROM rejected_records ORDER BY read_seq",
         {"run": run_id},
     )
     if not rows:
         return None
-    folder = stores.quarantine_path(store)
-    folder.mkdir(exist_ok=True)
-    path = folder / f"run-{run_id:04d}.ndjson"
-    temporary = path.with_suffix(".tmp")
-    with open(temporary, "wb") as out:
-        for source_file, position, rejected_field, record in rows:
+    path = work / f"run-{run_id:04d}.ndjson"
+    with open(path, "wb") as out:
+        for source_file, position, rejected_field, reason, record in rows:
             entry = {
                 "fichier": source_file,
                 "enregistrement": position,
                 "champ": rejected_field,
-                "motif": f"champ « {rejected_field} » absent ou vide : le contrat ne peut pas être identifié",
+                "motif": reason,
                 "donnees": orjson.loads(record),
             }
             out.write(orjson.dumps(entry) + b"\n")
-    temporary.replace(path)
-    return str(path)
+        out.flush()
+        os.fsync(out.fileno())
+    return path
+
+
+def _publish_quarantine(path: Path, store: Path) -> None:
+    """Moved next to the store as the last step before its swap: a failure before leaves nothing behind, a kill
+    between the two leaves a file of a run the store does not know, which the next import removes first."""
+    folder = stores.quarantine_path(store)
+    folder.mkdir(exist_ok=True)
+    os.replace(path, folder / path.name)
 
 
 def _record_run(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:

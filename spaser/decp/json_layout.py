@@ -59,7 +59,7 @@ def json_chunk_files(source: Input, work: Path, prefix: str, pieces: int = 1) ->
         head = stream.read(HEAD_SIZE).removeprefix(b"\xef\xbb\xbf")
         layout = _layout(head)
         if layout is None:
-            yield from _split_all(_Prepended(head, stream), source.name, work, prefix)
+            yield from _split_all(_Prepended(head, stream), source, work, prefix)
             return
         kind, key, body_start = layout
         name = f"{prefix}-{RECORD_CONTAINERS.get(key) or 'auto'}-{{:06d}}.json"
@@ -69,7 +69,7 @@ def json_chunk_files(source: Input, work: Path, prefix: str, pieces: int = 1) ->
         for body in bodies:
             body.unlink()
         with source.open() as stream:
-            yield from _split_all(stream, source.name, work, prefix)
+            yield from _split_all(stream, source, work, prefix)
         return
     for number, body in enumerate(bodies):
         yield ChunkFile(body, RECORD_CONTAINERS.get(key), continues=number > 0)
@@ -243,8 +243,8 @@ def _verified_tail_chunks(rest: bytes, display_name: str):
     return produce
 
 
-def _split_all(stream: BinaryIO, display_name: str, work: Path, prefix: str) -> Iterator[ChunkFile]:
-    for number, chunk in enumerate(JsonSplitter(stream, display_name).chunks()):
+def _split_all(stream: BinaryIO, source: Input, work: Path, prefix: str) -> Iterator[ChunkFile]:
+    for number, chunk in enumerate(JsonSplitter(stream, source.name, limits=source.limits).chunks()):
         path = work / f"{prefix}-{chunk.kind_hint or 'auto'}-{number:06d}.json"
         path.write_bytes(chunk.payload)
         yield ChunkFile(path, chunk.kind_hint)

@@ -15,10 +15,12 @@ from typing import BinaryIO
 
 import numpy as np
 
+from spaser.decp.sources import Limits
 from spaser.errors import SpaserError
 
 
 BLOCK_SIZE = 16 << 20
+MAX_RECORD_BYTES = 16 << 20  # DuckDB's `maximum_object_size` when it reads the chunks; a DECP record is a few kB
 RECORD_CONTAINERS = {"marches": None, "marche": "marche", "contrat-concession": "concession"}
 # Character classes of the structural scan: 1 opens, 2 closes, 3 is a quote, 4 a backslash.
 _CLASS = np.zeros(256, dtype=np.int8)
@@ -52,10 +54,18 @@ class _ScanState:
 class JsonSplitter:
     """Cut a DECP JSON byte stream into chunks of records; raises SpaserError on structural errors."""
 
-    def __init__(self, stream: BinaryIO, display_name: str, block_size: int = BLOCK_SIZE, inside_marches=False):
+    def __init__(
+        self,
+        stream: BinaryIO,
+        display_name: str,
+        block_size: int = BLOCK_SIZE,
+        inside_marches=False,
+        limits: Limits | None = None,
+    ):
         self.stream = stream
         self.display_name = display_name
         self.block_size = block_size
+        self.limits = limits or Limits()
         # A tail that starts after `{"marches": {` is at depth 2, its record arrays at depth 3.
         self.state = _ScanState(depth=2, record_depth=3) if inside_marches else _ScanState()
         self.records = 0
@@ -76,10 +86,18 @@ class JsonSplitter:
                 break
             buffer = carry + data
             consumed, chunks = self._scan(buffer, carry_offset)
+            if self.records > self.limits.max_records:
+                raise self.limits.records_exceeded(self.display_name)
             yield from chunks
             self._context = (self._context + buffer[:consumed])[-256:]
             carry = buffer[consumed:]
             carry_offset += consumed
+            if len(carry) > MAX_RECORD_BYTES:
+                raise SpaserError(
+                    f"{self.display_name} : l'enregistrement n° {self.records + 1} (à partir de l'octet "
+                    f"{carry_offset}) dépasse {MAX_RECORD_BYTES >> 20} Mo : ce n'est pas un enregistrement DECP "
+                    "(fichier corrompu ?)."
+                )
         self._check_end(carry, carry_offset)
 
     def _check_end(self, rest: bytes, offset: int) -> None:

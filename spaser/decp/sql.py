@@ -7,6 +7,11 @@ becomes a flag `{code, field, value}` stored with the contract.
 """
 
 from spaser.decp.enums import NO_CONSIDERATION, UNKNOWN_MARKERS, variant_rows
+from spaser.decp.json_split import MAX_RECORD_BYTES
+
+
+NUMBER_BOUND = "1e18"  # above any amount or duration, below the largest BIGINT
+IMPOSSIBLE = "valeur_impossible"  # the flag of a value that rejects its record
 
 
 def _sql_string(value: str) -> str:
@@ -80,10 +85,16 @@ def _macros(exact: dict[str, str], folded: dict[str, str]) -> list[str]:
         "CREATE OR REPLACE MACRO date_clean(x) AS TRY_CAST(nullif(regexp_extract(regexp_replace(trim(x), "
         "'^([0-9]{2})/([0-9]{2})/([0-9]{4})', '\\3-\\2-\\1'), "
         "'^((?:199[0-9]|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2})', 1), '') AS DATE)",
-        # French decimal comma and thousands spaces (`14 700,00`) are read too.
-        "CREATE OR REPLACE MACRO number_clean(x) AS coalesce(TRY_CAST(informed(x) AS DOUBLE), TRY_CAST(replace("
+        # French decimal comma and thousands spaces (`14 700,00`) are read too. NaN, Infinity, 1e400 and
+        # thousand-digit numbers parse as NaN or ±inf: `number_possible` drops them with every value of 10^18 or
+        # more, and `number_impossible` tells the importer to reject their record (NUMBER_FIELDS).
+        "CREATE OR REPLACE MACRO number_parse(x) AS coalesce(TRY_CAST(informed(x) AS DOUBLE), TRY_CAST(replace("
         "regexp_replace(informed(x), '[\\s\u00a0\u202f]', '', 'g'), ',', '.') AS DOUBLE))",
-        "CREATE OR REPLACE MACRO integer_clean(x) AS CAST(ceil(number_clean(x)) AS BIGINT)",
+        f"CREATE OR REPLACE MACRO number_possible(v) AS CASE WHEN abs(v) < {NUMBER_BOUND} THEN v END",
+        f"CREATE OR REPLACE MACRO number_impossible(v) AS NOT coalesce(abs(v) < {NUMBER_BOUND}, true)",
+        "CREATE OR REPLACE MACRO number_clean(x) AS number_possible(number_parse(x))",
+        "CREATE OR REPLACE MACRO integer_of(v) AS CAST(ceil(number_possible(v)) AS BIGINT)",
+        "CREATE OR REPLACE MACRO integer_clean(x) AS integer_of(number_parse(x))",
         "CREATE OR REPLACE MACRO bool_clean(x) AS CASE lower(informed(x)) WHEN 'true' THEN true WHEN 'oui' THEN "
         "true WHEN '1' THEN true WHEN '1.0' THEN true WHEN 'false' THEN false WHEN 'non' THEN false "
         "WHEN '0' THEN false WHEN '0.0' THEN false END",
@@ -181,7 +192,7 @@ def json_read(files_sql: str, columns: dict[str, str]) -> str:
     spec = ", ".join(f"{_sql_string(name)}: {_sql_string(kind)}" for name, kind in columns.items())
     return (
         f"read_json({files_sql}, format = 'array', columns = {{{spec}}}, filename = 'chunk_file', "
-        "maximum_object_size = 16777216)"
+        f"maximum_object_size = {MAX_RECORD_BYTES})"
     )
 
 
@@ -493,23 +504,30 @@ FROM (
 # Modifications and subcontracting acts are rare: cleaned apart, then joined back as lists.
 # A modification needs no dictionary: cleaned item by item in its list, which keeps its order without a sort.
 # The CASE spares the empty awardee lists the lambda: its expanded SIRET macros cost even on an empty list.
-STAGED_MODIFICATIONS = """
+STAGED_MODIFICATIONS = f"""
 CREATE OR REPLACE TEMP TABLE staged_modifications AS
-SELECT ordinal, list_transform(modifications_raw, lambda m: {
+SELECT ordinal, list_transform(modifications_raw, lambda m: {{
     'id': integer_clean(m.id),
     'dateNotificationModification': date_clean(m.notification),
     'datePublicationDonneesModification': date_clean(m.publication),
     'montant': number_clean(m.amount),
     'dureeMois': integer_clean(m.duration),
     'titulaires': CASE WHEN len(m.awardees) > 0 THEN
-        list_transform(m.awardees, lambda t: {'id': siret_clean(t.id), 'typeIdentifiant': t.type}) ELSE [] END
-}) AS modifications
+        list_transform(m.awardees, lambda t: {{'id': siret_clean(t.id), 'typeIdentifiant': t.type}}) ELSE [] END
+}}) AS modifications,
+    list_filter(flatten(list_transform(modifications_raw, lambda m: [
+        CASE WHEN number_impossible(number_parse(m.id)) THEN flag('{IMPOSSIBLE}', 'modifications.id', m.id) END,
+        CASE WHEN number_impossible(number_parse(m.amount))
+             THEN flag('{IMPOSSIBLE}', 'modifications.montant', m.amount) END,
+        CASE WHEN number_impossible(number_parse(m.duration))
+             THEN flag('{IMPOSSIBLE}', 'modifications.dureeMois', m.duration) END])), lambda f: f IS NOT NULL)
+        AS impossible
 FROM staged WHERE len(modifications_raw) > 0
 """
 
-STAGED_SUBCONTRACTS = """
+STAGED_SUBCONTRACTS = f"""
 CREATE OR REPLACE TEMP TABLE staged_subcontracts AS
-SELECT ordinal, list_transform(list_sort(list({'rank': rank, 'act': {
+SELECT ordinal, list_transform(list_sort(list({{'rank': rank, 'act': {{
     'id': integer_clean(a.id),
     'sousTraitant_id': coalesce(sub.value, a.subcontractor_id),
     'sousTraitant_typeIdentifiant': sub_type.value,
@@ -518,7 +536,14 @@ SELECT ordinal, list_transform(list_sort(list({'rank': rank, 'act': {
     'datePublicationDonnees': date_clean(a.publication),
     'montant': number_clean(a.amount),
     'variationPrix': variation.value
-}})), lambda i: i.act) AS actesSousTraitance
+}}}})), lambda i: i.act) AS actesSousTraitance,
+    list_filter(flatten(list([
+        CASE WHEN number_impossible(number_parse(a.id)) THEN flag('{IMPOSSIBLE}', 'actesSousTraitance.id', a.id) END,
+        CASE WHEN number_impossible(number_parse(a.amount))
+             THEN flag('{IMPOSSIBLE}', 'actesSousTraitance.montant', a.amount) END,
+        CASE WHEN number_impossible(number_parse(a.duration))
+             THEN flag('{IMPOSSIBLE}', 'actesSousTraitance.dureeMois', a.duration) END])), lambda f: f IS NOT NULL)
+        AS impossible
 FROM (SELECT ordinal, unnest(subcontracts_raw) AS a, generate_subscripts(subcontracts_raw, 1) AS rank
       FROM staged WHERE len(subcontracts_raw) > 0) acts
 LEFT JOIN scalar_values sub ON sub.domain = 'siret' AND sub.raw = acts.a.subcontractor_id
@@ -526,6 +551,35 @@ LEFT JOIN scalar_values sub_type ON sub_type.domain = 'typeIdentifiant' AND sub_
 LEFT JOIN scalar_values variation ON variation.domain = 'variationPrix' AND variation.raw = acts.a.price_variation
 GROUP BY ordinal
 """
+
+# Numeric fields of a record: field → (staged column, may be negative). An impossible value (not a finite number
+# under NUMBER_BOUND, or negative where it cannot be) rejects the record: NaN or 10^26 months is no data to keep.
+NUMBER_FIELDS = {
+    "montant": ("amount_raw", True),
+    "dureeMois": ("duration_raw", False),
+    "montantSubventionPublique": ("subsidy_raw", True),
+    "offresRecues": ("offers_raw", False),
+    "tauxAvance": ("advance_rate_raw", True),
+    "origineUE": ("origin_eu_raw", True),
+    "origineFrance": ("origin_france_raw", True),
+}
+
+
+def _impossible(raw: str, signed: bool) -> str:
+    number = f"{raw}_number"
+    return f"number_impossible({number})" if signed else f"(number_impossible({number}) OR {number} < 0)"
+
+
+_PARSED_NUMBERS = ", ".join(f"number_parse({raw}) AS {raw}_number" for raw, _ in NUMBER_FIELDS.values())
+# The first impossible scalar number of a record as a flag (one CASE per record, not one list item per field).
+_IMPOSSIBLE_SCALAR = (
+    "CASE "
+    + " ".join(
+        f"WHEN {_impossible(raw, signed)} THEN flag('{IMPOSSIBLE}', '{field}', {raw})"
+        for field, (raw, signed) in NUMBER_FIELDS.items()
+    )
+    + " END"
+)
 
 _SCALAR_JOINS = {
     "buyer": ("siret", "buyer_raw"),
@@ -576,9 +630,12 @@ _SCALAR_FLAG_EXPRESSIONS = [
     "WHEN amount_sentinel(amount) THEN flag('montant_sentinelle', 'montant', s.amount_raw) "
     "WHEN amount >= 1e9 THEN flag('montant_aberrant', 'montant', s.amount_raw) END",
     "CASE WHEN contains(s.objet, '\ufffd') THEN flag('encodage_defectueux', 'objet', NULL) END",
+    "s.impossible",
 ]
 _LIST_FLAG_EXPRESSIONS = [
     "ec.enum_flags",
+    "mo.impossible",
+    "su.impossible",
     f"CASE len(s.awardees_raw) WHEN 0 THEN [] WHEN 1 THEN {_SINGLE_AWARDEE[1]} ELSE aw.awardee_flags END",
 ]
 _FLAGS = (
@@ -600,12 +657,12 @@ SELECT
     ec.procedure,
     informed(s.place_code) AS lieuExecution_code,
     ec.lieuExecution_typeCode,
-    integer_clean(s.duration_raw) AS dureeMois,
+    integer_of(s.duration_raw_number) AS dureeMois,
     CAST(notified.value AS DATE) AS dateNotification,
     CAST(published.value AS DATE) AS datePublicationDonnees,
     CAST(started.value AS DATE) AS dateDebutExecution,
     amount AS montant,
-    number_clean(s.subsidy_raw) AS montantSubventionPublique,
+    number_possible(s.subsidy_raw_number) AS montantSubventionPublique,
     ec.formePrix,
     ec.typesPrix,
     ec.techniques,
@@ -613,13 +670,13 @@ SELECT
     informed(s.framework_id) AS idAccordCadre,
     bool_clean(s.innovative_raw) AS marcheInnovant,
     ec.ccag,
-    integer_clean(s.offers_raw) AS offresRecues,
+    integer_of(s.offers_raw_number) AS offresRecues,
     bool_clean(s.advance_raw) AS attributionAvance,
-    number_clean(s.advance_rate_raw) AS tauxAvance,
+    number_possible(s.advance_rate_raw_number) AS tauxAvance,
     ec.typeGroupementOperateurs,
     bool_clean(s.subcontracting_declared_raw) AS sousTraitanceDeclaree,
-    number_clean(s.origin_eu_raw) AS origineUE,
-    number_clean(s.origin_france_raw) AS origineFrance,
+    number_possible(s.origin_eu_raw_number) AS origineUE,
+    number_possible(s.origin_france_raw_number) AS origineFrance,
     ec.considerationsSociales,
     ec.considerationsEnvironnementales,
     CASE len(s.awardees_raw) WHEN 0 THEN [] WHEN 1 THEN [{_SINGLE_AWARDEE[0]}] ELSE aw.titulaires END AS titulaires,
@@ -629,15 +686,28 @@ SELECT
     {_FLAGS} AS flags,
     CASE WHEN informed(s.buyer_raw) IS NULL THEN
               CASE s.kind WHEN 'marche' THEN 'acheteur.id' ELSE 'autoriteConcedante.id' END
-         WHEN informed(s.id_raw) IS NULL THEN 'id' END AS rejected_field,
+         WHEN informed(s.id_raw) IS NULL THEN 'id'
+         WHEN s.impossible IS NOT NULL THEN s.impossible.field
+         WHEN len(mo.impossible) > 0 THEN mo.impossible[1].field
+         WHEN len(su.impossible) > 0 THEN su.impossible[1].field END AS rejected_field,
     f.source_file,
     s.ordinal - p.first_ordinal + 1 AS source_position,
     f.read_base + s.ordinal - p.first_ordinal + 1 AS read_seq
-FROM (SELECT *, number_clean(amount_raw) AS amount FROM staged) s
+FROM (SELECT *, number_possible(amount_raw_number) AS amount, {_IMPOSSIBLE_SCALAR} AS impossible
+      FROM (SELECT *, {_PARSED_NUMBERS} FROM staged)) s
 JOIN positions p ON p.file_index = s.file_index
 JOIN sources f ON f.file_index = s.file_index
 {_JOINS}
 """
+
+# Why a record is rejected (quarantine and table `rejections`), from its `rejected_field` and, for an impossible
+# number, the value (`impossible_value`, cut to 40 characters).
+REJECTION_REASON = """CASE WHEN impossible_value IS NULL
+    THEN 'champ « ' || rejected_field || ' » absent ou vide : le contrat ne peut pas être identifié'
+    ELSE 'champ « ' || rejected_field || ' » : valeur impossible « '
+        || CASE WHEN length(impossible_value) > 40 THEN left(impossible_value, 40) || '…' ELSE impossible_value END
+        || ' » (nombre non fini, d''au moins 10^18, ou négatif pour une durée ou un nombre d''offres) : '
+        || 'l''enregistrement est mis de côté' END"""
 
 # Fields of a version that make it different from another: everything but provenance and publication date.
 CONTENT_COLUMNS = (

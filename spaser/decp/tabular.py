@@ -5,12 +5,13 @@ back into one record per contract, then cleaned like JSON records. Columns are f
 whatever their case and whether they use `.` or `_` (`acheteur.id`, `acheteur_id`).
 """
 
+import re
 import shutil
 from pathlib import Path
 
 import duckdb
 
-from spaser.decp.sources import Input
+from spaser.decp.sources import ENCODING_BLOCK, Input, encoding_of
 from spaser.errors import SpaserError
 
 
@@ -85,10 +86,32 @@ def _fold(name: str) -> str:
     return name.lower().replace(".", "").replace("_", "").strip()
 
 
-def stage(connection: duckdb.DuckDBPyConnection, source: Input, kind: str, file_index: int, work: Path) -> None:
-    """Replace the rows of `STAGED_TABLE` with the records of a tabular source."""
-    relation = _relation(connection, source, kind, work)
-    columns = {_fold(name): name for name in _column_names(connection, relation, source)}
+def stage(connection: duckdb.DuckDBPyConnection, source: Input, kind: str, file_index: int, work: Path) -> str:
+    """Replace the rows of `STAGED_TABLE` with the records of a tabular source; return the encoding read.
+
+    A CSV that DuckDB cannot read as UTF-8 is read again converted from Windows-1252 when it has no UTF-8
+    sequence at all (`sources.encoding_of`).
+    """
+    path = _plain_copy(source, work) if source.member or _is_gzip(source.path) else source.path
+    try:
+        _stage_rows(connection, source, _relation(path, kind), file_index)
+        return "utf-8"
+    except duckdb.Error as error:
+        if kind == "parquet":
+            raise SpaserError(
+                f"{source.name} : fichier Parquet illisible (en-tête, pied de fichier ou pages corrompus)."
+            ) from error
+        if encoding_of(source) == "utf-8":
+            raise _csv_error(source, error) from error
+    try:
+        _stage_rows(connection, source, _relation(_utf8_copy(path, work), kind), file_index)
+    except duckdb.Error as error:
+        raise _csv_error(source, error) from error
+    return "windows-1252"
+
+
+def _stage_rows(connection, source: Input, relation: str, file_index: int) -> None:
+    columns = {_fold(name): name for name in _column_names(connection, relation)}
     missing = [names[0] for names in IDENTITY_COLUMNS if _column(columns, names) == "NULL"]
     if missing:
         raise SpaserError(
@@ -98,20 +121,47 @@ def stage(connection: duckdb.DuckDBPyConnection, source: Input, kind: str, file_
             f"{'…' if len(columns) > 12 else ''}). Rien n'a été importé."
         )
     connection.execute(f"DELETE FROM {STAGED_TABLE}")
-    try:
-        connection.execute(f"INSERT INTO {STAGED_TABLE} BY NAME {_records_sql(relation, columns, file_index)}")
-    except duckdb.Error as error:
-        raise SpaserError(f"{source.name} : lecture impossible du fichier tabulaire ({error}).") from error
+    connection.execute(f"INSERT INTO {STAGED_TABLE} BY NAME {_records_sql(relation, columns, file_index)}")
 
 
-def _relation(connection, source: Input, kind: str, work: Path) -> str:
-    path = _plain_copy(source, work) if source.member or _is_gzip(source.path) else source.path
+# What DuckDB's CSV errors mean, in the words of whoever opens the file in a spreadsheet.
+_CSV_PROBLEMS = (
+    ("maximum line size", "une ligne dépasse la taille maximale de 2 Mo (fichier sans fin de ligne ?)"),
+    ("out of memory", "trop de colonnes ou de données sur une ligne pour la mémoire disponible"),
+    ("quote", "guillemets non refermés"),
+    ("unicode", "octets qui ne sont pas du texte UTF-8"),
+    ("utf", "octets qui ne sont pas du texte UTF-8"),
+)
+
+
+def _csv_error(source: Input, error: duckdb.Error) -> SpaserError:
+    # The engine quotes the offending line: its content must not be taken for the engine's words.
+    message = "\n".join(line for line in str(error).splitlines() if not line.startswith("Original Line"))
+    problem = next(
+        (text for marker, text in _CSV_PROBLEMS if marker in message.lower()),
+        "structure irrégulière (nombre de colonnes, séparateurs ou guillemets)",
+    )
+    line = re.search(r"\bline:?\s*(\d+)", message, re.IGNORECASE)
+    where = f" (ligne {line.group(1)})" if line else ""
+    return SpaserError(f"{source.name} : fichier CSV illisible{where} : {problem}. Rien n'a été importé.")
+
+
+def _relation(path: Path, kind: str) -> str:
     if kind == "parquet":
         return f"read_parquet('{_escaped(path)}')"
     return (
         f"read_csv('{_escaped(path)}', all_varchar = true, header = true, delim = '{_delimiter(path)}', "
         "quote = '\"', escape = '\"', strict_mode = false, null_padding = true, encoding = 'utf-8')"
     )
+
+
+def _utf8_copy(path: Path, work: Path) -> Path:
+    """A Windows-1252 file converted to UTF-8 in the work folder, block by block."""
+    target = work / f"utf8-{path.name}"
+    with open(path, encoding="cp1252", errors="replace", newline="") as text, open(target, "wb") as out:
+        while block := text.read(ENCODING_BLOCK):
+            out.write(block.encode("utf-8"))
+    return target
 
 
 def _delimiter(path: Path) -> str:
@@ -138,11 +188,8 @@ def _plain_copy(source: Input, work: Path) -> Path:
     return target
 
 
-def _column_names(connection, relation: str, source: Input) -> list[str]:
-    try:
-        return [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    except duckdb.Error as error:
-        raise SpaserError(f"{source.name} : fichier tabulaire illisible ({error}).") from error
+def _column_names(connection, relation: str) -> list[str]:
+    return [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
 
 
 def _column(columns: dict[str, str], aliases: tuple[str, ...]) -> str:

@@ -17,6 +17,7 @@ import orjson
 from lxml import etree
 
 from spaser.decp.json_split import Chunk
+from spaser.decp.sources import Limits
 from spaser.errors import SpaserError
 
 
@@ -45,8 +46,9 @@ _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"encoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)[\"']", re.IGNORECASE)
 
 
-def xml_chunks(stream: BinaryIO, display_name: str) -> Iterator[Chunk]:
+def xml_chunks(stream: BinaryIO, display_name: str, limits: Limits | None = None) -> Iterator[Chunk]:
     """Chunks of records as JSON arrays, like `JsonSplitter.chunks`."""
+    limits = limits or Limits()
     records: list[dict] = []
     kind: str | None = None
     count = 0
@@ -56,6 +58,8 @@ def xml_chunks(stream: BinaryIO, display_name: str) -> Iterator[Chunk]:
             records = []
         kind = record_kind
         count += 1
+        if count > limits.max_records:
+            raise limits.records_exceeded(display_name)
         records.append(record)
     if records:
         yield _chunk(records, kind, count)

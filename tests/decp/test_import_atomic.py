@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import orjson
+import pytest
 
+from spaser.decp import importer
 from spaser.decp.importer import import_files
 from tests.decp.factories import (
     FIXTURES,
@@ -84,3 +86,64 @@ def test_killed_import_leaves_the_store_unchanged(tmp_path, seeded_store):
     assert (report.store_marches, report.store_concessions) == (6, 2)
     assert contract_count(seeded_store) == 8
     assert not (seeded_store / ".work").exists()
+
+
+KILL_AFTER_QUARANTINE = """
+import os, signal, sys
+from pathlib import Path
+from spaser.decp import importer
+publish = importer._publish_quarantine
+
+def publish_then_die(path, store):
+    publish(path, store)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+importer._publish_quarantine = publish_then_die
+importer.import_files([Path(sys.argv[1])], Path(sys.argv[2]))
+"""
+REJECTING = FIXTURES / "hostile" / "montant_nan.json"
+
+
+def quarantine_files(store: Path) -> list[str]:
+    folder = store / "quarantine"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_failure_after_the_quarantine_write_leaves_no_trace(seeded_store, monkeypatch):
+    before = sha256(database(seeded_store))
+
+    def crash(connection, report):
+        raise RuntimeError("crash after the quarantine was written")
+
+    monkeypatch.setattr(importer, "_record_run", crash)
+    with pytest.raises(RuntimeError):
+        import_files([REJECTING], seeded_store)
+
+    assert sha256(database(seeded_store)) == before
+    assert quarantine_files(seeded_store) == []
+    assert not (seeded_store / ".work").exists()
+
+
+def test_kill_after_the_quarantine_is_published_is_undone_by_the_next_run(seeded_store):
+    before = sha256(database(seeded_store))
+
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_QUARANTINE, str(REJECTING), str(seeded_store)], capture_output=True
+    )
+
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert sha256(database(seeded_store)) == before
+    assert quarantine_files(seeded_store) == ["run-0002.ndjson"]  # the dead run's, unknown to the store
+
+    clean = import_files([FIXTURES / "format2019.json"], seeded_store)
+
+    assert (clean.run_id, clean.rejected, clean.quarantine) == (2, 0, None)
+    assert quarantine_files(seeded_store) == []
+    assert not (seeded_store / ".work").exists()
+
+    rejecting = import_files([REJECTING], seeded_store)
+
+    assert (rejecting.run_id, rejecting.rejected) == (3, 1)
+    assert quarantine_files(seeded_store) == ["run-0003.ndjson"]
+    (entry,) = [orjson.loads(line) for line in Path(rejecting.quarantine).read_bytes().splitlines()]
+    assert (entry["fichier"], entry["champ"]) == ("montant_nan.json", "montant")

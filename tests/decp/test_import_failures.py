@@ -30,8 +30,8 @@ from tests.decp.factories import (
 
 
 FRENCH = re.compile(
-    r"\b(fichier|ligne|colonne|enregistrement|octet|n'est pas|mal formée?|tronqué|refusée?|déclaration|page|"
-    r"introuvable|illisible|structure|aucune?|absente?|manquante?|vide|identifiée?)\b",
+    r"\b(fichier|ligne|colonne|enregistrements?|octets?|n'est pas|mal formée?|tronqué|refusée?|déclaration|page|"
+    r"introuvable|illisible|structure|aucune?|absente?|manquante?|vide|identifiée?|archives?|limite)\b",
     re.IGNORECASE,
 )
 
