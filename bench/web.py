@@ -1,6 +1,6 @@
-"""The web section of the benchmark: a scheme's dashboard and its public page served by gunicorn under load.
+"""The web section of the benchmark: a scheme's pages served by gunicorn under load, and during a store swap.
 
-`python -m bench.web STORE --out RESULT.json [--clients 20] [--requests 50] [--runs 3]`, run by
+`python -m bench.web STORE --out RESULT.json [--clients 50] [--requests 20] [--runs 3]`, run by
 `python -m bench.run --only web` (which builds or reuses STORE and its synthetic SIRENE first):
 
 1. a throwaway app database `bench/out/web/app.sqlite3`, recreated at every run, and the platform's settings from
@@ -10,15 +10,22 @@
 2. gunicorn started as `make demo` starts it (`gunicorn config.wsgi --workers 2 --threads 8 --access-logfile -`) on a
    free loopback port, stopped (SIGTERM, then SIGKILL) whatever happens;
 3. the published fictitious scheme with the most objectives, its admin logged in (`/compte/connexion/`, CSRF token
-   and credentials; the session cookie is given to every client of the private dashboard; the public page is read
-   without an account, as the public reads it);
-4. cold: the first request of the dashboard (it computes the scheme's indicator snapshots on the store), then of the
-   public page; a warm-up round (one request per client, not measured, so that every worker has rendered each page);
-   one client alone, sequential requests; then, `runs` times, `clients` concurrent clients (threads, one keep-alive
-   `httpx.Client` each), closed loop without think time, `requests` requests each: the dashboard, then the public
-   page. Every latency and status is kept; an error is a status other than 200 or an exception.
+   and credentials; the session cookie is given to every client of the private dashboard; the public pages are read
+   without an account, as the public reads them). Pages (PAGES): the private dashboard, the list of published
+   schemes, the scheme's public page, its public drill-downs (every DECP objective and year with contracts, the
+   clients going round them) and its indicators in the API;
+4. cold: the first request of each page (the dashboard computes the scheme's indicator snapshots on the store); a
+   warm-up round (each client going once round the paths of the page, not measured, so that every worker has
+   rendered each of them); one client alone, sequential requests; then, `runs` times, `clients` concurrent
+   clients (threads, one keep-alive `httpx.Client` each), closed loop without think time, `requests` requests
+   each, page after page;
+5. the swap: `clients` clients going round the public pages for SWAP_BEFORE_S seconds, then the store's
+   `decp.duckdb` is rebuilt and swapped in as `spaser decp import` does (a copy under the store's lock, renamed over
+   the file: a new data version, every cache key changes), and the clients go on for SWAP_AFTER_S seconds. Latencies
+   are split by when the request started: before the swap, during it (the copy), and in the window after it.
 
-The result (JSON) goes to `--out`; progress goes to the standard error.
+Every latency and status is kept; an error is a status other than 200 or an exception. The result (JSON) goes to
+`--out`; progress goes to the standard error.
 """
 
 import argparse
@@ -41,6 +48,9 @@ from pathlib import Path
 
 import httpx
 
+from spaser.analytics.files import rebuilding_database
+from spaser.decp.store import DATABASE_NAME
+
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "out" / "web"
@@ -49,13 +59,24 @@ SETTINGS = "config.settings.base"
 LOGIN_PATH = "/compte/connexion/"
 WORKERS = 2  # as `make demo`
 THREADS = 8
-DEFAULT_CLIENTS = 20
-DEFAULT_REQUESTS = 50
+DEFAULT_CLIENTS = 50
+DEFAULT_REQUESTS = 20
 DEFAULT_RUNS = 3
+SWAP_BEFORE_S = 10.0
+SWAP_AFTER_S = 15.0
 REQUEST_TIMEOUT_S = 120.0  # the cold request computes the snapshots on the store
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
-PAGES = ("dashboard", "public")
+PAGES = ("dashboard", "public-list", "public", "public-drill-down", "api")
+SWAP_PAGES = PAGES[1:]  # what the public reads
+SWAP_WINDOWS = ("before", "during", "after")
+EXPECTED = {  # a text each page must hold: a login page or an error page would not
+    "dashboard": "Tableau de bord",
+    "public-list": "SPASER publiés",
+    "public": "SPASER publié",
+    "public-drill-down": "Marchés notifiés en",
+    "api": '"objectives"',
+}
 
 
 class WebBenchError(Exception):
@@ -75,6 +96,8 @@ class Sample:
     seconds: float
     status: int | None  # None when the request raised
     error: str | None = None  # the exception's class name
+    start: float = 0.0  # perf_counter when the request was sent
+    page: str = ""
 
     @property
     def ok(self) -> bool:
@@ -182,11 +205,14 @@ def manage(env: dict, args: list[str], work: Path, label: str) -> tuple[float, s
 
 SCHEME_QUERY = """
 import json
+from django.conf import settings
 from django.db.models import Count
+from django.urls import reverse
+from spaser.indicators.readers import SHARED_STORES
 from spaser.organisations.models import Membership, Role
 from spaser.plans.demo import DEMO_PASSWORD
 from spaser.plans.models import Scheme
-from spaser.plans.steering import scheme_sirens, scheme_years
+from spaser.plans.steering import scheme_objectives, scheme_sirens, scheme_years
 scheme = (
     Scheme.objects.published().filter(organisation__fictitious=True)
     .annotate(objectives=Count("axes__engagements__objectives", distinct=True))
@@ -196,11 +222,19 @@ admin = (
     Membership.objects.filter(organisation=scheme.organisation, role=Role.ADMIN)
     .select_related("user").order_by("user__email").first()
 ) if scheme else None
-print(json.dumps(None if scheme is None or admin is None else {
+with SHARED_STORES.reading(settings.SPASER_STORE_DIR) as (connection, _):
+    stored = {row[0] for row in connection.execute("SELECT DISTINCT annee_notification FROM contracts").fetchall()}
+drill_downs = [
+    reverse("public:contracts", args=[scheme.slug, pk, year])
+    for pk in scheme_objectives(scheme).filter(manual_indicator=None).order_by("pk").values_list("pk", flat=True)
+    for year in scheme_years(scheme) if year in stored
+] if scheme else []
+print(json.dumps(None if scheme is None or admin is None or not drill_downs else {
     "pk": scheme.pk, "slug": scheme.slug, "title": scheme.title, "organisation": scheme.organisation.name,
     "objectives": scheme.objectives, "sirens": list(scheme_sirens(scheme)), "years": list(scheme_years(scheme)),
-    "dashboard": f"/espace/spaser/{scheme.pk}/pilotage/", "public": scheme.public_url(), "admin": admin.user.email,
-    "password": DEMO_PASSWORD,
+    "dashboard": f"/espace/spaser/{scheme.pk}/pilotage/", "public": scheme.public_url(),
+    "public_list": reverse("public:schemes"), "drill_downs": drill_downs,
+    "api": reverse("api:indicators", args=[scheme.slug]), "admin": admin.user.email, "password": DEMO_PASSWORD,
 }))
 """
 
@@ -230,7 +264,7 @@ def chosen_scheme(env: dict, work: Path) -> dict:
     _, stdout = manage(env, ["shell", "-c", SCHEME_QUERY], work, "scheme")
     scheme = json.loads(stdout.strip().splitlines()[-1])
     if scheme is None:
-        raise WebBenchError("load_demo left no published fictitious scheme with an admin")
+        raise WebBenchError("load_demo left no published fictitious scheme with an admin and a DECP objective")
     return scheme
 
 
@@ -335,13 +369,13 @@ def login(base_url: str, email: str, password: str) -> dict[str, str]:
         return {"sessionid": session, "csrftoken": client.cookies.get("csrftoken")}
 
 
-def timed_get(client: httpx.Client, path: str) -> tuple[Sample, httpx.Response | None]:
+def timed_get(client: httpx.Client, path: str, page: str = "") -> tuple[Sample, httpx.Response | None]:
     start = time.perf_counter()
     try:
         response = client.get(path)
     except Exception as error:  # an error of the run, counted
-        return Sample(time.perf_counter() - start, None, type(error).__name__), None
-    return Sample(time.perf_counter() - start, response.status_code), response
+        return Sample(time.perf_counter() - start, None, type(error).__name__, start, page), None
+    return Sample(time.perf_counter() - start, response.status_code, None, start, page), response
 
 
 def client_for(base_url: str, cookies: dict[str, str] | None) -> httpx.Client:
@@ -357,25 +391,50 @@ def cold(base_url: str, path: str, cookies: dict | None, expect: str) -> dict:
     return {"ms": sample.seconds * 1000, "status": sample.status, "bytes": len(response.content)}
 
 
-def load(base_url: str, path: str, cookies: dict | None, clients: int, requests: int) -> tuple[list[Sample], float]:
+def nth_path(paths: list[str], client: int, request: int) -> str:
+    """Clients go round the paths of a page, each from its own starting point."""
+    return paths[(client + request) % len(paths)]
+
+
+def load(
+    base_url: str, paths: list[str], cookies: dict | None, clients: int, requests: int
+) -> tuple[list[Sample], float]:
     """`clients` threads, one keep-alive client each, `requests` GETs each back to back; released together.
 
     Returns every sample and the wall time from the release to the last answer."""
+
+    def work(index: int, client: httpx.Client, samples: list[Sample], _stop: threading.Event) -> None:
+        for request in range(requests):
+            samples.append(timed_get(client, nth_path(paths, index, request))[0])
+
+    samples, seconds = run_clients(base_url, cookies, clients, work, lambda: None)
+    return samples, seconds
+
+
+def run_clients(
+    base_url: str,
+    cookies: dict | None,
+    clients: int,
+    work: Callable[[int, httpx.Client, list[Sample], threading.Event], None],
+    conduct: Callable[[], None],
+) -> tuple[list[Sample], float]:
+    """`clients` threads released together, each running `work` with its own keep-alive client; `conduct` runs in
+    this thread meanwhile, then the event tells the clients to stop. Every sample and the wall time."""
     barrier = threading.Barrier(clients + 1)
+    stop = threading.Event()
     per_client: list[list[Sample]] = [[] for _ in range(clients)]
     failures: list[BaseException] = []
 
-    def work(samples: list[Sample]) -> None:
+    def thread_main(index: int) -> None:
         try:
             with client_for(base_url, cookies) as client:
                 barrier.wait()
-                for _ in range(requests):
-                    samples.append(timed_get(client, path)[0])
+                work(index, client, per_client[index], stop)
         except BaseException as error:  # noqa: BLE001 - reported after the join
             failures.append(error)
             barrier.abort()
 
-    threads = [threading.Thread(target=work, args=(samples,), daemon=True) for samples in per_client]
+    threads = [threading.Thread(target=thread_main, args=(index,), daemon=True) for index in range(clients)]
     for thread in threads:
         thread.start()
     try:
@@ -383,12 +442,74 @@ def load(base_url: str, path: str, cookies: dict | None, clients: int, requests:
     except threading.BrokenBarrierError as error:
         raise WebBenchError(f"a client could not start: {failures}") from error
     start = time.perf_counter()
-    for thread in threads:
-        thread.join()
+    try:
+        conduct()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
     seconds = time.perf_counter() - start
     if failures:
         raise WebBenchError(f"a client failed: {failures[0]!r}")
     return [sample for samples in per_client for sample in samples], seconds
+
+
+@dataclass(frozen=True)
+class Swap:
+    start: float  # perf_counter when the swap began
+    end: float  # when the new store was in place
+    after_s: float  # the window measured after it
+
+
+def mixed_load_with_swap(
+    base_url: str, paths: dict[str, list[str]], clients: int, before_s: float, after_s: float, swap: Callable[[], None]
+) -> tuple[list[Sample], Swap]:
+    """`clients` clients going round the pages (each page then its paths) until `after_s` seconds after `swap`,
+    which runs `before_s` seconds after they start."""
+    pages = list(paths)
+    times: dict[str, float] = {}
+
+    def work(index: int, client: httpx.Client, samples: list[Sample], stop: threading.Event) -> None:
+        request = 0
+        while not stop.is_set():
+            page = pages[(index + request) % len(pages)]
+            samples.append(timed_get(client, nth_path(paths[page], index, request // len(pages)), page)[0])
+            request += 1
+
+    def conduct() -> None:
+        time.sleep(before_s)
+        times["start"] = time.perf_counter()
+        swap()
+        times["end"] = time.perf_counter()
+        time.sleep(after_s)
+
+    samples, _ = run_clients(base_url, None, clients, work, conduct)
+    return samples, Swap(times["start"], times["end"], after_s)
+
+
+def swap_windows(samples: list[Sample], swap: Swap) -> dict[str, dict[str, dict]]:
+    """{window: {page: summary}} of the requests sent before the swap, during it, and in the window after it;
+    a page without a request in a window is left out of it."""
+    first = min((sample.start for sample in samples), default=swap.start)
+    bounds = {
+        "before": (first, swap.start),
+        "during": (swap.start, swap.end),
+        "after": (swap.end, swap.end + swap.after_s),
+    }
+    windows: dict[str, dict[str, dict]] = {}
+    for window, (low, high) in bounds.items():
+        pages: dict[str, list[Sample]] = {}
+        for sample in samples:
+            if low <= sample.start < high:
+                pages.setdefault(sample.page, []).append(sample)
+        windows[window] = {page: summarise(found, high - low) for page, found in pages.items()}
+    return windows
+
+
+def swap_store(store: Path) -> None:
+    """A new `decp.duckdb` swapped in as `spaser decp import` swaps it: copied under the lock, renamed over."""
+    with rebuilding_database(store, DATABASE_NAME, ".work"):
+        pass
 
 
 def process_cpu_seconds(pid: int) -> float:
@@ -441,20 +562,29 @@ def measure(store: Path, work: Path, clients: int, requests: int, runs: int) -> 
     setup = prepare(env, store, work)
     scheme = chosen_scheme(env, work)
     log(f"  scheme {scheme['slug']} ({scheme['objectives']} objectives, SIREN {', '.join(scheme['sirens'])})")
+    paths = {
+        "dashboard": [scheme["dashboard"]],
+        "public-list": [scheme["public_list"]],
+        "public": [scheme["public"]],
+        "public-drill-down": scheme["drill_downs"],
+        "api": [scheme["api"]],
+    }
     with Server(env, work) as server:
         log(f"  {shlex.join(server.command)} up in {server.start_seconds:.1f} s")
         setup["server_start"] = server.start_seconds
         command = shlex.join(["gunicorn", *server.command[1:]])
         base = server.base_url
         session = login(base, scheme["admin"], scheme.pop("password"))
-        paths = {"dashboard": scheme["dashboard"], "public": scheme["public"]}
-        cookies = {"dashboard": session, "public": None}
+        cookies = {page: session if page == "dashboard" else None for page in PAGES}
         first = {}
-        for page, expect in (("dashboard", "Tableau de bord"), ("public", "SPASER publié")):
-            log(f"  cold {page} {paths[page]}", end="")
-            first[page] = cold(base, paths[page], cookies[page], expect)
+        for page in PAGES:
+            log(f"  cold {page} {paths[page][0]}", end="")
+            first[page] = cold(base, paths[page][0], cookies[page], EXPECTED[page])
             log(f" {first[page]['ms']:.0f} ms, {first[page]['bytes']:,} bytes")
-        warm_up = {page: summarise(*load(base, paths[page], cookies[page], clients, 1)) for page in PAGES}
+        # Each client goes round every path of the page: each worker then has them all cached.
+        warm_up = {
+            page: summarise(*load(base, paths[page], cookies[page], clients, len(paths[page]))) for page in PAGES
+        }
         single = {
             page: measured(
                 f"single client, {page}",
@@ -473,6 +603,7 @@ def measure(store: Path, work: Path, clients: int, requests: int, runs: int) -> 
                         server,
                     )
                 )
+        swap = measured_swap(base, {page: paths[page] for page in SWAP_PAGES}, clients, store)
     _, snapshots = manage(env, ["shell", "-c", SNAPSHOT_QUERY], work, "snapshots")
     return {
         "parameters": {"clients": clients, "requests": requests, "runs": runs, "workers": WORKERS, "threads": THREADS},
@@ -485,6 +616,26 @@ def measure(store: Path, work: Path, clients: int, requests: int, runs: int) -> 
         "warm_up": warm_up,
         "single": single,
         "load": {page: combine_runs(under_load[page]) for page in PAGES},
+        "swap": swap,
+    }
+
+
+def measured_swap(base: str, paths: dict[str, list[str]], clients: int, store: Path) -> dict:
+    log(f"  swap: {clients} clients on {', '.join(paths)}; the store swapped after {SWAP_BEFORE_S:g} s", end="")
+    samples, swap = mixed_load_with_swap(base, paths, clients, SWAP_BEFORE_S, SWAP_AFTER_S, lambda: swap_store(store))
+    windows = swap_windows(samples, swap)
+    log(f", in {swap.end - swap.start:.1f} s")
+    for window, pages in windows.items():
+        for page, summary in pages.items():
+            log(
+                f"    {window} {page}: median {summary['median_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms, "
+                f"max {summary['max_ms']:.1f} ms, {summary['errors']} error(s) / {summary['requests']}"
+            )
+    return {
+        "before_s": SWAP_BEFORE_S,
+        "after_s": SWAP_AFTER_S,
+        "swap_seconds": swap.end - swap.start,
+        "windows": windows,
     }
 
 

@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.set_defaults(handler="spaser.indicators.commands:run_indicators")
 
     _add_reference(groups)
+    _add_store(groups)
 
     demo = groups.add_parser("demo", help="Données de démonstration").add_subparsers(dest="command", required=True)
     generate = demo.add_parser("generate", help="Générer un fichier DECP 2022 synthétique réaliste")
@@ -128,6 +129,22 @@ def _add_reference(groups) -> None:
     download.add_argument("--kind", action="append", help="Type à télécharger (répétable ; par défaut : tous)")
     download.add_argument("--no-progress", action="store_true")
     download.set_defaults(handler="spaser.reference.commands:run_download")
+
+
+def _add_store(groups) -> None:
+    store = groups.add_parser("store", help="Vérifier, sauvegarder et restaurer l'entrepôt analytique")
+    commands = store.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="Vérifier l'entrepôt : fichiers lisibles, tables, imports, rejets")
+    check.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    check.set_defaults(handler="spaser.analytics.maintenance:run_check")
+    backup = commands.add_parser("backup", help="Sauvegarder l'entrepôt dans une archive tar (.tar.gz : compressée)")
+    backup.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    backup.add_argument("--out", required=True, type=Path, help="Archive à écrire")
+    backup.set_defaults(handler="spaser.analytics.maintenance:run_backup")
+    restore = commands.add_parser("restore", help="Remplacer l'entrepôt par une sauvegarde (vérifiée d'abord)")
+    restore.add_argument("file", type=Path, metavar="SAUVEGARDE")
+    restore.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    restore.set_defaults(handler="spaser.analytics.maintenance:run_restore")
 
 
 def _resolve(handler: str):

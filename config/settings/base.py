@@ -113,6 +113,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The analytics store built by `spaser decp import` (DuckDB), opened read-only by the platform.
 SPASER_STORE_DIR = Path(env("SPASER_STORE_DIR", default=str(BASE_DIR / "var" / "store")))
+# After a store swap, pages show the previous store's values while one background thread per process computes the
+# new ones (spaser/plans/store_cache.py); tests compute them at once.
+SPASER_REFRESH_IN_BACKGROUND = True
+# Per process (each gunicorn worker its own), keyed by data version: see docs/decisions.md.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "spaser",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
 # An invitation link works this many days after it was (re)sent.
 SPASER_INVITATION_DAYS = env.int("SPASER_INVITATION_DAYS", default=7)
 # The largest deliberation document (PDF) a scheme accepts, in bytes.

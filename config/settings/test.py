@@ -9,5 +9,6 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Rendered dashboards are cached by version; tests that check the cache switch to LocMemCache themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+SPASER_REFRESH_IN_BACKGROUND = False
 # Tests serve static files through the finders; STATIC_ROOT only exists after collectstatic.
 WHITENOISE_AUTOREFRESH = True

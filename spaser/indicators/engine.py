@@ -5,11 +5,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from spaser.analytics.classes import attach_reference, reference_relations
-from spaser.decp.store import open_read_only
+from spaser.analytics.classes import reference_relations
 from spaser.formatting import measure, percent
 from spaser.indicators.catalogue import CATALOGUE, Indicator
 from spaser.indicators.facts import facts_sql
+from spaser.indicators.readers import open_handle, reading
 
 
 GROUPS = {"buyer": "acheteur_siren", "national": "'France'", "buyer_type": "buyer_type"}
@@ -82,12 +82,15 @@ class IndicatorValue:
 
 @contextmanager
 def stores(store: Path):
-    """The DECP store read-only, with the reference store attached as `ref` when it exists."""
-    connection = open_read_only(store)
+    """The DECP store read-only, with the reference store attached as `ref` when it exists.
+
+    Raises `StoreUnavailable` when the store is missing or unreadable (see `spaser.indicators.readers`)."""
+    handle = open_handle(store)
     try:
-        yield connection, attach_reference(connection, store)
+        with reading(handle, store) as opened:
+            yield opened
     finally:
-        connection.close()
+        handle.close()
 
 
 def _has_stored_classes(connection) -> bool:

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spaser.analytics.buyer_types import buyer_type_sql
-from spaser.decp.store import database_path
-from spaser.indicators.engine import stores
+from spaser.indicators.readers import SHARED_STORES
 
 
 @dataclass(frozen=True)
@@ -17,10 +16,10 @@ class BuyerDescription:
 
 
 def describe_buyer(siren: str, store: Path) -> BuyerDescription:
-    """Name and type from SIRENE (catégorie juridique), SIRETs from SIRENE and from the buyer's DECP contracts."""
-    if not database_path(store).exists():
-        return BuyerDescription(siren, None, None, ())
-    with stores(store) as (connection, refs):
+    """Name and type from SIRENE (catégorie juridique), SIRETs from SIRENE and from the buyer's DECP contracts.
+
+    Raises StoreUnavailable when the store is missing or unreadable."""
+    with SHARED_STORES.reading(store) as (connection, refs):
         legal_unit = connection.execute(
             f"SELECT denomination, {buyer_type_sql('siren', 'categorie_juridique')} "
             f"FROM {refs['unites_legales']} WHERE siren = $siren",

@@ -22,9 +22,10 @@ from spaser.indicators.engine import (
     Scope,
     compute,
     missing_reason,
-    stores,
 )
+from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
 from spaser.plans.models import IndicatorSnapshot, ManualUnit, ManualValue, Objective, Scheme
+from spaser.plans.store_cache import REFRESHER, lock_for
 
 
 TOGETHER = "ensemble"
@@ -66,13 +67,26 @@ def data_version(store: Path) -> str | None:
     return f"{stat.st_mtime_ns}-{stat.st_size}-{CATALOGUE_VERSION}"
 
 
-def dashboard_version(scheme: Scheme, store: Path | None = None) -> str:
-    """Changes with the scheme's tree, its manual values and the DECP store: the dashboard's cache key."""
+def dashboard_version(scheme: Scheme) -> str:
+    """Changes with the scheme's tree, its manual values and the version of the DECP values it shows (those of the
+    store, or of the previous store while they are computed): the dashboard's cache key."""
     manual = ManualValue.objects.filter(indicator__objectives__engagement__axis__scheme=scheme).aggregate(
         last=Max("entered_at"), count=Count("pk")
     )
-    store_version = data_version(store or settings.SPASER_STORE_DIR)
-    return f"{scheme.pk}:{scheme.updated_at.timestamp()}:{store_version}:{manual['last']}:{manual['count']}"
+    scope = snapshot_scope(scheme_sirens(scheme), scheme_years(scheme))
+    shown = IndicatorSnapshot.objects.filter(scope=scope).values_list("data_version", flat=True).first()
+    return f"{scheme.pk}:{scheme.updated_at.timestamp()}:{scope}:{shown}:{manual['last']}:{manual['count']}"
+
+
+def snapshot_scope(sirens: tuple[str, ...], years: tuple[int, ...]) -> str:
+    return ",".join(sirens) + "@" + ",".join(map(str, years))
+
+
+def require_store(scheme: Scheme, store: Path | None = None) -> None:
+    """Raises StoreUnavailable when the scheme has DECP objectives and the store is missing or unreadable: its
+    pages then say so rather than show values kept from an earlier store."""
+    if scheme_objectives(scheme).filter(manual_indicator=None).exists():
+        SHARED_STORES.handle(store or settings.SPASER_STORE_DIR)
 
 
 def scheme_sirens(scheme: Scheme) -> tuple[str, ...]:
@@ -89,20 +103,33 @@ def scheme_objectives(scheme: Scheme):
 
 
 def decp_values(sirens: tuple[str, ...], years: tuple[int, ...], store: Path | None = None) -> dict:
-    """{(buyer, year, code): snapshot} for each SIREN and, when there are several, all of them together."""
+    """{(buyer, year, code): snapshot} for each SIREN and, when there are several, all of them together.
+
+    After a store swap, the values of the previous store are returned while the new ones are computed in the
+    background (`store_cache`). Raises StoreUnavailable when the store is missing or unreadable."""
     store = store or settings.SPASER_STORE_DIR
-    version = data_version(store)
-    if version is None or not sirens:
+    if not sirens:
         return {}
-    scope = ",".join(sirens) + "@" + ",".join(map(str, years))
-    snapshots = list(IndicatorSnapshot.objects.filter(scope=scope, data_version=version))
+    version = data_version(store)
+    if version is None:
+        raise StoreUnavailable(f"{store} : aucun entrepôt DECP ici.")
+    SHARED_STORES.handle(store)  # a damaged store is unavailable, even with the previous values at hand
+    scope = snapshot_scope(sirens, years)
+    snapshots = list(IndicatorSnapshot.objects.filter(scope=scope))
     if not snapshots:
-        snapshots = _snapshot(scope, version, sirens, years, store)
+        with lock_for(f"{scope}:{version}"):
+            snapshots = list(IndicatorSnapshot.objects.filter(scope=scope, data_version=version))
+            snapshots = snapshots or _snapshot(scope, version, sirens, years, store)
+    elif snapshots[0].data_version != version:
+        if settings.SPASER_REFRESH_IN_BACKGROUND:
+            REFRESHER.submit(f"{scope}:{version}", lambda: _snapshot(scope, version, sirens, years, store))
+        else:
+            snapshots = _snapshot(scope, version, sirens, years, store)
     return {(s.buyer, s.year, s.code): s for s in snapshots}
 
 
 def _snapshot(scope: str, version: str, sirens, years, store: Path) -> list[IndicatorSnapshot]:
-    with stores(store) as (connection, refs):
+    with SHARED_STORES.reading(store) as (connection, refs):
         filters = Filters(years=years)
         values = compute(connection, refs, Scope(sirens=sirens), filters)
         if len(sirens) > 1:
@@ -321,10 +348,12 @@ def dashboard(scheme: Scheme, store: Path | None = None) -> list[ObjectiveSeries
     """The series of every objective of the scheme, in the order of the tree."""
     sirens = scheme_sirens(scheme)
     years = scheme_years(scheme)
-    values = decp_values(sirens, years, store)
     buyers = list(sirens)
     objectives = scheme_objectives(scheme).select_related("manual_indicator__organisation").prefetch_related("targets")
     objectives = objectives.order_by("engagement__axis__position", "engagement__position", "position", "pk")
+    # Manual indicators alone need no store: such a dashboard stays whole when the store cannot be read.
+    measured = any(not objective.manual_indicator_id for objective in objectives)
+    values = decp_values(sirens, years, store) if measured else {}
     period = (scheme.start_year, scheme.end_year)
     usable = set(scheme.usable_manual_indicators().values_list("pk", flat=True))
     return [objective_series(objective, list(years), values, buyers, period, usable) for objective in objectives]

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from spaser.organisations.models import Role
+from spaser.plans import partnerships
 from spaser.plans.exchange import export_scheme
 from spaser.plans.models import Objective, PartnershipStatus, Status
 from tests.indicators.factories import SIREN_B
@@ -327,12 +328,18 @@ def test_an_accepted_partner_and_its_shared_values_are_published(client, publish
     assert client.get(reverse("api:schemes"), {"siren": SIREN_B}).json()["count"] == 1
 
 
+@pytest.fixture
+def real_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"}}
+
+
 def test_once_the_partner_leaves_its_values_disappear_from_the_public_page_and_api(
-    client, published, partner, partner_admin, shared_hours
+    client, real_cache, published, partner, partner_admin, shared_hours
 ):
     partnership = PartnershipFactory(scheme=published, organisation=partner, accepted=True)
     partnership.shared_indicators.set([shared_hours])
     assert "4\u202f321" in client.get(published.public_url()).content.decode()  # cached before the end
+    assert 4321 in hours_values(client.get(reverse("api:indicators", args=[published.slug])).json())
     client.force_login(partner_admin)
     client.post(reverse("plans:end_partnership", args=[partnership.pk]))
     client.logout()
@@ -341,6 +348,21 @@ def test_once_the_partner_leaves_its_values_disappear_from_the_public_page_and_a
 
     assert "4\u202f321" not in page and "Commune B" not in page
     assert listed["partners"] == []
+    assert 4321 not in hours_values(indicators)
+
+
+def test_once_the_partner_stops_sharing_its_values_disappear_from_the_cached_pages(
+    client, real_cache, published, partner, shared_hours
+):
+    partnership = PartnershipFactory(scheme=published, organisation=partner, accepted=True)
+    partnership.shared_indicators.set([shared_hours])
+    assert "4\u202f321" in client.get(published.public_url()).content.decode()
+    assert 4321 in hours_values(client.get(reverse("api:indicators", args=[published.slug])).json())
+
+    partnerships.share(partnership, [])
+
+    page, _, _, indicators = public_views(client, published)
+    assert "4\u202f321" not in page and "Commune B" in page
     assert 4321 not in hours_values(indicators)
 
 

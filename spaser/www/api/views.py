@@ -20,14 +20,21 @@ from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
+from spaser.indicators.readers import StoreUnavailable
 from spaser.plans.models import Partnership, Scheme
-from spaser.plans.steering import STATUS_RULE, dashboard
+from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
+from spaser.plans.store_cache import cache_key, computed_once
 from spaser.www.api import schemas
+from spaser.www.unavailable import RETRY_AFTER_S
 
 
 PAGE_SIZE = 50
 CACHE_CONTROL = "public, max-age=300"
 READ_ONLY = "Cette API est en lecture seule : seules les méthodes GET et HEAD sont acceptées."
+STORE_UNAVAILABLE = (
+    "Données indisponibles : les données de la commande publique (DECP) ne peuvent pas être lues pour le moment ; "
+    "réessayez dans quelques minutes."
+)
 
 
 class ApiError(Exception):
@@ -75,6 +82,13 @@ PARAMETER_RULES = {
 @API.exception_handler(ApiError)
 def api_error(request, raised: ApiError):
     return error(request, raised.status, raised.message)
+
+
+@API.exception_handler(StoreUnavailable)
+def store_unavailable(request, raised: StoreUnavailable):
+    response = error(request, 503, STORE_UNAVAILABLE)
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
 
 
 @API.exception_handler(ValidationError)
@@ -180,7 +194,7 @@ def scheme_detail(request, slug: str = SLUG):
 
 @ROUTER.get(
     "/spaser/{slug}/indicateurs/",
-    response={200: schemas.SchemeIndicators, 404: schemas.Error},
+    response={200: schemas.SchemeIndicators, 404: schemas.Error, 503: schemas.Error},
     url_name="indicators",
     operation_id="lireIndicateursSpaser",
     summary="Valeurs des indicateurs d'un SPASER publié",
@@ -189,16 +203,31 @@ def scheme_detail(request, slug: str = SLUG):
         "statut et règle de calcul du statut ; pour un SPASER mutualisé, aussi acheteur par acheteur. "
         "Les indicateurs du catalogue sont calculés sur les données essentielles de la commande publique (DECP)."
     ),
-    openapi_extra=described({200: "Les valeurs des indicateurs.", 404: NOT_FOUND}),
+    openapi_extra=described(
+        {
+            200: "Les valeurs des indicateurs.",
+            404: NOT_FOUND,
+            503: "Données DECP momentanément illisibles (réessayer après `Retry-After`).",
+        }
+    ),
 )
 def scheme_indicators(request, slug: str = SLUG):
     scheme = published_scheme(slug)
+    require_store(scheme)
     names = {item.siren: item.name for item in scheme.all_organisations()}
-    return {
-        "scheme": scheme,
-        "status_rule": STATUS_RULE,
-        "objectives": [schemas.ObjectiveValues.of(series, names) for series in dashboard(scheme)],
-    }
+
+    def payload() -> dict:
+        values = {
+            "scheme": scheme,
+            "status_rule": STATUS_RULE,
+            "objectives": [schemas.ObjectiveValues.of(series, names) for series in dashboard(scheme)],
+        }
+        return schemas.SchemeIndicators.model_validate(values).model_dump(mode="json")
+
+    # The payload names the organisations: a renamed one changes neither the scheme nor the data. It is cached as
+    # dumped, already checked against its schema: answered as is, not validated again.
+    key = cache_key("api-indicators", dashboard_version(scheme), sorted(names.items()))
+    return API.create_response(request, computed_once(key, payload), status=200)
 
 
 API.add_router("", ROUTER)
@@ -231,7 +260,7 @@ def api_endpoint(view):
             response = json_response({"erreur": READ_ONLY}, 405)
             response["Allow"] = "GET, HEAD"
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = CACHE_CONTROL
+        response["Cache-Control"] = CACHE_CONTROL if response.status_code < 500 else "no-store"
         return response
 
     return endpoint

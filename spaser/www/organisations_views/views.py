@@ -6,12 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from spaser.indicators.readers import StoreUnavailable
 from spaser.organisations.directory import describe_buyer
 from spaser.organisations.invitations import InvitationRefused, cancel, invite, send_again
 from spaser.organisations.models import Establishment, Invitation, Membership, Organisation, Role
 from spaser.organisations.permissions import require_role
 from spaser.plans.models import Partnership, PartnershipStatus, Scheme
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
+from spaser.www.unavailable import unavailable
 
 
 def home(request):
@@ -118,8 +120,18 @@ def create(request):
     if not request.user.is_staff:
         raise PermissionDenied("Seule l'équipe de la plateforme crée des organisations.")
     form = OrganisationCreationForm(request.POST or None)
+    context = {
+        "title": "Ajouter une organisation",
+        "form": form,
+        "submit_label": "Créer",
+        "cancel_url": reverse("organisations:home"),
+    }
     if request.method == "POST" and form.is_valid():
-        found = describe_buyer(form.cleaned_data["siren"], settings.SPASER_STORE_DIR)
+        try:
+            found = describe_buyer(form.cleaned_data["siren"], settings.SPASER_STORE_DIR)
+        except StoreUnavailable as error:
+            # Without the directory the organisation would have no SIRET: nothing is created.
+            return unavailable(request, "layouts/form.html", context, error)
         name = form.cleaned_data["name"] or found.name
         if not name:
             form.add_error("name", "Ce SIREN est absent des données de référence : saisissez le nom de l'acheteur.")
@@ -134,13 +146,4 @@ def create(request):
                 Membership.objects.create(user=request.user, organisation=organisation, role=Role.ADMIN)
             messages.success(request, f"Organisation créée avec {len(found.sirets)} SIRET.")
             return redirect("organisations:detail", organisation.pk)
-    return render(
-        request,
-        "layouts/form.html",
-        {
-            "title": "Ajouter une organisation",
-            "form": form,
-            "submit_label": "Créer",
-            "cancel_url": reverse("organisations:home"),
-        },
-    )
+    return render(request, "layouts/form.html", context)

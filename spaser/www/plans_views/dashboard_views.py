@@ -11,11 +11,14 @@ from django.utils.functional import cached_property
 from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, rounded, write_csv
 from spaser.indicators.audit import explain
 from spaser.indicators.catalogue import BY_CODE, Indicator
-from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows, stores
+from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows
 from spaser.indicators.methodology import COUNTING_RULES
+from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
 from spaser.plans import steering
 from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
+from spaser.plans.store_cache import versioned
+from spaser.www.unavailable import unavailable
 
 
 def private_scheme(request, pk: int) -> Scheme:
@@ -85,9 +88,17 @@ def dashboard_context(scheme: Scheme, public: bool) -> dict:
     }
 
 
+def dashboard_page(request, scheme: Scheme, public: bool):
+    context = dashboard_context(scheme, public)
+    try:
+        steering.require_store(scheme)
+        return render(request, "plans/dashboard.html", context)
+    except StoreUnavailable as error:
+        return unavailable(request, "plans/dashboard.html", {**context, "body": None}, error)
+
+
 def dashboard(request, pk: int):
-    scheme = private_scheme(request, pk)
-    return render(request, "plans/dashboard.html", dashboard_context(scheme, public=False))
+    return dashboard_page(request, private_scheme(request, pk), public=False)
 
 
 def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Objective, Indicator]:
@@ -100,30 +111,49 @@ def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Ob
 
 def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
     objective, indicator = measured_objective(scheme, objective_pk, year)
-    with stores(settings.SPASER_STORE_DIR) as (connection, refs):
-        rows = contract_rows(
-            connection, refs, Scope(sirens=steering.scheme_sirens(scheme)), Filters(years=(year,)), indicator
-        )
+    context = {
+        "title": f"Marchés {year} — {indicator.label}",
+        "scheme": scheme,
+        "objective": objective,
+        "indicator": indicator,
+        "year": year,
+        "public": public,
+    }
+    try:
+        rows_key, rows = contracts_of(steering.scheme_sirens(scheme), year, indicator)
+    except StoreUnavailable as error:
+        return unavailable(request, "plans/contracts.html", context, error)
     if request.GET.get("format") == "csv":
         convention = INTERNATIONAL if request.GET.get("convention") == INTERNATIONAL else FRENCH
         return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv", convention)
     status = request.GET.get("statut")
     shown = [row for row in rows if row[STATUS] == status] if status else rows
-    page = Paginator(shown, 100).get_page(request.GET.get("page"))
-    totals = {label: sum(1 for row in rows if row[STATUS] == label) for label in DRILL_STATUSES}
-    context = {
-        "title": f"Marchés {year} — {indicator.label}",
+    context |= {
+        "rows_key": rows_key,
         "all_rows": len(rows),
-        "scheme": scheme,
-        "objective": objective,
-        "indicator": indicator,
-        "year": year,
-        "page": page,
-        "totals": totals,
+        "page": Paginator(shown, 100).get_page(request.GET.get("page")),
+        "totals": {label: sum(1 for row in rows if row[STATUS] == label) for label in DRILL_STATUSES},
         "status": status,
-        "public": public,
     }
     return render(request, "plans/contracts.html", context)
+
+
+def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> tuple[str, list[tuple]]:
+    """The contracts behind a value, cached per version of the data (a query over the whole store otherwise);
+    those of the previous store while a new one's are computed. With a key that names them (the rendered table
+    is cached under it)."""
+    store = settings.SPASER_STORE_DIR
+    version = steering.data_version(store)
+    if version is None:
+        raise StoreUnavailable(f"{store} : aucun entrepôt DECP ici.")
+    SHARED_STORES.handle(store)  # a damaged store is unavailable, even with the previous rows at hand
+
+    def query() -> list[tuple]:
+        with SHARED_STORES.reading(store) as (connection, refs):
+            return contract_rows(connection, refs, Scope(sirens=sirens), Filters(years=(year,)), indicator)
+
+    served, rows = versioned(("contracts", sirens, year, indicator.code), version, query)
+    return f"{served}:{','.join(sirens)}:{year}:{indicator.code}", rows
 
 
 CSV_HEADER = {
@@ -155,21 +185,27 @@ def contracts(request, pk: int, objective_pk: int, year: int):
 def audit(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
     """How one value was computed: definition, SQL, counts, data version, and the status it gives."""
     objective, indicator = measured_objective(scheme, objective_pk, year)
-    with stores(settings.SPASER_STORE_DIR) as (connection, refs):
-        explanation = explain(
-            connection, refs, settings.SPASER_STORE_DIR, steering.scheme_sirens(scheme), year, indicator
-        )
-    series = next(item for item in steering.dashboard(scheme) if item.objective.pk == objective.pk)
     context = {
         "title": f"Détail du calcul {year} — {indicator.label}",
         "scheme": scheme,
         "objective": objective,
-        "series": series,
-        "point": next(point for point in series.points if point.year == year),
-        "explanation": explanation,
+        "indicator": indicator,
+        "year": year,
         "counting_rules": [(name, rule.replace("`", "")) for name, rule in COUNTING_RULES],
         "status_rule": steering.STATUS_RULE,
         "public": public,
+    }
+    store = settings.SPASER_STORE_DIR
+    try:
+        with SHARED_STORES.reading(store) as (connection, refs):
+            explanation = explain(connection, refs, store, steering.scheme_sirens(scheme), year, indicator)
+        series = next(item for item in steering.dashboard(scheme) if item.objective.pk == objective.pk)
+    except StoreUnavailable as error:
+        return unavailable(request, "plans/audit.html", context, error)
+    context |= {
+        "explanation": explanation,
+        "series": series,
+        "point": next(point for point in series.points if point.year == year),
     }
     return render(request, "plans/audit.html", context)
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from spaser.plans.models import Scheme
-from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_context, drill_down, public_scheme
+from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
 
 
 @login_not_required
@@ -44,7 +44,7 @@ def schemes(request):
 
 @login_not_required
 def scheme(request, slug: str):
-    return render(request, "plans/dashboard.html", dashboard_context(public_scheme(slug), public=True))
+    return dashboard_page(request, public_scheme(slug), public=True)
 
 
 @login_not_required
