@@ -4,9 +4,10 @@
 `python -m bench.run --only web` (which builds or reuses STORE and its synthetic SIRENE first):
 
 1. a throwaway app database `bench/out/web/app.sqlite3`, recreated at every run, and the platform's settings from
-   the environment (`config.settings.base`, DEBUG off, `SPASER_STORE_DIR=STORE`): `manage.py migrate`,
-   `manage.py load_demo --store STORE` (the demo organisations, logins and published schemes, from the busiest buyers
-   of the store), `manage.py collectstatic`;
+   the environment (`config.settings.base`, DEBUG off, `SPASER_STORE_DIR=STORE`, a random secret key, the loopback
+   hosts, and `DJANGO_HTTPS=false` since gunicorn serves plain HTTP on the loopback: no redirect, cookies over
+   HTTP): `manage.py migrate`, `manage.py load_demo --store STORE` (the demo organisations, logins and published
+   schemes, from the busiest buyers of the store), `manage.py collectstatic`;
 2. gunicorn started as `make demo` starts it (`gunicorn config.wsgi --workers 2 --threads 8 --access-logfile -`) on a
    free loopback port, stopped (SIGTERM, then SIGKILL) whatever happens;
 3. the published fictitious scheme with the most objectives, its admin logged in (`/compte/connexion/`, CSRF token
@@ -171,7 +172,8 @@ def _median_of(runs: list[dict], key: str) -> float | None:
 
 
 def app_environment(work: Path, store: Path) -> dict[str, str]:
-    """The environment of every `manage.py` call and of gunicorn: the throwaway database, the store, DEBUG off."""
+    """The environment of every `manage.py` call and of gunicorn: the throwaway database, the store, DEBUG off,
+    the production settings with what they require, over plain HTTP."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": SETTINGS,
@@ -180,6 +182,7 @@ def app_environment(work: Path, store: Path) -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_HTTPS": "false",
         "PYTHONUNBUFFERED": "1",
     }
 

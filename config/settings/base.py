@@ -1,17 +1,41 @@
-"""Settings shared by every environment. The data core (spaser.decp, spaser.analytics) never reads them."""
+"""The production settings, read from the environment; dev.py and test.py relax them.
+
+Every variable read here is listed in the README (« Mise en production »). The data core (spaser.decp,
+spaser.analytics) never reads settings.
+"""
 
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
+
+def required(name: str, meaning: str) -> str:
+    """An environment variable production cannot guess: its absence stops the start with what to set."""
+    value = env.str(name, default="")
+    if not value.strip():
+        raise ImproperlyConfigured(
+            f"{name} is required by the production settings (config.settings.base): {meaning}. "
+            "config.settings.dev and config.settings.test provide their own."
+        )
+    return value
+
+
+SECRET_KEY = required(
+    "DJANGO_SECRET_KEY",
+    "a long random secret, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in required("DJANGO_ALLOWED_HOSTS", "the host names the site answers to, comma-separated").split(",")
+    if host.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -24,13 +48,17 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "axes",
+    "csp",
     "spaser.organisations",
     "spaser.plans",
     "spaser.www",
 ]
 
 MIDDLEWARE = [
+    "spaser.www.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "spaser.www.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,7 +106,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "spaser" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "spaser.www.static_storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "media/"
@@ -128,3 +156,82 @@ CACHES = {
 SPASER_INVITATION_DAYS = env.int("SPASER_INVITATION_DAYS", default=7)
 # The largest deliberation document (PDF) a scheme accepts, in bytes.
 SPASER_MAX_DOCUMENT_BYTES = env.int("SPASER_MAX_DOCUMENT_BYTES", default=20 * 1024 * 1024)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# HTTPS and security headers (Django's deployment checklist, OWASP ASVS L2 chapter 14)
+
+# DJANGO_HTTPS=false only for a plain-HTTP loopback server (the benchmark): no redirect, cookies sent over HTTP.
+HTTPS = env.bool("DJANGO_HTTPS", default=True)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# `preload` only consents to a submission to the browsers' list, made by hand for a registrable domain.
+SECURE_HSTS_PRELOAD = True
+# Behind a TLS reverse proxy, the header it sets (and strips from clients) that says the request came over HTTPS,
+# as Django names it: HTTP_X_FORWARDED_PROTO for X-Forwarded-Proto. Unset: the request's own scheme decides.
+_proxy_ssl_header = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "spaser.www.errors.csrf_failure"
+
+# No inline script or style attribute anywhere: pages load their JavaScript from spaser/static.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Features no page uses, refused to any script (spaser.www.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Logging: one JSON object per line on stdout, each with the request id (spaser.www.middleware.RequestIdMiddleware)
+
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "spaser.www.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "spaser.www.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers (console when DEBUG, mail to ADMINS) give way to the root's JSON lines.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    },
+}
+
+# Errors go to a Sentry-compatible service only when SENTRY_DSN is set; no personal data leaves the site.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(dsn=SENTRY_DSN, integrations=[DjangoIntegration()], send_default_pii=False)

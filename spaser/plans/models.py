@@ -121,6 +121,10 @@ class Scheme(models.Model):
     def public_url(self) -> str:
         return reverse("public:scheme", args=[self.slug])
 
+    def document_url(self) -> str:
+        """The document served with its permissions (spaser.www.public_views.views.document), never MEDIA_URL."""
+        return reverse("public:document", args=[self.slug])
+
 
 SLUG_BASE_LENGTH = 110  # Scheme.slug holds 120 characters: room for a "-NNN" suffix
 

@@ -259,6 +259,7 @@ def test_app_environment_points_at_a_throwaway_database_and_the_store(tmp_path):
     assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.base"
     assert env["DJANGO_DEBUG"] == "false"
     assert env["DJANGO_SECRET_KEY"]
+    assert env["DJANGO_HTTPS"] == "false"  # gunicorn serves plain HTTP on the loopback
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -29,6 +29,11 @@ class SchemeFactory(factory.django.DjangoModelFactory):
     end_year = 2026
     status = Status.DRAFT
 
+    class Params:
+        with_document = factory.Trait(
+            document=factory.django.FileField(filename="deliberation.pdf", data=b"%PDF-1.4\n% SPASER fictif\n")
+        )
+
 
 class PublishedSchemeFactory(SchemeFactory):
     status = Status.PUBLISHED

@@ -20,7 +20,7 @@ from spaser.plans.steering import REACHED, STATUS_RULE
 from spaser.www.api import urls as api_urls, views
 from spaser.www.api.views import openapi_document
 from tests.indicators.factories import SIREN_A, SIREN_B
-from tests.organisations.factories import BuyerAFactory, OrganisationFactory
+from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
     ActionFactory,
     ManualIndicatorFactory,
@@ -306,15 +306,70 @@ def test_head_answers_like_get(client, published):
 
         assert head.status_code == 200, url
         assert head["Content-Type"] == get["Content-Type"] == JSON, url
-        assert head["Cache-Control"] == "public, max-age=300", url
+        assert head["Cache-Control"] == "public, max-age=60", url
+        assert head["ETag"] == get["ETag"], url
 
 
-def test_responses_are_open_to_any_origin_and_cacheable(client, published):
-    for url in [*api_urls_of(published.slug), reverse("api:scheme", args=["inconnu"])]:
+def test_published_data_is_open_to_any_origin_and_briefly_cacheable(client, published):
+    for url in api_urls_of(published.slug):
         response = client.get(url)
 
         assert response["Access-Control-Allow-Origin"] == "*", url
-        assert response["Cache-Control"] == "public, max-age=300", url
+        assert "Access-Control-Allow-Credentials" not in response, url
+        assert response["Cache-Control"] == "public, max-age=60", url
+
+
+def test_the_answer_is_the_same_whoever_asks(client, published):
+    anonymous = {url: client.get(url)["ETag"] for url in api_urls_of(published.slug)}
+    client.force_login(MembershipFactory(organisation=published.organisation).user)
+
+    assert {url: client.get(url)["ETag"] for url in api_urls_of(published.slug)} == anonymous
+
+
+def test_no_error_is_kept_in_any_cache(client, hidden):
+    for url in [reverse("api:scheme", args=["lyon-fictive-draft"]), reverse("api:schemes") + "?page=0"]:
+        response = client.get(url)
+
+        assert response.status_code in (400, 404), url
+        assert response["Cache-Control"] == "private, no-store", url
+        assert response["Access-Control-Allow-Origin"] == "*", url
+
+
+def test_an_unchanged_answer_is_revalidated_with_its_etag(client, published):
+    for url in api_urls_of(published.slug):
+        etag = client.get(url)["ETag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+
+        assert again.status_code == 304, url
+        assert again["ETag"] == etag, url
+        assert again["Cache-Control"] == "public, max-age=60", url
+
+
+def test_the_etag_changes_with_the_scheme(client, published):
+    url = reverse("api:scheme", args=[published.slug])
+    etag = client.get(url)["ETag"]
+    published.title = "SPASER renommé"
+    published.save()
+
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    assert client.get(url)["ETag"] != etag
+
+
+def test_unpublishing_ends_every_cached_answer(client, published):
+    urls = [reverse("api:scheme", args=[published.slug]), reverse("api:indicators", args=[published.slug])]
+    etags = {url: client.get(url)["ETag"] for url in urls}
+    listed = client.get(reverse("api:schemes"))
+    published.status = Status.ADOPTED
+    published.save()
+
+    for url in urls:
+        revalidated = client.get(url, headers={"If-None-Match": etags[url]})
+        assert revalidated.status_code == 404, url
+        assert revalidated["Cache-Control"] == "private, no-store", url
+    relisted = client.get(reverse("api:schemes"), headers={"If-None-Match": listed["ETag"]})
+    assert relisted.status_code == 200
+    assert relisted["ETag"] != listed["ETag"]
+    assert relisted.json()["count"] == 0
 
 
 # The OpenAPI document
@@ -396,8 +451,10 @@ def test_every_operation_is_complete():
         declared = {parameter["name"] for parameter in operation["parameters"] if parameter["in"] == "path"}
         assert declared == set(re.findall(r"{(\w+)}", path)), path
         assert "200" in operation["responses"], path
-        for response in operation["responses"].values():
-            assert response["description"] and "schema" in response["content"]["application/json"], path
+        for status, response in operation["responses"].items():
+            assert response["description"], path
+            if status != "304":  # a revalidation has no body
+                assert "schema" in response["content"]["application/json"], path
     assert len(operation_ids) == len(set(operation_ids))
 
 

@@ -108,6 +108,7 @@ MATRIX = {
     "public:home": {"GET": PUBLIC, "POST": PUBLIC},
     "public:schemes": {"GET": PUBLIC, "POST": PUBLIC},
     "public:scheme": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:document": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},  # unpublished: tests/www/test_documents.py
     "public:contracts": {"GET": PUBLIC, "POST": PUBLIC},
     "public:audit": {"GET": PUBLIC, "POST": PUBLIC},
     "public:api": {"GET": PUBLIC, "POST": PUBLIC},
@@ -184,7 +185,7 @@ def world(decp_store):
     for organisation, prefix in ((owner, "owner"), (other, "other")):
         for name, role in ROLES.items():
             users[f"{prefix}_{name}"] = MembershipFactory(organisation=organisation, role=role).user
-    scheme = PublishedSchemeFactory(organisation=owner, start_year=2024, end_year=2026)
+    scheme = PublishedSchemeFactory(organisation=owner, start_year=2024, end_year=2026, with_document=True)
     partnerships = {}
     for state, accepted in (("pending", False), ("accepted", True)):
         partner = OrganisationFactory()
@@ -211,6 +212,7 @@ def arguments(name: str, world: World) -> dict:
     scheme, objective = world.scheme, world.objective
     return {
         "public:scheme": {"slug": scheme.slug},
+        "public:document": {"slug": scheme.slug},
         "public:contracts": {"slug": scheme.slug, "objective_pk": objective.pk, "year": 2024},
         "public:audit": {"slug": scheme.slug, "objective_pk": objective.pk, "year": 2024},
         "api:scheme": {"slug": scheme.slug},

@@ -80,7 +80,7 @@ def test_the_api_says_the_data_are_unavailable_in_json(client, objective, broken
 
     response = client.get(reverse("api:indicators", args=[scheme.slug]))
 
-    assert response.status_code == 503 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 503 and response["Cache-Control"] == "private, no-store"
     assert response.json()["erreur"].startswith("Données indisponibles")
     assert_documented(response)
     # The scheme itself does not read the store.

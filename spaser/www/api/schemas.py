@@ -253,7 +253,7 @@ class SchemeDetail(SchemeSummary):
 
     @staticmethod
     def resolve_document(scheme: Scheme) -> str | None:
-        return scheme.document.url if scheme.document else None
+        return scheme.document_url() if scheme.document else None
 
 
 class YearValue(ApiSchema):

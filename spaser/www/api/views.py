@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Path, Query, Router
@@ -29,7 +30,9 @@ from spaser.www.unavailable import RETRY_AFTER_S
 
 
 PAGE_SIZE = 50
-CACHE_CONTROL = "public, max-age=300"
+# Published data may sit a minute in shared caches; anything else (404 of an unpublished scheme, errors) none at all.
+PUBLISHED_CACHE_CONTROL = "public, max-age=60"
+ERROR_CACHE_CONTROL = "private, no-store"
 READ_ONLY = "Cette API est en lecture seule : seules les méthodes GET et HEAD sont acceptées."
 STORE_UNAVAILABLE = (
     "Données indisponibles : les données de la commande publique (DECP) ne peuvent pas être lues pour le moment ; "
@@ -54,7 +57,8 @@ API = NinjaAPI(
     description=(
         "API en lecture seule des schémas de promotion des achats socialement et écologiquement responsables "
         "(SPASER) publiés sur Spaser : schémas, objectifs et valeurs des indicateurs. Sans authentification ; "
-        "réponses en JSON, mises en cache 5 minutes, accessibles depuis tout domaine (CORS). Toute autre "
+        "réponses en JSON, accessibles depuis tout domaine (CORS) ; les données publiées peuvent être gardées "
+        "1 minute en cache et revalidées par leur ETag (réponse 304 si rien n'a changé). Toute autre "
         'méthode que GET ou HEAD reçoit une erreur 405. Les erreurs sont de la forme `{"erreur": "…"}`.'
     ),
     openapi_extra={"info": {"license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"}}},
@@ -119,9 +123,15 @@ NOT_FOUND = (
 SLUG = Path(..., description="Identifiant du SPASER, tel que donné par la liste (`slug`).")
 
 
+# Every 200 carries an ETag; a GET with `If-None-Match` giving it back answers 304 while the data is unchanged.
+NOT_MODIFIED = "Rien n'a changé depuis la réponse dont l'en-tête `If-None-Match` donne l'ETag."
+
+
 def described(descriptions: dict[int, str]) -> dict:
     """French descriptions of an operation's responses (django-ninja would give the English HTTP phrases)."""
-    return {"responses": {status: {"description": text} for status, text in descriptions.items()}}
+    return {
+        "responses": {status: {"description": text} for status, text in {**descriptions, 304: NOT_MODIFIED}.items()}
+    }
 
 
 @ROUTER.get(
@@ -247,7 +257,12 @@ def json_response(data: dict, status: int = 200) -> JsonResponse:
 
 
 def api_endpoint(view):
-    """GET and HEAD only, errors as French JSON, open to any origin and cacheable by proxies."""
+    """GET and HEAD only, errors as French JSON, open to any origin; published data briefly cacheable.
+
+    The ETag is a hash of the body, so it changes with anything served (the scheme, its organisation, the DECP
+    store's values); a client revalidating it gets 304 while nothing changed and 404 once the scheme is unpublished.
+    `Access-Control-Allow-Origin: *` is safe here: no endpoint looks at the user, so no response depends on who asks,
+    and credentials are never allowed."""
     safe_only = require_safe(view)
 
     # A POST would otherwise meet the CSRF check (403) before the method check (405); nothing here changes state.
@@ -259,8 +274,13 @@ def api_endpoint(view):
         if isinstance(response, HttpResponseNotAllowed):
             response = json_response({"erreur": READ_ONLY}, 405)
             response["Allow"] = "GET, HEAD"
+        if response.status_code == 200:
+            response["Cache-Control"] = PUBLISHED_CACHE_CONTROL
+            set_response_etag(response)
+            response = get_conditional_response(request, etag=response["ETag"], response=response)
+        else:
+            response["Cache-Control"] = ERROR_CACHE_CONTROL
         response["Access-Control-Allow-Origin"] = "*"
-        response["Cache-Control"] = CACHE_CONTROL if response.status_code < 500 else "no-store"
         return response
 
     return endpoint

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("spaser/", views.schemes, name="schemes"),
     path("spaser/<slug:slug>/", views.scheme, name="scheme"),
+    path("spaser/<slug:slug>/document/", views.document, name="document"),
     path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/", views.contracts, name="contracts"),
     path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/calcul/", views.audit, name="audit"),
     path("donnees-et-api/", views.api, name="api"),

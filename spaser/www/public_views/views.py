@@ -1,10 +1,16 @@
 """Pages anyone reads without an account: published schemes only, never drafts."""
 
+import mimetypes
+from pathlib import PurePath
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from spaser.plans.access import can_read
 from spaser.plans.models import Scheme
 from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
 
@@ -60,3 +66,29 @@ def api(request):
 @login_not_required
 def audit(request, slug: str, objective_pk: int, year: int):
     return audit_page(request, public_scheme(slug), objective_pk, year, public=True)
+
+
+@login_not_required
+@require_safe
+def document(request, slug: str):
+    """A scheme's PDF: anyone's once the scheme is published, before that only its organisations' members'.
+
+    A scheme the user may not read answers 404, as its public page does: its address reveals nothing."""
+    scheme = get_object_or_404(Scheme.objects.exclude(document=""), slug=slug)
+    if not (scheme.is_public or can_read(request.user, scheme)):
+        raise Http404("Aucun document publié à cette adresse.")
+    name = PurePath(scheme.document.name).name
+    try:
+        content = scheme.document.open("rb")
+    except FileNotFoundError:
+        raise Http404("Le document de ce SPASER n'est plus disponible.") from None
+    response = FileResponse(
+        content,
+        as_attachment=True,
+        filename=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # A shared cache must not keep a document that its scheme's unpublishing withdraws.
+    response["Cache-Control"] = "public, max-age=60" if scheme.is_public else "private, no-store"
+    return response

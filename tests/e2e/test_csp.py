@@ -1,0 +1,73 @@
+"""DSFR and DSFR Chart work under the Content-Security-Policy: no violation, the charts are drawn."""
+
+import pytest
+from playwright.sync_api import expect
+
+from spaser.organisations.models import Role
+from spaser.plans.models import Status
+from tests.e2e.test_scenarios import log_in
+from tests.organisations.factories import BuyerAFactory, MembershipFactory
+from tests.plans.factories import ObjectiveFactory, TargetFactory
+
+
+# Injected by the browser before any page script (not itself subject to the policy): keeps every violation.
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture
+def violations(page):
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.add_init_script(RECORD_VIOLATIONS)
+
+    def found() -> list[str]:
+        refused = [text for text in console if "Refused to" in text or "Content Security Policy" in text]
+        return refused + page.evaluate("window.__violations")
+
+    return found
+
+
+@pytest.fixture
+def scheme(decp_store):
+    objective = ObjectiveFactory(engagement__axis__scheme__organisation=BuyerAFactory())
+    TargetFactory(objective=objective, year=2026, value=30)
+    return objective.engagement.axis.scheme
+
+
+def test_the_public_scheme_page_draws_its_charts_without_violation(page, scheme, violations):
+    scheme.status = Status.PUBLISHED
+    scheme.save()
+    page.goto(scheme.public_url())
+
+    expect(page.locator("line-chart canvas")).to_be_visible()
+    expect(page.locator("#menu-mobile")).to_be_attached()
+    assert page.evaluate("document.documentElement.dataset.frJs") == "true"  # the DSFR's script ran
+    assert violations() == []
+
+
+def test_a_private_dashboard_draws_its_charts_without_violation(page, scheme, violations):
+    member = MembershipFactory(organisation=scheme.organisation, role=Role.VIEWER)
+    log_in(page, member.user.email)
+    page.goto(f"/espace/spaser/{scheme.pk}/pilotage/")
+
+    expect(page.locator("line-chart canvas")).to_be_visible()
+    assert violations() == []
+
+
+def test_a_deletion_asks_for_confirmation_through_the_site_script(page, scheme, violations):
+    editor = MembershipFactory(organisation=scheme.organisation, role=Role.EDITOR)
+    log_in(page, editor.user.email)
+    page.goto(scheme.get_absolute_url())
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+
+    page.get_by_role("button", name="Supprimer ce SPASER").click()
+
+    assert questions == ["Supprimer définitivement ce SPASER ?"]
+    expect(page.get_by_role("heading", name=scheme.title)).to_be_visible()  # dismissed: nothing deleted
+    assert violations() == []
