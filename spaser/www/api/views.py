@@ -65,7 +65,7 @@ API = NinjaAPI(
     servers=[{"url": "/"}],
     renderer=FrenchJSONRenderer(),
     urls_namespace="api",
-    openapi_url=None,  # served by `openapi_document`, next to the French documentation page
+    openapi_url=None,  # served by `openapi_json`, next to our French documentation page (`documentation`)
     docs_url=None,
 )
 ROUTER = Router()
