@@ -1,6 +1,4 @@
-"""Export and import of a SPASER as a JSON document ("spaser" format 1.0) following the published `SCHEMA`.
-
-`docs/spaser-schema.json` is `SCHEMA` written out by `python -m spaser.plans.exchange`; a test keeps them equal.
+"""Export and import of a SPASER as a JSON document in the exchange format declared in `exchange_format`.
 
 Round trip: for a valid document D and an organisation O, `export_scheme(import_scheme(D, O))` equals D except
 - `scheme.status`, always "draft": an imported scheme is adopted and published again on the platform;
@@ -16,31 +14,26 @@ import json
 import logging
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from typing import Literal, get_args, get_origin
 
 from django.db import transaction
-from jsonschema import Draft202012Validator, ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from spaser.indicators.catalogue import BY_CODE
 from spaser.organisations.models import Organisation
-from spaser.plans import partnerships
+from spaser.plans import exchange_format as fmt, partnerships
 from spaser.plans.models import (
-    FIRST_YEAR,
-    LAST_YEAR,
     Action,
-    ActionStatus,
     Axis,
     Engagement,
     ManualIndicator,
     ManualUnit,
     Objective,
-    Population,
-    PurchaseVolume,
     Scheme,
     Status,
     Target,
-    Theme,
     unique_slug,
 )
 from spaser.plans.rules import check_baseline_year, check_period, check_target_value, check_year_in_period
@@ -48,274 +41,33 @@ from spaser.plans.rules import check_baseline_year, check_period, check_target_v
 
 logger = logging.getLogger(__name__)
 
-FORMAT, VERSION = "spaser", "1.0"
-MAX_EDITION = 99
-MUTUALISED_WITH_LENGTH = 500
-SIREN_PATTERN = r"^[0-9]{9}$"
-MANUAL_CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
-
 __all__ = [
-    "SCHEMA",
     "ExchangeError",
     "ExchangeInvalid",
     "UnreadableDocument",
-    "check_baseline_year",
-    "check_period",
-    "check_target_value",
-    "check_year_in_period",
     "export_scheme",
     "import_scheme",
     "read_document",
-    "schema_json",
     "validate",
 ]
-
-
-# The schema
-
-
-def _text(description: str, max_length: int | None = None, *, required: bool = False) -> dict:
-    schema = {"description": description, "type": "string"}
-    if required:
-        schema["minLength"] = 1
-    if max_length:
-        schema["maxLength"] = max_length
-    return schema
-
-
-def _object(description: str, properties: dict, required: list[str]) -> dict:
-    return {
-        "description": description,
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
-
-
-def _list(description: str, definition: str) -> dict:
-    return {"description": description, "type": "array", "items": {"$ref": f"#/$defs/{definition}"}, "default": []}
-
-
-def _ref(definition: str, description: str) -> dict:
-    return {"description": description, "$ref": f"#/$defs/{definition}"}
-
-
-def _date(description: str) -> dict:
-    return {"description": description, "type": ["string", "null"], "format": "date", "default": None}
-
-
-SCHEMA: dict = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": f"Format d'échange d'un SPASER, version {VERSION}",
-    "description": (
-        "Un schéma de promotion des achats socialement et écologiquement responsables (SPASER) : ses axes, "
-        "leurs engagements, les objectifs chiffrés (indicateur, valeur de référence, cibles par année) et les "
-        "actions de chaque engagement. L'ordre des listes est l'ordre d'affichage."
-    ),
-    "type": "object",
-    "properties": {
-        "format": {"description": "Toujours « spaser ».", "const": FORMAT},
-        "version": {"description": f"Version du format : « {VERSION} ».", "const": VERSION},
-        "scheme": _ref("scheme", "Le SPASER lui-même."),
-        "axes": {
-            "description": "Les axes du SPASER, dans l'ordre.",
-            "type": "array",
-            "items": {"$ref": "#/$defs/axis"},
-        },
-    },
-    "required": ["format", "version", "scheme", "axes"],
-    "additionalProperties": False,
-    "$defs": {
-        "year": {"description": "Une année.", "type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
-        "scheme": _object(
-            "Les informations générales du SPASER.",
-            {
-                "title": _text("Titre du SPASER.", 255, required=True),
-                "edition": {
-                    "description": "Numéro d'édition (1 pour le premier SPASER de l'organisation).",
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": MAX_EDITION,
-                    "default": 1,
-                },
-                "start_year": _ref("year", "Première année couverte."),
-                "end_year": _ref("year", "Dernière année couverte (au moins la première)."),
-                "status": {
-                    "description": "Statut ; un SPASER importé est toujours enregistré comme brouillon.",
-                    "enum": Status.values,
-                    "default": Status.DRAFT.value,
-                },
-                "adoption_date": _date("Date d'adoption par l'assemblée délibérante (AAAA-MM-JJ), ou null."),
-                "deliberation": {**_text("Référence de la délibération.", 255), "default": ""},
-                "summary": {**_text("Présentation du SPASER."), "default": ""},
-                "population": {
-                    "description": "Tranche du nombre d'habitants (chaîne vide si non renseignée).",
-                    "enum": ["", *Population.values],
-                    "default": "",
-                },
-                "purchase_volume": {
-                    "description": "Tranche du volume annuel d'achat estimé (chaîne vide si non renseignée).",
-                    "enum": ["", *PurchaseVolume.values],
-                    "default": "",
-                },
-                "mutualised": {
-                    "description": "SPASER mutualisé entre plusieurs acheteurs.",
-                    "type": "boolean",
-                    "default": False,
-                },
-                "mutualised_with": {
-                    **_text("Acheteurs associés qui ne sont pas sur la plateforme.", MUTUALISED_WITH_LENGTH),
-                    "default": "",
-                },
-                "organisations": {
-                    "description": (
-                        "Organisations du SPASER : la première est l'organisation porteuse, les suivantes sont "
-                        "les partenaires qui ont accepté de le partager. À l'import, l'organisation porteuse est "
-                        "celle qui importe ; les suivantes connues de la plateforme sont invitées et ne comptent "
-                        "qu'une fois l'invitation acceptée par un de leurs administrateurs."
-                    ),
-                    "type": "array",
-                    "items": {"$ref": "#/$defs/organisation"},
-                    "default": [],
-                },
-            },
-            ["title", "start_year", "end_year"],
-        ),
-        "organisation": _object(
-            "Une organisation (acheteur public).",
-            {
-                "siren": {
-                    "description": "SIREN de l'organisation, 9 chiffres.",
-                    "type": "string",
-                    "pattern": SIREN_PATTERN,
-                },
-                "name": _text("Nom de l'organisation.", 255, required=True),
-            },
-            ["siren", "name"],
-        ),
-        "axis": _object(
-            "Un axe du SPASER.",
-            {
-                "title": _text("Titre de l'axe.", 255, required=True),
-                "theme": {"description": "Thème de l'axe.", "enum": Theme.values},
-                "description": {**_text("Description de l'axe."), "default": ""},
-                "engagements": _list("Les engagements de l'axe, dans l'ordre.", "engagement"),
-            },
-            ["title", "theme"],
-        ),
-        "engagement": _object(
-            "Un engagement d'un axe.",
-            {
-                "title": _text("Titre de l'engagement.", 255, required=True),
-                "description": {**_text("Description de l'engagement."), "default": ""},
-                "objectives": _list("Les objectifs chiffrés de l'engagement, dans l'ordre.", "objective"),
-                "actions": _list("Les actions de l'engagement, dans l'ordre.", "action"),
-            },
-            ["title"],
-        ),
-        "objective": _object(
-            "Un objectif chiffré, mesuré par un indicateur.",
-            {
-                "title": _text("Intitulé de l'objectif.", 255, required=True),
-                "indicator": _ref("indicator", "L'indicateur qui mesure l'objectif."),
-                "baseline_year": {
-                    "description": "Année de la valeur de référence (peut précéder la période), ou null.",
-                    "anyOf": [{"$ref": "#/$defs/year"}, {"type": "null"}],
-                    "default": None,
-                },
-                "baseline_value": {
-                    "description": "Valeur de référence, dans l'unité de l'indicateur (% de 0 à 100), ou null.",
-                    "type": ["number", "null"],
-                    "default": None,
-                },
-                "deadline_year": _ref("year", "Année d'échéance de l'objectif, dans la période du SPASER."),
-                "targets": _list("Les cibles, une par année au plus.", "target"),
-            },
-            ["title", "indicator", "deadline_year"],
-        ),
-        "indicator": {
-            **_object(
-                "Un indicateur du catalogue (« catalogue ») ou saisi par l'organisation (« manual »), pas les deux.",
-                {
-                    "catalogue": {"description": "Code de l'indicateur du catalogue.", "enum": list(BY_CODE)},
-                    "manual": _ref("manual_indicator", "Indicateur saisi par l'organisation."),
-                },
-                [],
-            ),
-            "minProperties": 1,
-            "maxProperties": 1,
-        },
-        "manual_indicator": _object(
-            "Un indicateur que les données essentielles ne donnent pas, saisi par l'organisation.",
-            {
-                "code": {
-                    "description": "Code de l'indicateur dans l'organisation : lettres, chiffres, - et _.",
-                    "type": "string",
-                    "pattern": MANUAL_CODE_PATTERN,
-                    "maxLength": 32,
-                },
-                "label": _text("Libellé de l'indicateur.", 255, required=True),
-                "unit": {"description": "Unité de l'indicateur.", "enum": ManualUnit.values},
-            },
-            ["code", "label", "unit"],
-        ),
-        "target": _object(
-            "La valeur visée une année.",
-            {
-                "year": _ref("year", "Année de la cible, dans la période du SPASER."),
-                "value": {
-                    "description": "Valeur visée, dans l'unité de l'indicateur (% de 0 à 100, sinon positive).",
-                    "type": "number",
-                },
-            },
-            ["year", "value"],
-        ),
-        "action": _object(
-            "Une action d'un engagement.",
-            {
-                "title": _text("Intitulé de l'action.", 255, required=True),
-                "owner": _text("Direction pilote.", 255, required=True),
-                "status": {
-                    "description": "État d'avancement.",
-                    "enum": ActionStatus.values,
-                    "default": ActionStatus.PLANNED.value,
-                },
-                "due_date": _date("Échéance (AAAA-MM-JJ), ou null."),
-            },
-            ["title", "owner"],
-        ),
-    },
-}
-
-_VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def schema_json() -> str:
-    """The text of docs/spaser-schema.json."""
-    return json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"
-
-
-def _defaults(definition: str) -> dict:
-    properties = SCHEMA["$defs"][definition]["properties"]
-    return {name: schema["default"] for name, schema in properties.items() if "default" in schema}
 
 
 # Errors
 
 
-JsonPath = tuple[str | int, ...]
+Location = tuple[str | int, ...]  # where in the document, as Pydantic gives it: ("axes", 0, "title")
 
 
 @dataclass(frozen=True)
 class ExchangeError:
-    """A problem in a document: where (`axes[0].engagements[1].title`, "" for the whole document) and what."""
+    """A problem in a document: where, as a person reads it (« Axe 1 › Engagement 1.2 › titre »), and what."""
 
-    path: str
+    place: str
     message: str
+    order: tuple = field(default=(), compare=False, repr=False)  # the document's order, to list errors in it
 
     def __str__(self) -> str:
-        return f"{self.path or 'document'} : {self.message}"
+        return f"{self.place} : {self.message}"
 
 
 class ExchangeInvalid(Exception):
@@ -328,23 +80,51 @@ class UnreadableDocument(ValueError):
     """The file is not UTF-8 JSON; the message is in French and names the file."""
 
 
-def _format_path(path: JsonPath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
-    return text
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
-def _path_key(path: JsonPath) -> tuple:
-    # Indexes and names never share a position in a document, but sorting must not compare them.
-    return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The model a field holds, directly or in a list or an optional."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((model for arg in get_args(annotation) if (model := _model_in(arg))), None)
 
 
-def _sorted(found: Iterable[tuple[JsonPath, str]]) -> list[ExchangeError]:
-    unique = dict.fromkeys(found)  # each "required" error lists every missing name: keep each once
-    return [
-        ExchangeError(_format_path(path), message) for path, message in sorted(unique, key=lambda e: _path_key(e[0]))
-    ]
+def _item_number(model: type[BaseModel], index: int, item: object, parent: str) -> str:
+    if model is fmt.Target and isinstance(year := _dict(item).get("year"), int) and not isinstance(year, bool):
+        return str(year)  # "cible 2026" says more than "cible 3"
+    if model is fmt.Engagement:
+        return f"{parent}.{index + 1}"  # engagements are numbered within their axis, as on the platform
+    return str(index + 1)
+
+
+def _locate(location: Location, document: object) -> tuple[str, tuple]:
+    """The place of a location, named by the models' titles and the items' numbers, and its order in the document."""
+    names, order, model, node, number = [], [], fmt.Document, document, ""
+    for step in location:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            if model is not None:
+                number = _item_number(model, step, node, number)
+                names[-1] = f"{model.model_config['title']} {number}"
+            order.append((step, ""))
+            continue
+        fields = list(model.model_fields) if model else []
+        declared = model.model_fields.get(step) if model else None
+        names.append(declared.title if declared else step)
+        order.append((fields.index(step) if declared else len(fields), step))
+        node = _dict(node).get(step)
+        model = _model_in(declared.annotation) if declared else None
+    return " › ".join(names) or "document", tuple(order)
+
+
+def _errors(document: object, found: Iterable[tuple[Location, str]]) -> list[ExchangeError]:
+    errors = []
+    for location, message in dict.fromkeys(found):  # the same problem found twice is listed once
+        place, order = _locate(location, document)
+        errors.append(ExchangeError(place, message, order))
+    return sorted(errors, key=lambda error: error.order)
 
 
 # Reading a file
@@ -388,38 +168,29 @@ def read_document(content: bytes, filename: str) -> object:
 
 
 def validate(document: object) -> list[ExchangeError]:
-    """Every problem of the document, sorted by path: the schema's, then the rules the schema cannot express."""
-    schema_errors = list(_schema_errors(document))
-    # A field the schema rejects (a year after 2050) would often break a rule too: one message is enough.
-    rejected = {path for path, _ in schema_errors}
-    return _sorted([*schema_errors, *(error for error in _rule_errors(document) if error[0] not in rejected)])
+    """Every problem of the document in its order: the format's, then the rules the format cannot express."""
+    return _errors(document, _problems(document))
+
+
+def _problems(document: object) -> list[tuple[Location, str]]:
+    try:
+        fmt.Document.model_validate(document)
+        format_errors = []
+    except ValidationError as invalid:
+        format_errors = [(tuple(error["loc"]), _in_french(error)) for error in invalid.errors()]
+    # A field the format rejects (a year after 2050) would often break a rule too: one message is enough.
+    rejected = {location for location, _ in format_errors}
+    return [*format_errors, *(error for error in _rule_errors(document) if error[0] not in rejected)]
 
 
 _TYPE_NAMES = {
-    "string": "texte",
-    "integer": "nombre entier",
-    "number": "nombre",
-    "boolean": "booléen (true ou false)",
-    "object": "objet",
-    "array": "liste",
-    "null": "null",
+    "string_type": "texte",
+    "int_type": "nombre entier",
+    "float_type": "nombre",
+    "bool_type": "booléen (true ou false)",
+    "model_type": "objet",
+    "list_type": "liste",
 }
-
-
-def _schema_errors(document: object) -> Iterator[tuple[JsonPath, str]]:
-    for error in _VALIDATOR.iter_errors(document):
-        path = tuple(error.absolute_path)
-        # A missing or unexpected field is reported at its own path, which says more than its parent's.
-        if error.validator == "required":
-            for name in error.validator_value:
-                if name not in error.instance:
-                    yield (*path, name), "Ce champ est obligatoire."
-        elif error.validator == "additionalProperties":
-            for name in error.instance:
-                if name not in error.schema["properties"]:
-                    yield (*path, name), "Ce champ n'est pas prévu par le format."
-        else:
-            yield path, _in_french(error)
 
 
 def _show(value: object) -> str:
@@ -430,41 +201,44 @@ def _show(value: object) -> str:
     return json.dumps(value)
 
 
-def _in_french(error: ValidationError) -> str:
-    kind, expected, value = error.validator, error.validator_value, error.instance
-    if kind == "type":
-        names = [expected] if isinstance(expected, str) else expected
-        return f"Type attendu : {' ou '.join(_TYPE_NAMES[name] for name in names)} ; valeur reçue : {_show(value)}."
-    if kind == "enum":
-        return f"Valeur {_show(value)} non prévue. Valeurs possibles : {', '.join(map(_show, expected))}."
-    if kind == "const":
-        return f"Valeur {_show(value)} non prise en charge : {_show(expected)} attendu."
-    if kind == "minimum":
-        return f"La valeur doit être supérieure ou égale à {expected}."
-    if kind == "maximum":
-        return f"La valeur doit être inférieure ou égale à {expected}."
-    if kind == "minLength":
-        return "Ce champ ne peut pas être vide."
-    if kind == "maxLength":
-        return f"{expected} caractères au plus."
-    if kind in ("minProperties", "maxProperties"):
-        return f"Indiquez un et un seul de ces champs : {', '.join(error.schema['properties'])}."
-    if kind == "format":
-        return f"Date {_show(value)} invalide : format AAAA-MM-JJ attendu."
-    if kind == "pattern":
-        return f"Valeur {_show(value)} invalide. {error.schema['description']}"
-    if kind == "anyOf":  # only a nullable year: the branches' messages would only repeat each other
-        return f"Année {_show(value)} invalide : nombre entier entre {FIRST_YEAR} et {LAST_YEAR} ou null attendu."
-    return error.message
+def _allowed_values(location: Location) -> tuple:
+    model, declared = fmt.Document, None
+    for step in location:
+        if isinstance(step, str):
+            declared = model.model_fields[step]
+            model = _model_in(declared.annotation)
+    return get_args(declared.annotation) if get_origin(declared.annotation) is Literal else ()
+
+
+def _in_french(error: ErrorDetails) -> str:
+    """Pydantic's error types, said once in French for the people who write SPASER files."""
+    kind, value, context = error["type"], error["input"], error.get("ctx", {})
+    if kind in _TYPE_NAMES:
+        return f"Type attendu : {_TYPE_NAMES[kind]} ; valeur reçue : {_show(value)}."
+    messages = {
+        "missing": "Ce champ est obligatoire.",
+        "extra_forbidden": "Ce champ n'est pas prévu par le format.",
+        "string_too_short": "Ce champ ne peut pas être vide.",
+        "string_too_long": f"{context.get('max_length')} caractères au plus.",
+        "greater_than_equal": f"La valeur doit être supérieure ou égale à {context.get('ge')}.",
+        "less_than_equal": f"La valeur doit être inférieure ou égale à {context.get('le')}.",
+        "finite_number": "La valeur doit être un nombre fini.",
+        "date_type": f"Date {_show(value)} invalide : format AAAA-MM-JJ attendu.",
+        "date_format": f"Date {_show(value)} invalide : format AAAA-MM-JJ attendu.",
+        "string_pattern_mismatch": f"Valeur {_show(value)} invalide. {fmt.PATTERN_HINTS.get(context.get('pattern'))}",
+        "one_of": f"Indiquez un et un seul de ces champs : {context.get('fields')}.",
+    }
+    if kind == "literal_error":
+        allowed = _allowed_values(error["loc"])
+        if len(allowed) == 1:
+            return f"Valeur {_show(value)} non prise en charge : {_show(allowed[0])} attendu."
+        return f"Valeur {_show(value)} non prévue. Valeurs possibles : {', '.join(map(_show, allowed))}."
+    return messages.get(kind, f"Valeur {_show(value)} invalide.")
 
 
 def _number(value: object) -> float | None:
     """The value if it is a number (JSON booleans are not), for checks that must skip badly typed fields."""
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _dict(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
 
 
 def _items(parent: object, key: str) -> Iterator[tuple[int, dict]]:
@@ -473,7 +247,7 @@ def _items(parent: object, key: str) -> Iterator[tuple[int, dict]]:
         yield from ((index, value) for index, value in enumerate(values) if isinstance(value, dict))
 
 
-def _objectives(document: object) -> Iterator[tuple[JsonPath, dict]]:
+def _objectives(document: object) -> Iterator[tuple[Location, dict]]:
     for a, axis in _items(document, "axes"):
         for e, engagement in _items(axis, "engagements"):
             for o, objective in _items(engagement, "objectives"):
@@ -500,7 +274,7 @@ def _check_value(unit: str | None, value: float | None) -> str | None:
     return check_target_value(unit, value)
 
 
-def _rule_errors(document: object) -> Iterator[tuple[JsonPath, str]]:
+def _rule_errors(document: object) -> Iterator[tuple[Location, str]]:
     """What the schema cannot say; each check skips the fields the schema already finds badly typed."""
     scheme = _dict(_dict(document).get("scheme"))
     period = _number(scheme.get("start_year")), _number(scheme.get("end_year"))
@@ -517,7 +291,7 @@ def _rule_errors(document: object) -> Iterator[tuple[JsonPath, str]]:
         yield from _manual_indicator_errors(path, objective, manual_indicators)
 
 
-def _objective_year_errors(path: JsonPath, objective: dict, start: int, end: int) -> Iterator[tuple[JsonPath, str]]:
+def _objective_year_errors(path: Location, objective: dict, start: int, end: int) -> Iterator[tuple[Location, str]]:
     if (deadline := _number(objective.get("deadline_year"))) is not None:
         if message := check_year_in_period(deadline, start, end, "L'échéance"):
             yield (*path, "deadline_year"), message
@@ -530,7 +304,7 @@ def _objective_year_errors(path: JsonPath, objective: dict, start: int, end: int
             yield (*path, "targets", t, "year"), message
 
 
-def _objective_value_errors(path: JsonPath, objective: dict) -> Iterator[tuple[JsonPath, str]]:
+def _objective_value_errors(path: Location, objective: dict) -> Iterator[tuple[Location, str]]:
     unit = _unit(objective.get("indicator"))
     if message := _check_value(unit, _number(objective.get("baseline_value"))):
         yield (*path, "baseline_value"), message
@@ -545,7 +319,7 @@ def _objective_value_errors(path: JsonPath, objective: dict) -> Iterator[tuple[J
             years.add(year)
 
 
-def _manual_indicator_errors(path: JsonPath, objective: dict, seen: dict[str, dict]) -> Iterator[tuple[JsonPath, str]]:
+def _manual_indicator_errors(path: Location, objective: dict, seen: dict[str, dict]) -> Iterator[tuple[Location, str]]:
     """One code names one indicator in a document: the import creates it once, with one label and one unit."""
     manual = _dict(_dict(objective.get("indicator")).get("manual"))
     code = manual.get("code")
@@ -571,19 +345,10 @@ def _conflicts_with(document: dict, organisation: Organisation) -> list[Exchange
                 "utilisez la même unité ou un autre code."
             )
             found.append(((*path, "indicator", "manual", "unit"), message))
-    return _sorted(found)
+    return _errors(document, found)
 
 
 # Export
-
-
-def _plain(value: float | None) -> float | int | None:
-    """Whole numbers without decimals: targets are stored as floats but usually typed as integers."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def export_scheme(scheme: Scheme) -> dict:
@@ -591,70 +356,71 @@ def export_scheme(scheme: Scheme) -> dict:
     axes = scheme.axes.prefetch_related(
         "engagements__objectives__targets", "engagements__objectives__manual_indicator", "engagements__actions"
     )
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "scheme": _export_header(scheme),
-        "axes": [_export_axis(axis) for axis in axes],
-    }
+    document = fmt.Document(
+        format=fmt.FORMAT,
+        version=fmt.VERSION,
+        scheme=_export_header(scheme),
+        axes=[_export_axis(axis) for axis in axes],
+    )
+    return document.model_dump(mode="json")
 
 
-def _export_header(scheme: Scheme) -> dict:
-    return {
-        "title": scheme.title,
-        "edition": scheme.edition,
-        "start_year": scheme.start_year,
-        "end_year": scheme.end_year,
-        "status": scheme.status,
-        "adoption_date": _iso(scheme.adoption_date),
-        "deliberation": scheme.deliberation,
-        "summary": scheme.summary,
-        "population": scheme.population,
-        "purchase_volume": scheme.purchase_volume,
-        "mutualised": scheme.mutualised,
-        "mutualised_with": scheme.mutualised_with,
-        "organisations": [{"siren": o.siren, "name": o.name} for o in scheme.all_organisations()],
-    }
+def _export_header(scheme: Scheme) -> fmt.Scheme:
+    return fmt.Scheme(
+        title=scheme.title,
+        edition=scheme.edition,
+        start_year=scheme.start_year,
+        end_year=scheme.end_year,
+        status=str(scheme.status),
+        adoption_date=scheme.adoption_date,
+        deliberation=scheme.deliberation,
+        summary=scheme.summary,
+        population=str(scheme.population),
+        purchase_volume=str(scheme.purchase_volume),
+        mutualised=scheme.mutualised,
+        mutualised_with=scheme.mutualised_with,
+        organisations=[fmt.Organisation(siren=o.siren, name=o.name) for o in scheme.all_organisations()],
+    )
 
 
-def _export_axis(axis: Axis) -> dict:
-    return {
-        "title": axis.title,
-        "theme": axis.theme,
-        "description": axis.description,
-        "engagements": [_export_engagement(engagement) for engagement in axis.engagements.all()],
-    }
+def _export_axis(axis: Axis) -> fmt.Axis:
+    return fmt.Axis(
+        title=axis.title,
+        theme=str(axis.theme),
+        description=axis.description,
+        engagements=[_export_engagement(engagement) for engagement in axis.engagements.all()],
+    )
 
 
-def _export_engagement(engagement: Engagement) -> dict:
-    return {
-        "title": engagement.title,
-        "description": engagement.description,
-        "objectives": [_export_objective(objective) for objective in engagement.objectives.all()],
-        "actions": [_export_action(action) for action in engagement.actions.all()],
-    }
+def _export_engagement(engagement: Engagement) -> fmt.Engagement:
+    return fmt.Engagement(
+        title=engagement.title,
+        description=engagement.description,
+        objectives=[_export_objective(objective) for objective in engagement.objectives.all()],
+        actions=[_export_action(action) for action in engagement.actions.all()],
+    )
 
 
-def _export_objective(objective: Objective) -> dict:
-    return {
-        "title": objective.title,
-        "indicator": _export_indicator(objective),
-        "baseline_year": objective.baseline_year,
-        "baseline_value": _plain(objective.baseline_value),
-        "deadline_year": objective.deadline_year,
-        "targets": [{"year": target.year, "value": _plain(target.value)} for target in objective.targets.all()],
-    }
+def _export_objective(objective: Objective) -> fmt.Objective:
+    return fmt.Objective(
+        title=objective.title,
+        indicator=_export_indicator(objective),
+        baseline_year=objective.baseline_year,
+        baseline_value=objective.baseline_value,
+        deadline_year=objective.deadline_year,
+        targets=[fmt.Target(year=target.year, value=target.value) for target in objective.targets.all()],
+    )
 
 
-def _export_indicator(objective: Objective) -> dict:
+def _export_indicator(objective: Objective) -> fmt.Indicator:
     manual = objective.manual_indicator
     if manual is None:
-        return {"catalogue": objective.indicator_code}
-    return {"manual": {"code": manual.code, "label": manual.label, "unit": manual.unit}}
+        return fmt.Indicator(catalogue=objective.indicator_code)
+    return fmt.Indicator(manual=fmt.ManualIndicator(code=manual.code, label=manual.label, unit=str(manual.unit)))
 
 
-def _export_action(action: Action) -> dict:
-    return {"title": action.title, "owner": action.owner, "status": action.status, "due_date": _iso(action.due_date)}
+def _export_action(action: Action) -> fmt.Action:
+    return fmt.Action(title=action.title, owner=action.owner, status=str(action.status), due_date=action.due_date)
 
 
 # Import
@@ -668,102 +434,100 @@ def import_scheme(document: object, organisation: Organisation, user=None) -> Sc
     errors = validate(document) or _conflicts_with(document, organisation)
     if errors:
         raise ExchangeInvalid(errors)
+    valid = fmt.Document.model_validate(document)
     with transaction.atomic():
-        scheme = _create_scheme({**_defaults("scheme"), **document["scheme"]}, organisation, user)
-        for position, axis in enumerate(document["axes"]):
-            _create_axis(scheme, position, {**_defaults("axis"), **axis})
+        scheme = _create_scheme(valid.scheme, organisation, user)
+        for position, axis in enumerate(valid.axes):
+            _create_axis(scheme, position, axis)
     logger.info("Scheme %s imported into organisation %s by user %s", scheme.pk, organisation.pk, user and user.pk)
     return scheme
 
 
-def _date_or_none(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _partners(entries: list[dict], owner: Organisation) -> tuple[list[Organisation], list[dict]]:
+def _partners(
+    entries: list[fmt.Organisation], owner: Organisation
+) -> tuple[list[Organisation], list[fmt.Organisation]]:
     """The organisations of the platform among the entries (the owner excepted), and the entries it does not know."""
-    known = {o.siren: o for o in Organisation.objects.filter(siren__in=[entry["siren"] for entry in entries])}
-    partners = {entry["siren"]: known[entry["siren"]] for entry in entries if entry["siren"] in known}
+    known = {o.siren: o for o in Organisation.objects.filter(siren__in=[entry.siren for entry in entries])}
+    partners = {entry.siren: known[entry.siren] for entry in entries if entry.siren in known}
     partners.pop(owner.siren, None)
-    return list(partners.values()), [entry for entry in entries if entry["siren"] not in known]
+    return list(partners.values()), [entry for entry in entries if entry.siren not in known]
 
 
-def _mutualised_with(text: str, unknown: list[dict]) -> str:
-    joined = ", ".join([part for part in [text, *(f"{o['name']} (SIREN {o['siren']})" for o in unknown)] if part])
-    return joined if len(joined) <= MUTUALISED_WITH_LENGTH else joined[: MUTUALISED_WITH_LENGTH - 1] + "…"
+def _mutualised_with(text: str, unknown: list[fmt.Organisation]) -> str:
+    joined = ", ".join([part for part in [text, *(f"{o.name} (SIREN {o.siren})" for o in unknown)] if part])
+    limit = fmt.MUTUALISED_WITH_LENGTH
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
 
 
-def _create_scheme(header: dict, organisation: Organisation, invited_by) -> Scheme:
+def _create_scheme(header: fmt.Scheme, organisation: Organisation, invited_by) -> Scheme:
     # The document's first organisation is the one that wrote it: the importer owns the copy.
-    partners, unknown = _partners(header["organisations"][1:], organisation)
+    partners, unknown = _partners(header.organisations[1:], organisation)
     scheme = Scheme.objects.create(
         organisation=organisation,
-        title=header["title"],
-        slug=unique_slug(f"{organisation.name} {header['title']}"),
-        edition=header["edition"],
-        start_year=header["start_year"],
-        end_year=header["end_year"],
+        title=header.title,
+        slug=unique_slug(f"{organisation.name} {header.title}"),
+        edition=header.edition,
+        start_year=header.start_year,
+        end_year=header.end_year,
         status=Status.DRAFT,
-        adoption_date=_date_or_none(header["adoption_date"]),
-        deliberation=header["deliberation"],
-        summary=header["summary"],
-        population=header["population"],
-        purchase_volume=header["purchase_volume"],
-        mutualised=header["mutualised"],
-        mutualised_with=_mutualised_with(header["mutualised_with"], unknown),
+        adoption_date=header.adoption_date,
+        deliberation=header.deliberation,
+        summary=header.summary,
+        population=header.population,
+        purchase_volume=header.purchase_volume,
+        mutualised=header.mutualised,
+        mutualised_with=_mutualised_with(header.mutualised_with, unknown),
     )
     for partner in partners:
         partnerships.propose(scheme, partner, invited_by)
     return scheme
 
 
-def _create_axis(scheme: Scheme, position: int, data: dict) -> None:
+def _create_axis(scheme: Scheme, position: int, data: fmt.Axis) -> None:
     axis = Axis.objects.create(
-        scheme=scheme, title=data["title"], theme=data["theme"], description=data["description"], position=position
+        scheme=scheme, title=data.title, theme=data.theme, description=data.description, position=position
     )
-    for index, engagement in enumerate(data["engagements"]):
-        _create_engagement(axis, index, {**_defaults("engagement"), **engagement})
+    for index, engagement in enumerate(data.engagements):
+        _create_engagement(axis, index, engagement)
 
 
-def _create_engagement(axis: Axis, position: int, data: dict) -> None:
+def _create_engagement(axis: Axis, position: int, data: fmt.Engagement) -> None:
     engagement = Engagement.objects.create(
-        axis=axis, title=data["title"], description=data["description"], position=position
+        axis=axis, title=data.title, description=data.description, position=position
     )
-    for index, objective in enumerate(data["objectives"]):
-        _create_objective(engagement, index, {**_defaults("objective"), **objective})
-    for index, action in enumerate(data["actions"]):
-        action = {**_defaults("action"), **action}
+    for index, objective in enumerate(data.objectives):
+        _create_objective(engagement, index, objective)
+    for index, action in enumerate(data.actions):
         Action.objects.create(
             engagement=engagement,
-            title=action["title"],
-            owner=action["owner"],
-            status=action["status"],
-            due_date=_date_or_none(action["due_date"]),
+            title=action.title,
+            owner=action.owner,
+            status=action.status,
+            due_date=action.due_date,
             position=index,
         )
 
 
-def _create_objective(engagement: Engagement, position: int, data: dict) -> None:
-    indicator = data["indicator"]
+def _create_objective(engagement: Engagement, position: int, data: fmt.Objective) -> None:
     objective = Objective.objects.create(
         engagement=engagement,
-        title=data["title"],
-        indicator_code=indicator.get("catalogue", ""),
-        manual_indicator=_manual_indicator(engagement.axis.scheme.organisation, indicator.get("manual")),
-        baseline_year=data["baseline_year"],
-        baseline_value=data["baseline_value"],
-        deadline_year=data["deadline_year"],
+        title=data.title,
+        indicator_code=data.indicator.catalogue or "",
+        manual_indicator=_manual_indicator(engagement.axis.scheme.organisation, data.indicator.manual),
+        baseline_year=data.baseline_year,
+        baseline_value=data.baseline_value,
+        deadline_year=data.deadline_year,
         position=position,
     )
     Target.objects.bulk_create(
-        Target(objective=objective, year=target["year"], value=target["value"]) for target in data["targets"]
+        Target(objective=objective, year=target.year, value=target.value) for target in data.targets
     )
 
 
-def _manual_indicator(organisation: Organisation, data: dict | None) -> ManualIndicator | None:
+def _manual_indicator(organisation: Organisation, data: fmt.ManualIndicator | None) -> ManualIndicator | None:
     if data is None:
         return None
     indicator, _ = ManualIndicator.objects.get_or_create(
-        organisation=organisation, code=data["code"], defaults={"label": data["label"], "unit": data["unit"]}
+        organisation=organisation, code=data.code, defaults={"label": data.label, "unit": data.unit}
     )
     return indicator

@@ -1,4 +1,4 @@
-"""The JSON exchange format: published schema, error paths of bad documents, round trips through the database."""
+"""The JSON exchange format: published schema, error places of bad documents, round trips through the database."""
 
 import copy
 import datetime
@@ -6,13 +6,13 @@ import io
 import json
 from pathlib import Path
 
+import pydantic
 import pytest
 from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
-from spaser.plans import exchange, partnerships
+from spaser.plans import exchange, exchange_format, partnerships
 from spaser.plans.exchange import (
-    SCHEMA,
     ExchangeInvalid,
     UnreadableDocument,
     export_scheme,
@@ -20,6 +20,7 @@ from spaser.plans.exchange import (
     read_document,
     validate,
 )
+from spaser.plans.exchange_format import SCHEMA
 from spaser.plans.models import ActionStatus, Axis, ManualIndicator, Objective, Scheme, Status, Target, Theme
 from tests.organisations.factories import OrganisationFactory
 from tests.plans.factories import (
@@ -36,15 +37,15 @@ from tests.plans.factories import (
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "exchange"
 SCHEMA_FILE = Path(__file__).parents[2] / "docs" / "spaser-schema.json"
-OBJECTIVES = "axes[0].engagements[0].objectives"
+OBJECTIVE = "Axe 1 › Engagement 1.1 › Objectif"
 
 
 def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def paths(document) -> list[str]:
-    return [error.path for error in validate(document)]
+def places(document) -> list[str]:
+    return [error.place for error in validate(document)]
 
 
 def as_imported_into(document: dict, organisation) -> dict:
@@ -87,86 +88,115 @@ def test_good_documents_have_no_error(name):
         (
             "bad_missing_title.json",
             [
-                "axes[0].engagements[0].actions[0].owner",
-                "axes[0].engagements[0].title",
-                "axes[0].title",
-                "scheme.title",
+                "SPASER › titre",
+                "Axe 1 › titre",
+                "Axe 1 › Engagement 1.1 › titre",
+                "Axe 1 › Engagement 1.1 › Action 1 › direction pilote",
             ],
         ),
         (
             "bad_target_out_of_range.json",
             [
-                f"{OBJECTIVES}[0].baseline_value",  # 150 %
-                f"{OBJECTIVES}[0].targets[1].value",  # 120 %
-                f"{OBJECTIVES}[0].targets[2].value",  # -1 %
-                f"{OBJECTIVES}[1].targets[0].value",  # -5 heures; objective 2 (250 offres) is fine
+                f"{OBJECTIVE} 1 › valeur de référence",  # 150 %
+                f"{OBJECTIVE} 1 › cible 2026 › valeur",  # 120 %
+                f"{OBJECTIVE} 1 › cible 2024 › valeur",  # -1 %
+                f"{OBJECTIVE} 2 › cible 2026 › valeur",  # -5 heures; objective 3 (250 offres) is fine
             ],
         ),
         (
             "bad_unknown_indicator.json",
             [
-                f"{OBJECTIVES}[0].indicator.catalogue",
-                f"{OBJECTIVES}[1].indicator",  # both kinds
-                f"{OBJECTIVES}[2].indicator",  # none
-                f"{OBJECTIVES}[3].indicator.manual.unit",
-                f"{OBJECTIVES}[4].indicator.manual.code",
+                f"{OBJECTIVE} 1 › indicateur › code du catalogue",
+                f"{OBJECTIVE} 2 › indicateur",  # both kinds
+                f"{OBJECTIVE} 3 › indicateur",  # none
+                f"{OBJECTIVE} 4 › indicateur › saisi › unité",
+                f"{OBJECTIVE} 5 › indicateur › saisi › code",
             ],
         ),
         (
             "bad_years_outside_period.json",
             [
-                f"{OBJECTIVES}[0].baseline_year",  # after the period
-                f"{OBJECTIVES}[0].deadline_year",
-                f"{OBJECTIVES}[0].targets[0].year",  # 2023, before; 2026 is fine
-                f"{OBJECTIVES}[0].targets[2].year",  # 2028, after
-                f"{OBJECTIVES}[1].baseline_year",  # 1990: outside the format, reported once
-                f"{OBJECTIVES}[1].deadline_year",  # 2060: idem
+                f"{OBJECTIVE} 1 › année de référence",  # after the period
+                f"{OBJECTIVE} 1 › échéance",
+                f"{OBJECTIVE} 1 › cible 2023 › année",  # before; 2026 is fine
+                f"{OBJECTIVE} 1 › cible 2028 › année",  # after
+                f"{OBJECTIVE} 2 › année de référence",  # 1990: outside the format, reported once
+                f"{OBJECTIVE} 2 › échéance",  # 2060: idem
             ],
         ),
         # The period itself is wrong: the years in it are not checked against it.
-        ("bad_period_reversed.json", ["scheme.end_year"]),
-        ("bad_duplicate_target_year.json", [f"{OBJECTIVES}[0].targets[2].year"]),
+        ("bad_period_reversed.json", ["SPASER › dernière année"]),
+        ("bad_duplicate_target_year.json", [f"{OBJECTIVE} 1 › cible 2025 › année"]),
         (
             "bad_wrong_types.json",
             [
-                "axes[0].engagements[0].actions",
-                f"{OBJECTIVES}[0].targets[0].value",
-                "axes[1]",
-                "scheme.adoption_date",
-                "scheme.edition",
-                "scheme.mutualised",
-                "scheme.organisations[0].siren",
-                "scheme.start_year",
+                "SPASER › édition",
+                "SPASER › première année",
+                "SPASER › date d'adoption",
+                "SPASER › mutualisé",
+                "SPASER › Organisation 1 › SIREN",
+                f"{OBJECTIVE} 1 › cible 2026 › valeur",
+                "Axe 1 › Engagement 1.1 › actions",
+                "Axe 2",
             ],
         ),
         (
             "bad_unexpected_fields.json",
             [
-                "axes[0].colour",
-                "axes[0].theme",
-                "comment",
                 "format",
-                "scheme.budget",
-                "scheme.status",
                 "version",
+                "SPASER › statut",
+                "SPASER › budget",
+                "Axe 1 › thème",
+                "Axe 1 › colour",
+                "comment",  # unknown fields come after the known ones
             ],
         ),
-        ("bad_manual_code_reused.json", [f"{OBJECTIVES}[2].indicator.manual"]),
+        ("bad_manual_code_reused.json", [f"{OBJECTIVE} 3 › indicateur › saisi"]),
     ],
 )
-def test_every_error_of_a_bad_document_is_reported_at_its_path(name, expected):
-    assert paths(fixture(name)) == expected
+def test_every_error_of_a_bad_document_is_reported_at_its_place(name, expected):
+    assert places(fixture(name)) == expected
+
+
+def test_a_place_is_named_as_a_person_reads_it():
+    document = fixture("good_minimal.json")
+    engagements = document["axes"][0]["engagements"]
+    second = copy.deepcopy(engagements[0])
+    second["objectives"] = [copy.deepcopy(second["objectives"][0]) for _ in range(3)]
+    second["objectives"][2]["targets"] = [{"year": 2026, "value": 120}]
+    engagements.append(second)
+
+    assert [str(error) for error in validate(document)] == [
+        "Axe 1 › Engagement 1.2 › Objectif 3 › cible 2026 › valeur : 120 n'est pas un pourcentage entre 0 et 100."
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in FIXTURES.glob("*.json")))
+def test_the_published_schema_and_the_models_accept_the_same_documents(name):
+    document = fixture(name)
+    published = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    try:
+        exchange_format.Document.model_validate(document)
+    except pydantic.ValidationError:
+        accepted = False
+    else:
+        accepted = True
+
+    assert Draft202012Validator(published, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid(document) == (
+        accepted
+    )
 
 
 def test_messages_are_in_french_and_say_what_is_wrong():
-    messages = {error.path: error.message for error in validate(fixture("bad_wrong_types.json"))}
+    messages = {error.place: error.message for error in validate(fixture("bad_wrong_types.json"))}
 
-    assert messages["scheme.start_year"] == "Type attendu : nombre entier ; valeur reçue : « 2024 »."
-    assert messages["axes[1]"] == "Type attendu : objet ; valeur reçue : « Achats écologiquement responsables »."
-    assert "AAAA-MM-JJ" in messages["scheme.adoption_date"]
-    missing = {error.path: error.message for error in validate(fixture("bad_missing_title.json"))}
-    assert missing["scheme.title"] == "Ce champ est obligatoire."
-    assert missing["axes[0].engagements[0].title"] == "Ce champ ne peut pas être vide."
+    assert messages["SPASER › première année"] == "Type attendu : nombre entier ; valeur reçue : « 2024 »."
+    assert messages["Axe 2"] == "Type attendu : objet ; valeur reçue : « Achats écologiquement responsables »."
+    assert "AAAA-MM-JJ" in messages["SPASER › date d'adoption"]
+    missing = {error.place: error.message for error in validate(fixture("bad_missing_title.json"))}
+    assert missing["SPASER › titre"] == "Ce champ est obligatoire."
+    assert missing["Axe 1 › Engagement 1.1 › titre"] == "Ce champ ne peut pas être vide."
 
 
 def test_an_unknown_catalogue_code_lists_the_codes_of_the_catalogue():
@@ -177,16 +207,16 @@ def test_an_unknown_catalogue_code_lists_the_codes_of_the_catalogue():
 
 
 def test_a_percentage_and_a_count_have_their_own_limits():
-    errors = {error.path: error.message for error in validate(fixture("bad_target_out_of_range.json"))}
+    errors = {error.place: error.message for error in validate(fixture("bad_target_out_of_range.json"))}
 
-    assert "pourcentage" in errors[f"{OBJECTIVES}[0].targets[1].value"]
-    assert "négatif" in errors[f"{OBJECTIVES}[1].targets[0].value"]
+    assert "pourcentage" in errors[f"{OBJECTIVE} 1 › cible 2026 › valeur"]
+    assert "négatif" in errors[f"{OBJECTIVE} 2 › cible 2026 › valeur"]
 
 
 def test_a_document_that_is_not_an_object_gets_one_error_for_the_whole_document():
     (error,) = validate(["spaser"])
 
-    assert (error.path, str(error)) == ("", "document : Type attendu : objet ; valeur reçue : une liste.")
+    assert (error.place, str(error)) == ("document", "document : Type attendu : objet ; valeur reçue : une liste.")
 
 
 def test_whole_floats_are_accepted_as_years_and_booleans_are_not_numbers():
@@ -194,7 +224,7 @@ def test_whole_floats_are_accepted_as_years_and_booleans_are_not_numbers():
     document["scheme"]["start_year"] = 2025.0
     document["axes"][0]["engagements"][0]["objectives"][0]["targets"] = [{"year": 2026, "value": True}]
 
-    assert paths(document) == [f"{OBJECTIVES}[0].targets[0].value"]
+    assert places(document) == [f"{OBJECTIVE} 1 › cible 2026 › valeur"]
 
 
 def test_an_infinite_target_is_refused():
@@ -202,7 +232,7 @@ def test_an_infinite_target_is_refused():
     document["axes"][0]["engagements"][0]["objectives"][0]["targets"] = [{"year": 2026, "value": float("inf")}]
 
     assert [str(error) for error in validate(document)] == [
-        f"{OBJECTIVES}[0].targets[0].value : La valeur doit être un nombre fini."
+        f"{OBJECTIVE} 1 › cible 2026 › valeur : La valeur doit être un nombre fini."
     ]
 
 
@@ -434,7 +464,7 @@ def test_a_manual_code_of_the_organisation_in_another_unit_is_refused():
         import_scheme(fixture("good_full.json"), organisation)
 
     (error,) = raised.value.errors
-    assert error.path == "axes[0].engagements[0].objectives[1].indicator.manual.unit"
+    assert error.place == "Axe 1 › Engagement 1.1 › Objectif 2 › indicateur › saisi › unité"
     assert "en nombre" in error.message
     assert not Scheme.objects.exists()
 
@@ -443,7 +473,7 @@ def test_an_invalid_document_stores_nothing_and_carries_its_errors():
     with pytest.raises(ExchangeInvalid) as raised:
         import_scheme(fixture("bad_duplicate_target_year.json"), OrganisationFactory())
 
-    assert [error.path for error in raised.value.errors] == paths(fixture("bad_duplicate_target_year.json"))
+    assert [error.place for error in raised.value.errors] == places(fixture("bad_duplicate_target_year.json"))
     assert not Scheme.objects.exists()
 
 

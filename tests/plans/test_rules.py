@@ -28,4 +28,4 @@ def test_the_form_and_the_json_import_say_the_same_about_a_reversed_period():
     document["scheme"].update(start_year=2026, end_year=2024)
 
     assert form.errors["end_year"] == [REVERSED]
-    assert [(error.path, error.message) for error in validate(document)] == [("scheme.end_year", REVERSED)]
+    assert [(error.place, error.message) for error in validate(document)] == [("SPASER › dernière année", REVERSED)]

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils.html import escape
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -17,7 +18,7 @@ from referencing.jsonschema import DRAFT202012
 from spaser.plans.models import ActionStatus, Population, Status
 from spaser.plans.steering import REACHED, STATUS_RULE
 from spaser.www.api import urls as api_urls, views
-from spaser.www.api.openapi import DOCUMENT
+from spaser.www.api.views import openapi_document
 from tests.indicators.factories import SIREN_A, SIREN_B
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
@@ -31,7 +32,9 @@ from tests.plans.factories import (
 )
 
 
+DOCUMENT = openapi_document()
 DOCUMENT_URI = "urn:spaser:openapi"
+JSON = "application/json; charset=utf-8"
 REGISTRY = Registry().with_resource(DOCUMENT_URI, Resource.from_contents(DOCUMENT, default_specification=DRAFT202012))
 
 
@@ -61,7 +64,7 @@ def assert_documented(response) -> None:
 
 def get(client, url: str, **query):
     response = client.get(url, query)
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == JSON
     assert_documented(response)
     return response
 
@@ -302,7 +305,7 @@ def test_head_answers_like_get(client, published):
         head, get = client.head(url), client.get(url)
 
         assert head.status_code == 200, url
-        assert head["Content-Type"] == get["Content-Type"] == "application/json", url
+        assert head["Content-Type"] == get["Content-Type"] == JSON, url
         assert head["Cache-Control"] == "public, max-age=60", url
         assert head["ETag"] == get["ETag"], url
 
@@ -384,11 +387,35 @@ def test_the_document_is_served(client):
     )
 
 
+def test_the_index_lists_every_operation_and_links_to_the_documents(client):
+    response = client.get(reverse("api:index"))
+
+    assert (response.status_code, response["Content-Type"]) == (200, JSON)
+    index = response.json()
+    assert (index["documentation"], index["openapi"]) == (reverse("api:docs"), reverse("api:openapi"))
+    assert [entry["chemin"] for entry in index["points_d_acces"]] == list(DOCUMENT["paths"])
+    assert index["points_d_acces"][0]["resume"] == "Liste des SPASER publiés"
+
+
+def test_the_documentation_page_reads_the_document_in_french_without_script(client):
+    response = client.get(reverse("api:docs"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for route, item in DOCUMENT["paths"].items():
+        assert f"<code>GET {route}</code> — {escape(item['get']['summary'])}" in page
+    for name in DOCUMENT["components"]["schemas"]:
+        assert f'id="objet-{name}"' in page
+    assert "Paramètres" in page and "Réponses" in page
+    assert "<script>" not in page  # the content security policy allows no inline script
+
+
 def test_every_route_is_described_and_every_description_is_routed():
     prefix = reverse("api:openapi").removesuffix("openapi.json")
     routes = {openapi_path(prefix.lstrip("/") + str(pattern.pattern)) for pattern in api_urls.urlpatterns}
 
-    assert routes - {reverse("api:openapi")} == set(DOCUMENT["paths"])
+    documents = {reverse(name) for name in ("api:index", "api:openapi", "api:docs")}
+    assert routes - documents == set(DOCUMENT["paths"])
 
 
 def all_refs(node):

@@ -1,4 +1,4 @@
-"""Downloading a SPASER as JSON and importing a file: permissions, the created tree, errors listed by path."""
+"""Downloading a SPASER as JSON and importing a file: permissions, the created tree, errors listed by place."""
 
 import json
 from pathlib import Path
@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from spaser.organisations.models import Role
-from spaser.plans.exchange import SCHEMA, export_scheme, validate
+from spaser.plans.exchange import export_scheme, validate
+from spaser.plans.exchange_format import SCHEMA
 from spaser.plans.models import Action, Axis, Engagement, Objective, Scheme, Status, Target
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import ObjectiveFactory, SchemeFactory, TargetFactory
@@ -130,7 +132,7 @@ def test_an_editor_imports_a_file_and_gets_the_whole_tree(client, editor):
     assert messages == [f"Le SPASER « {document['scheme']['title']} » a été importé comme brouillon."]
 
 
-def test_errors_are_listed_by_path_and_nothing_is_stored(client, editor):
+def test_errors_are_listed_by_place_and_nothing_is_stored(client, editor):
     response = post_import(client, editor.organisation, upload("bad_target_out_of_range.json"))
 
     assert response.status_code == 200
@@ -140,7 +142,7 @@ def test_errors_are_listed_by_path_and_nothing_is_stored(client, editor):
     page = response.content.decode()
     assert "« bad_target_out_of_range.json » n'a pas été importé : 4 erreurs" in page
     for error in errors:
-        assert f"<code>{error.path}</code> : " in page
+        assert f"<strong>{escape(error.place)}</strong> : {escape(error.message)}" in page
 
 
 def test_malformed_json_is_reported_with_the_file_name_line_and_column(client, editor):

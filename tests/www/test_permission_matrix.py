@@ -116,6 +116,8 @@ MATRIX = {
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:openapi": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:index": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:docs": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "exchange:schema": {"GET": PUBLIC, "POST": PUBLIC},
     "accounts:login": {"GET": PUBLIC, "POST": PUBLIC},
     "accounts:logout": {"GET": NOT_GET, "POST": expect(everyone=302, anonymous=LOGIN)},

@@ -1,6 +1,7 @@
 """A SPASER as a JSON file: export for those who read it, import by administrators and editors.
 
-The format and its checks live in spaser.plans.exchange; these views only read the file and report the errors.
+The format is declared in spaser.plans.exchange_format and checked by spaser.plans.exchange; these views only read
+the file and report the errors.
 """
 
 import json
@@ -16,7 +17,8 @@ from django.utils.http import content_disposition_header
 from spaser.organisations.permissions import EDIT_ROLES, editable_organisations, require_role
 from spaser.plans import partnerships
 from spaser.plans.access import require_read
-from spaser.plans.exchange import ExchangeInvalid, export_scheme, import_scheme, schema_json
+from spaser.plans.exchange import ExchangeInvalid, export_scheme, import_scheme
+from spaser.plans.exchange_format import schema_json
 from spaser.plans.models import Scheme
 from spaser.www.exchange_views.forms import ImportForm
 from spaser.www.plans_views.partnership_views import answer_url

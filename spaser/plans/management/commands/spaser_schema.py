@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from spaser.plans.exchange import schema_json
+from spaser.plans.exchange_format import schema_json
 
 
 class Command(BaseCommand):

@@ -1,0 +1,357 @@
+"""What the read-only API answers, declared once: django-ninja turns these into the responses and the OpenAPI document.
+
+Where the API shows what the exchange format already declares (an organisation's SIREN and name, a target), the
+declaration of `spaser.plans.exchange_format` is reused. Every object lists all its fields as required and forbids
+others, so a client validating against the document notices any change. Descriptions are French: they are the
+published documentation.
+"""
+
+from datetime import date
+from typing import Literal
+
+from django.db.models import TextChoices
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import ConfigDict, create_model
+
+from spaser.indicators.catalogue import BY_CODE
+from spaser.plans import exchange_format
+from spaser.plans.models import (
+    Action as ActionModel,
+    ActionStatus,
+    Objective as ObjectiveModel,
+    Population,
+    PurchaseVolume,
+    Scheme,
+    Theme,
+)
+from spaser.plans.steering import STATUS_BADGES, ObjectiveSeries
+
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+def _closed(schema: dict) -> None:
+    """No other field than the declared ones, and no English titles (Pydantic's, from the names) over the French."""
+    schema["additionalProperties"] = False
+    for field in schema.get("properties", {}).values():
+        field.pop("title", None)
+
+
+class ApiSchema(Schema):
+    # "forbid" would make django-ninja validate the object itself before its resolvers run: the document says it.
+    model_config = ConfigDict(
+        extra="ignore", json_schema_serialization_defaults_required=True, json_schema_extra=_closed
+    )
+
+
+def _coded(choices: type[TextChoices], description: str) -> type[ApiSchema]:
+    """A coded field as {code, label}: programs rely on the code, people read the label."""
+    return create_model(
+        choices.__name__,
+        __base__=ApiSchema,
+        __doc__=description,
+        code=(Literal[tuple(choices.values)], Field(description="Code stable, à utiliser dans les programmes.")),
+        label=(str, Field(description="Libellé en français.")),
+    )
+
+
+PopulationRange = _coded(Population, "Nombre d'habitants de la collectivité.")
+PurchaseVolumeRange = _coded(PurchaseVolume, "Volume annuel d'achat estimé.")
+ThemeChoice = _coded(Theme, "Thème de l'axe.")
+ActionStatusChoice = _coded(ActionStatus, "État d'avancement de l'action.")
+
+
+def choice(value: str, choices: type[TextChoices]) -> dict | None:
+    return {"code": value, "label": choices(value).label} if value else None
+
+
+class Error(ApiSchema):
+    """Erreur, expliquée en français."""
+
+    erreur: str = Field(description="Message d'erreur.")
+
+
+class Organisation(ApiSchema, exchange_format.Organisation):
+    """Acheteur public identifié par son SIREN."""
+
+    buyer_type: str = Field(description="Type d'acheteur (Commune, Département, Région…) ; vide si inconnu.")
+    fictitious: bool = Field(description="Vrai pour une organisation de démonstration, sans existence réelle.")
+
+
+class Urls(ApiSchema):
+    """Adresses liées au SPASER, en chemins relatifs au serveur."""
+
+    api: str = Field(description="Le SPASER complet dans l'API.", json_schema_extra={"format": "uri-reference"})
+    indicators: str = Field(
+        description="Les valeurs des indicateurs dans l'API.", json_schema_extra={"format": "uri-reference"}
+    )
+    page: str = Field(
+        description="La page publique du SPASER (/spaser/<slug>/).", json_schema_extra={"format": "uri-reference"}
+    )
+
+    @staticmethod
+    def of(scheme: Scheme) -> dict:
+        return {
+            "api": reverse("api:scheme", args=[scheme.slug]),
+            "indicators": reverse("api:indicators", args=[scheme.slug]),
+            "page": scheme.public_url(),
+        }
+
+
+class SchemeSummary(ApiSchema):
+    """Un SPASER publié, sans son contenu."""
+
+    slug: str = Field(description="Identifiant du SPASER dans les adresses.", pattern=SLUG_PATTERN)
+    title: str = Field(description="Titre du SPASER.")
+    organisation: Organisation
+    partners: list[Organisation] = Field(
+        description="Organisations qui ont accepté de partager ce SPASER mutualisé (vide sinon)."
+    )
+    edition: int = Field(description="Numéro d'édition du schéma (1 pour le premier).", ge=1)
+    start_year: int = Field(description="Première année de la période couverte.")
+    end_year: int = Field(description="Dernière année de la période couverte.")
+    adoption_date: date | None = Field(description="Date d'adoption par l'assemblée délibérante.")
+    deliberation: str = Field(description="Référence de la délibération d'adoption ; vide si non renseignée.")
+    population: PopulationRange | None
+    purchase_volume: PurchaseVolumeRange | None
+    mutualised: bool = Field(description="Vrai si le SPASER est mutualisé entre plusieurs acheteurs.")
+    urls: Urls
+
+    @staticmethod
+    def resolve_population(scheme: Scheme) -> dict | None:
+        return choice(scheme.population, Population)
+
+    @staticmethod
+    def resolve_purchase_volume(scheme: Scheme) -> dict | None:
+        return choice(scheme.purchase_volume, PurchaseVolume)
+
+    @staticmethod
+    def resolve_urls(scheme: Scheme) -> dict:
+        return Urls.of(scheme)
+
+
+class SchemePage(ApiSchema):
+    """Une page de la liste des SPASER publiés (50 par page), triés par acheteur puis édition décroissante."""
+
+    count: int = Field(description="Nombre total de SPASER correspondant aux filtres.", ge=0)
+    page: int = Field(description="Numéro de cette page.", ge=1)
+    pages: int = Field(description="Nombre de pages.", ge=1)
+    next: str | None = Field(description="Adresse de la page suivante.", json_schema_extra={"format": "uri-reference"})
+    previous: str | None = Field(
+        description="Adresse de la page précédente.", json_schema_extra={"format": "uri-reference"}
+    )
+    results: list[SchemeSummary]
+
+
+class Indicator(ApiSchema):
+    """Indicateur mesurant un objectif : du catalogue (calculé sur les DECP) ou saisi par l'acheteur."""
+
+    code: str = Field(description="Code de l'indicateur (catalogue) ou code choisi par l'acheteur (saisi).")
+    label: str = Field(description="Libellé de l'indicateur.")
+    unit: str = Field(description="Unité des valeurs ; « % » pour une part exprimée de 0 à 100.")
+    definition: str = Field(description="Définition ; vide si l'acheteur n'en a pas donné.")
+    kind: Literal["catalogue", "manual"] = Field(
+        description=(
+            "« catalogue » : calculé sur les données essentielles de la commande publique ; « manual » : saisi."
+        )
+    )
+
+    @staticmethod
+    def of(objective: ObjectiveModel) -> dict:
+        if objective.manual_indicator_id:
+            entry, kind = objective.manual_indicator, "manual"
+        else:
+            entry, kind = BY_CODE[objective.indicator_code], "catalogue"
+        return {
+            "code": entry.code,
+            "label": entry.label,
+            "unit": entry.unit,
+            "definition": entry.definition,
+            "kind": kind,
+        }
+
+
+class Baseline(ApiSchema):
+    """Valeur de référence, dans l'unité de l'indicateur."""
+
+    year: int | None = Field(description="Année de référence.")
+    value: float | None = Field(description="Valeur de référence.")
+
+
+class Target(ApiSchema, exchange_format.Target):
+    """Cible d'une année, dans l'unité de l'indicateur."""
+
+
+class Objective(ApiSchema):
+    """Objectif chiffré : valeur de référence, cibles annuelles et échéance."""
+
+    id: int = Field(description="Identifiant de l'objectif, repris dans les valeurs des indicateurs.")
+    title: str = Field(description="Intitulé de l'objectif.")
+    indicator: Indicator
+    baseline: Baseline
+    targets: list[Target] = Field(description="Cibles par année, dans l'unité de l'indicateur.")
+    deadline_year: int = Field(description="Année d'échéance de l'objectif.")
+
+    @staticmethod
+    def resolve_indicator(objective: ObjectiveModel) -> dict:
+        return Indicator.of(objective)
+
+    @staticmethod
+    def resolve_baseline(objective: ObjectiveModel) -> dict:
+        return {"year": objective.baseline_year, "value": objective.baseline_value}
+
+    @staticmethod
+    def resolve_targets(objective: ObjectiveModel) -> list[dict]:
+        return [{"year": target.year, "value": target.value} for target in objective.targets.all()]
+
+
+class Action(ApiSchema):
+    """Action prévue pour tenir un engagement."""
+
+    title: str = Field(description="Intitulé de l'action.")
+    owner: str = Field(description="Direction pilote.")
+    status: ActionStatusChoice
+    due_date: date | None = Field(description="Échéance de l'action.")
+
+    @staticmethod
+    def resolve_status(action: ActionModel) -> dict | None:
+        return choice(action.status, ActionStatus)
+
+
+class Engagement(ApiSchema):
+    """Engagement d'un axe, décliné en objectifs chiffrés et en actions."""
+
+    title: str = Field(description="Titre de l'engagement.")
+    description: str = Field(description="Description ; vide si non renseignée.")
+    objectives: list[Objective]
+    actions: list[Action]
+
+
+class Axis(ApiSchema):
+    """Axe du SPASER, rattaché à un thème."""
+
+    title: str = Field(description="Titre de l'axe.")
+    theme: ThemeChoice
+    description: str = Field(description="Description ; vide si non renseignée.")
+    engagements: list[Engagement]
+
+    @staticmethod
+    def resolve_theme(axis) -> dict | None:
+        return choice(axis.theme, Theme)
+
+
+class SchemeDetail(SchemeSummary):
+    """Un SPASER publié avec son arborescence : axes, engagements, objectifs et actions."""
+
+    summary: str = Field(description="Présentation du SPASER.")
+    mutualised_with: str = Field(description="Précisions sur la mutualisation ; vide si non renseignée.")
+    document: str | None = Field(
+        description="Adresse du document PDF du SPASER.", json_schema_extra={"format": "uri-reference"}
+    )
+    axes: list[Axis]
+
+    @staticmethod
+    def resolve_document(scheme: Scheme) -> str | None:
+        return scheme.document_url() if scheme.document else None
+
+
+class YearValue(ApiSchema):
+    """Mesure d'une année : valeur réalisée, cible, trajectoire et couverture des données."""
+
+    year: int = Field(description="Année.")
+    value: float | None = Field(description="Valeur réalisée dans l'unité de l'indicateur (de 0 à 100 pour « % »).")
+    target: float | None = Field(description="Cible fixée pour cette année, s'il y en a une.")
+    trajectory: float | None = Field(
+        description="Valeur attendue sur la droite tracée de la référence à chaque cible annuelle."
+    )
+    coverage: float | None = Field(
+        description="Part des marchés de l'année qui renseignent la donnée, de 0 à 1 (1 pour un indicateur saisi).",
+        ge=0,
+        le=1,
+    )
+    contracts: int | None = Field(description="Nombre de marchés de l'année (indicateurs du catalogue).")
+    missing: str | None = Field(
+        description="Pourquoi la valeur manque ou est fragile (pas de marché, données de référence absentes, "
+        "couverture inférieure à la moitié…), en français ; null quand la valeur est là et solide."
+    )
+
+
+Status = Literal[tuple(STATUS_BADGES)]
+STATUS = "Statut selon la règle `status_rule`."
+STATUS_BASIS = "L'année qui décide du statut et la comparaison faite, en français."
+
+
+class BuyerValues(ApiSchema):
+    """Les mesures d'un acheteur."""
+
+    siren: str = Field(description="SIREN de l'acheteur.", pattern=exchange_format.SIREN_PATTERN)
+    name: str = Field(description="Nom de l'acheteur.")
+    status: Status = Field(description=STATUS)
+    status_basis: str = Field(description=STATUS_BASIS)
+    values: list[YearValue]
+
+
+class ObjectiveRef(ApiSchema):
+    """L'objectif mesuré (voir l'arborescence du SPASER)."""
+
+    id: int = Field(description="Identifiant de l'objectif.")
+    title: str = Field(description="Intitulé.")
+
+
+class ObjectiveValues(ApiSchema):
+    """Valeurs d'un objectif par année et son statut."""
+
+    objective: ObjectiveRef
+    indicator: Indicator
+    status: Status = Field(description=STATUS)
+    status_basis: str = Field(description=STATUS_BASIS)
+    final_target: float | None = Field(description="Cible de l'échéance (à défaut, la dernière cible).")
+    values: list[YearValue] = Field(
+        description="Une mesure par année, de l'année de référence à la fin de la période. Pour un SPASER "
+        "mutualisé, les valeurs portent sur l'ensemble des acheteurs."
+    )
+    per_buyer: list[BuyerValues] = Field(
+        description="Pour un SPASER mutualisé, les mêmes mesures acheteur par acheteur (vide sinon)."
+    )
+
+    @staticmethod
+    def of(series: ObjectiveSeries, names: dict[str, str]) -> dict:
+        return {
+            "objective": series.objective,
+            "indicator": Indicator.of(series.objective),
+            "status": series.status,
+            "status_basis": series.verdict.basis,
+            "final_target": series.final_target,
+            "values": series.points,
+            "per_buyer": [
+                {
+                    "siren": siren,
+                    "name": names.get(siren, ""),
+                    "status": series.per_buyer_verdicts[siren].status,
+                    "status_basis": series.per_buyer_verdicts[siren].basis,
+                    "values": points,
+                }
+                for siren, points in series.per_buyer.items()
+            ],
+        }
+
+
+class SchemeRef(ApiSchema):
+    """Le SPASER."""
+
+    slug: str = Field(description="Identifiant.")
+    title: str = Field(description="Titre.")
+    urls: Urls
+
+    @staticmethod
+    def resolve_urls(scheme: Scheme) -> dict:
+        return Urls.of(scheme)
+
+
+class SchemeIndicators(ApiSchema):
+    """Les valeurs des indicateurs de chaque objectif d'un SPASER publié, dans l'ordre de l'arborescence."""
+
+    scheme: SchemeRef
+    status_rule: str = Field(description="La règle qui donne le statut de chaque objectif, en français.")
+    objectives: list[ObjectiveValues]
