@@ -3,19 +3,34 @@
 import mimetypes
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from spaser.plans import steering
 from spaser.plans.access import can_read
 from spaser.plans.models import Scheme
+from spaser.www.page_cache import cached_public_page
 from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
 
 
+def published_version() -> tuple:
+    """Publishing, unpublishing or editing any published scheme (its tree and partners touch it) changes it."""
+    published = Scheme.objects.published()
+    return tuple(published.aggregate(last=Max("updated_at"), count=Count("pk")).values())
+
+
+def scheme_version(slug: str, **_) -> tuple:
+    """404 for what is not published; otherwise changes with the scheme's dashboard and the DECP data."""
+    return steering.dashboard_version(public_scheme(slug)), steering.data_version(settings.SPASER_STORE_DIR)
+
+
 @login_not_required
+@cached_public_page(published_version)
 def home(request):
     published = Scheme.objects.published().select_related("organisation")
     context = {"title": "Accueil", "latest": published.order_by("-updated_at")[:6], "count": published.count()}
@@ -23,6 +38,7 @@ def home(request):
 
 
 @login_not_required
+@cached_public_page(published_version)
 def schemes(request):
     published = Scheme.objects.published().select_related("organisation").with_partners()
     query = request.GET.get("q", "").strip()
@@ -49,11 +65,13 @@ def schemes(request):
 
 
 @login_not_required
+@cached_public_page(scheme_version)
 def scheme(request, slug: str):
     return dashboard_page(request, public_scheme(slug), public=True)
 
 
 @login_not_required
+@cached_public_page(scheme_version)
 def contracts(request, slug: str, objective_pk: int, year: int):
     return drill_down(request, public_scheme(slug), objective_pk, year, public=True)
 
