@@ -4,8 +4,8 @@ The per-request work of a public page is mostly rendering the DSFR layout: under
 decides the latency. A page is served again from the cache while its version is unchanged: the version function
 reads what the page depends on (the scheme's tree and partners through `Scheme.updated_at`, its manual values, the
 DECP data version), and raises 404 for what is not published, before the cache is read. Only anonymous GETs
-without a session or pending messages are cached, and only 200 answers that set no cookie: what is kept is the
-same for every visitor. Organisation names are not in the versions: a renamed organisation shows within TIMEOUT_S.
+without a session or pending messages are cached, and only 200 answers that set no cookie nor `no-store` (a
+drill-down of the previous store's rows, while the new ones are computed): what is kept is the same for everyone. Organisation names are not in the versions: a renamed organisation shows within TIMEOUT_S.
 """
 
 from collections.abc import Callable
@@ -28,6 +28,18 @@ def shareable(request) -> bool:
     )
 
 
+def keepable(response) -> bool:
+    """A 200 the same for everyone, that the view did not mark as not to be kept (data of a replaced store)."""
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "no-store" not in cache_control
+        and "private" not in cache_control
+    )
+
+
 def cached_public_page(version: Callable[..., object]):
     """Serve the view's answer from the cache while `version(**kwargs)` is unchanged (see the module's docstring)."""
 
@@ -40,7 +52,7 @@ def cached_public_page(version: Callable[..., object]):
             response = cache.get(key)
             if response is None:
                 response = view(request, *args, **kwargs)
-                if response.status_code == 200 and not response.cookies and not response.streaming:
+                if keepable(response):
                     cache.set(key, response, TIMEOUT_S)
             return response
 

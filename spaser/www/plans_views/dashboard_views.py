@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
 from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, rounded, write_csv
@@ -120,15 +121,22 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
         "public": public,
     }
     try:
-        rows_key, rows = contracts_of(steering.scheme_sirens(scheme), year, indicator)
+        rows_key, rows, current = contracts_of(steering.scheme_sirens(scheme), year, indicator)
     except StoreUnavailable as error:
         return unavailable(request, "plans/contracts.html", context, error)
+    response = _drill_down_response(request, scheme, indicator, year, rows, rows_key, context)
+    if not current:  # the previous store's rows, about to be replaced: no cache keeps them
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+def _drill_down_response(request, scheme, indicator, year, rows, rows_key, context) -> HttpResponse:
     if request.GET.get("format") == "csv":
         convention = INTERNATIONAL if request.GET.get("convention") == INTERNATIONAL else FRENCH
         return _csv(rows, f"{scheme.slug}-{indicator.code}-{year}.csv", convention)
     status = request.GET.get("statut")
     shown = [row for row in rows if row[STATUS] == status] if status else rows
-    context |= {
+    context = context | {
         "rows_key": rows_key,
         "all_rows": len(rows),
         "page": Paginator(shown, 100).get_page(request.GET.get("page")),
@@ -138,10 +146,10 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
     return render(request, "plans/contracts.html", context)
 
 
-def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> tuple[str, list[tuple]]:
+def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> tuple[str, list[tuple], bool]:
     """The contracts behind a value, cached per version of the data (a query over the whole store otherwise);
     those of the previous store while a new one's are computed. With a key that names them (the rendered table
-    is cached under it)."""
+    is cached under it), and whether they are the current store's."""
     store = settings.SPASER_STORE_DIR
     version = steering.data_version(store)
     if version is None:
@@ -153,7 +161,7 @@ def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> tu
             return contract_rows(connection, refs, Scope(sirens=sirens), Filters(years=(year,)), indicator)
 
     served, rows = versioned(("contracts", sirens, year, indicator.code), version, query)
-    return f"{served}:{','.join(sirens)}:{year}:{indicator.code}", rows
+    return f"{served}:{','.join(sirens)}:{year}:{indicator.code}", rows, served == version
 
 
 CSV_HEADER = {
