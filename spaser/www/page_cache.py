@@ -5,7 +5,8 @@ decides the latency. A page is served again from the cache while its version is 
 reads what the page depends on (the scheme's tree and partners through `Scheme.updated_at`, its manual values, the
 DECP data version), and raises 404 for what is not published, before the cache is read. Only anonymous GETs
 without a session or pending messages are cached, and only 200 answers that set no cookie nor `no-store` (a
-drill-down of the previous store's rows, while the new ones are computed): what is kept is the same for everyone. Organisation names are not in the versions: a renamed organisation shows within TIMEOUT_S.
+drill-down of the previous store's rows, while the new ones are computed): what is kept is the same for everyone.
+Organisation names are not in the versions: a renamed organisation shows within TIMEOUT_S.
 """
 
 from collections.abc import Callable
