@@ -14,7 +14,7 @@ import tarfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -23,7 +23,7 @@ from spaser.analytics.classes import CLASSIFIED_TABLES
 from spaser.analytics.files import exclusive_lock, sync_folder
 from spaser.decp.store import DATABASE_NAME as DECP_DATABASE
 from spaser.errors import SpaserError
-from spaser.formatting import count, number
+from spaser.formatting import count, moment, number
 from spaser.reference.store import (
     DATABASE_NAME as REFERENCE_DATABASE,
     LOCK_NAME as REFERENCE_LOCK,
@@ -116,7 +116,7 @@ def _check_decp(store: Path, report: CheckReport) -> None:
             if not runs[0]:
                 report.problems.append(f"{path} : aucun import enregistré dans « import_runs ».")
             else:
-                last = f"{datetime.fromtimestamp(runs[1]):%d/%m/%Y %H:%M}"
+                last = moment(datetime.fromtimestamp(runs[1], UTC))
                 report.lines.append(f"{DECP_DATABASE} : {count(runs[0], 'import')}, le dernier terminé le {last}")
     except duckdb.Error as error:
         report.problems.append(f"{path} : lecture impossible ({error}).")

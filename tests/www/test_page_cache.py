@@ -8,26 +8,15 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.urls import reverse
 
 from spaser.plans.models import Scheme, Status
-from tests.organisations.factories import BuyerAFactory, MembershipFactory
-from tests.plans.factories import ObjectiveFactory, PublishedSchemeFactory, TargetFactory
+from tests.organisations.factories import MembershipFactory
 
 
-@pytest.fixture(autouse=True)
-def cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("real_cache")
 
 
 @pytest.fixture
-def objective(decp_store):
-    scheme = PublishedSchemeFactory(organisation=BuyerAFactory(), start_year=2024, end_year=2026)
-    item = ObjectiveFactory(engagement__axis__scheme=scheme, indicator_code="S1", baseline_value=20)
-    TargetFactory(objective=item, year=2026, value=30)
-    return item
+def objective(published_objective):
+    return published_objective
 
 
 def pages(objective) -> list[str]:

@@ -328,11 +328,6 @@ def test_an_accepted_partner_and_its_shared_values_are_published(client, publish
     assert client.get(reverse("api:schemes"), {"siren": SIREN_B}).json()["count"] == 1
 
 
-@pytest.fixture
-def real_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"}}
-
-
 def test_once_the_partner_leaves_its_values_disappear_from_the_public_page_and_api(
     client, real_cache, published, partner, partner_admin, shared_hours
 ):

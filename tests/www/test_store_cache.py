@@ -12,26 +12,14 @@ from django.urls import reverse
 
 from spaser.plans.models import Status
 from spaser.plans.store_cache import REFRESHER
-from tests.organisations.factories import BuyerAFactory
-from tests.plans.factories import ObjectiveFactory, PublishedSchemeFactory, TargetFactory
 
 
-@pytest.fixture(autouse=True)
-def cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("real_cache")
 
 
 @pytest.fixture
-def objective(decp_store):
-    scheme = PublishedSchemeFactory(organisation=BuyerAFactory(), start_year=2024, end_year=2026)
-    item = ObjectiveFactory(engagement__axis__scheme=scheme, indicator_code="S1", baseline_value=20)
-    TargetFactory(objective=item, year=2026, value=30)
-    return item
+def objective(published_objective):
+    return published_objective
 
 
 def public_urls(objective) -> list[str]:
