@@ -394,3 +394,14 @@ def test_editing_an_objective_whose_indicator_is_no_longer_shared_says_so(client
     response = client.get(reverse("plans:edit_node", args=["objectifs", objective.pk]))
 
     assert "n'est plus partagé avec ce SPASER" in response.context["form"].fields["indicator"].help_text
+
+
+def test_my_space_lists_the_schemes_my_organisation_shares_once_accepted(client, scheme, partner, partner_member):
+    partnership = PartnershipFactory(scheme=scheme, organisation=partner)
+    client.force_login(partner_member)
+    assert scheme.title not in client.get(reverse("organisations:home")).content.decode()
+
+    partnership.status = PartnershipStatus.ACCEPTED
+    partnership.save()
+
+    assert client.get(reverse("organisations:home")).content.decode().count(scheme.title) == 1

@@ -184,3 +184,12 @@ def test_behind_a_proxy_the_address_comes_from_the_configured_header(settings):
     # The proxy appends the address it sees: the left entries are whatever the client sent.
     assert client_ip(RequestFactory().get("/", **forwarded)) == "203.0.113.5"
     assert client_ip(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+
+def test_the_login_form_says_se_connecter_and_a_wrong_password_once(client):
+    user = UserFactory()
+
+    page = _login(client, user.email, "faux").content.decode()
+
+    assert ">Se connecter</button>" in page and ">Enregistrer</button>" not in page
+    assert page.count("Adresse électronique ou mot de passe incorrect.") == 1

@@ -7,6 +7,7 @@ from spaser.www.accounts_views.forms import LoginForm
 
 
 LOGIN_TITLE = "Connexion"
+LOGIN_LABEL = "Se connecter"
 
 
 def client_ip(request) -> str | None:
@@ -21,12 +22,17 @@ def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return (
         "Trop de tentatives de connexion infructueuses : la connexion à ce compte, ou depuis votre adresse réseau, "
-        f"est bloquée pendant {minutes} minutes. Réessayez plus tard, ou choisissez un nouveau mot de passe avec "
-        "« Mot de passe oublié ? »."
+        f"est bloquée pendant {minutes} minutes. Réessayez plus tard ; si c'est votre compte qui est bloqué, "
+        "choisir un nouveau mot de passe avec « Mot de passe oublié ? » le débloque aussitôt."
     )
 
 
 def locked_out(request, original_response=None, credentials=None):
     """The login page, with the lock explained instead of the form's errors (429, as axes answers)."""
-    context = {"title": LOGIN_TITLE, "form": LoginForm(request), "lockout_message": lockout_message()}
+    context = {
+        "title": LOGIN_TITLE,
+        "submit_label": LOGIN_LABEL,
+        "form": LoginForm(request),
+        "lockout_message": lockout_message(),
+    }
     return render(request, "accounts/login.html", context, status=429)

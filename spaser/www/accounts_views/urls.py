@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 
 from spaser.www.accounts_views import views
 from spaser.www.accounts_views.forms import LoginForm, PasswordResetForm, SetPasswordForm
-from spaser.www.accounts_views.throttling import LOGIN_TITLE
+from spaser.www.accounts_views.throttling import LOGIN_LABEL, LOGIN_TITLE
 
 
 app_name = "accounts"
@@ -12,7 +12,9 @@ urlpatterns = [
     path(
         "connexion/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm, extra_context={"title": LOGIN_TITLE}
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            extra_context={"title": LOGIN_TITLE, "submit_label": LOGIN_LABEL},
         ),
         name="login",
     ),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,7 +19,14 @@ from spaser.www.unavailable import unavailable
 
 def home(request):
     memberships = request.user.memberships.select_related("organisation")
-    schemes = Scheme.objects.filter(organisation__memberships__user=request.user).select_related("organisation")
+    shared = Q(
+        partnerships__status=PartnershipStatus.ACCEPTED, partnerships__organisation__memberships__user=request.user
+    )
+    schemes = (
+        Scheme.objects.filter(Q(organisation__memberships__user=request.user) | shared)
+        .distinct()
+        .select_related("organisation")
+    )
     answerable = Partnership.objects.pending().filter(
         organisation__memberships__user=request.user, organisation__memberships__role=Role.ADMIN
     )
