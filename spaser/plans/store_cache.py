@@ -12,6 +12,7 @@ import hashlib
 import logging
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,15 +23,21 @@ from django.db import close_old_connections
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-_LOCKS = tuple(threading.Lock() for _ in range(64))
+_LOCKS: "weakref.WeakValueDictionary[str, threading.Lock]" = weakref.WeakValueDictionary()
+_LOCKS_GUARD = threading.Lock()
 TIMEOUT_S = 7 * 24 * 3600  # a value stays until its store is replaced and the new one computed (or it expires)
 
 
 def lock_for(key: str) -> threading.Lock:
-    """One of a fixed set of locks: threads of a process computing the same key wait for the first one instead
-    of all running the same queries."""
-    digest = hashlib.sha256(key.encode()).digest()
-    return _LOCKS[int.from_bytes(digest[:4], "big") % len(_LOCKS)]
+    """The lock of `key`: threads of a process computing the same key wait for the first one instead of all running
+    the same queries. One lock per key (kept while someone holds it): a computation that needs another key inside
+    (the API's payload needs the scheme's snapshots) never waits on its own lock, as a fixed set of locks shared by
+    hashing made it do when two keys fell on the same one."""
+    with _LOCKS_GUARD:
+        lock = _LOCKS.get(key)
+        if lock is None:
+            lock = _LOCKS[key] = threading.Lock()
+        return lock
 
 
 def cache_key(*parts) -> str:

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from spaser.plans.models import Status
-from spaser.plans.store_cache import REFRESHER
+from spaser.plans.store_cache import REFRESHER, lock_for
 
 
 pytestmark = pytest.mark.usefixtures("real_cache")
@@ -117,3 +117,12 @@ def test_the_cached_table_follows_the_status_filter(client, objective):
 
     assert "<td>M1</td>" in every and "<td>M2</td>" in every
     assert "<td>M2</td>" in not_counted and "<td>M1</td>" not in not_counted
+
+
+def test_each_key_has_its_own_lock_so_nested_computations_never_wait_on_themselves():
+    held = [lock_for(f"clé-{n}") for n in range(200)]  # a fixed set of locks shared by hashing would repeat
+
+    assert len({id(lock) for lock in held}) == len(held)
+    assert lock_for("clé-7") is held[7]
+    with lock_for("charge-utile-api"):
+        assert lock_for("instantanés").acquire(timeout=1)
