@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import connections
 
 
 T = TypeVar("T")
@@ -71,7 +71,8 @@ class Refresher:
             except Exception:  # noqa: BLE001 - the next request asks again; the previous value is still served
                 logger.exception("Background refresh of %s failed", key)
             finally:
-                close_old_connections()
+                # Jobs are rare (a store swap): the thread keeps no database session open between them.
+                connections.close_all()
                 with self._lock:
                     self._pending.discard(key)
 
