@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from spaser.cli import main
 from spaser.decp.importer import import_files
@@ -14,6 +15,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if not item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_database_session_left(django_db_setup, django_db_blocker):
+    """On PostgreSQL, end the sessions a finished thread left open (seen once per full run, source not found yet:
+    see the closing note of 2026-12-06), so that the test database can be dropped."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(scope="session")
