@@ -21,13 +21,14 @@ import duckdb
 
 from spaser.analytics.classes import CLASSIFIED_TABLES
 from spaser.analytics.files import exclusive_lock, sync_folder
-from spaser.decp.store import DATABASE_NAME as DECP_DATABASE
+from spaser.decp.store import DATABASE_NAME as DECP_DATABASE, database_path as decp_database_path
 from spaser.errors import SpaserError
 from spaser.formatting import count, moment, number
 from spaser.reference.store import (
     DATABASE_NAME as REFERENCE_DATABASE,
     LOCK_NAME as REFERENCE_LOCK,
     TABLES as REFERENCE_TABLES,
+    database_path as reference_database_path,
 )
 
 
@@ -84,23 +85,31 @@ def _relations(connection) -> set[str]:
     return {row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
-def _open(path: Path, report: CheckReport):
+@contextmanager
+def _reading(path: Path, report: CheckReport) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The database opened read-only, or None; what cannot be opened or read is reported as a problem."""
     try:
-        return duckdb.connect(str(path), read_only=True)
+        connection = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
         report.problems.append(f"{path} : illisible ({error}).")
-        return None
+        yield None
+        return
+    try:
+        yield connection
+    except duckdb.Error as error:
+        report.problems.append(f"{path} : lecture impossible ({error}).")
+    finally:
+        connection.close()
 
 
 def _check_decp(store: Path, report: CheckReport) -> None:
-    path = store / DECP_DATABASE
+    path = decp_database_path(store)
     if not path.exists():
         report.problems.append(f"{path} : absent (lancez « spaser decp import »).")
         return
-    connection = _open(path, report)
-    if connection is None:
-        return
-    try:
+    with _reading(path, report) as connection:
+        if connection is None:
+            return
         relations = _relations(connection)
         for name in DECP_RELATIONS + CLASSIFIED_TABLES:
             if name not in relations:
@@ -118,22 +127,17 @@ def _check_decp(store: Path, report: CheckReport) -> None:
             else:
                 last = moment(datetime.fromtimestamp(runs[1], UTC))
                 report.lines.append(f"{DECP_DATABASE} : {count(runs[0], 'import')}, le dernier terminé le {last}")
-    except duckdb.Error as error:
-        report.problems.append(f"{path} : lecture impossible ({error}).")
-    finally:
-        connection.close()
 
 
 def _check_reference(store: Path, report: CheckReport) -> None:
     """The reference store is optional, and so is each of its tables (the indicators say what is missing)."""
-    path = store / REFERENCE_DATABASE
+    path = reference_database_path(store)
     if not path.exists():
         report.lines.append(f"{REFERENCE_DATABASE} : absent (facultatif ; « spaser reference download » le charge)")
         return
-    connection = _open(path, report)
-    if connection is None:
-        return
-    try:
+    with _reading(path, report) as connection:
+        if connection is None:
+            return
         relations = _relations(connection)
         for name in REFERENCE_TABLES:
             if name in relations:
@@ -143,10 +147,6 @@ def _check_reference(store: Path, report: CheckReport) -> None:
             loads = connection.execute("SELECT kind, count(*) FROM reference_loads GROUP BY 1 ORDER BY 1")
             for kind, loaded in loads.fetchall():
                 report.lines.append(f"{REFERENCE_DATABASE} : {kind} — {count(loaded, 'chargement')}")
-    except duckdb.Error as error:
-        report.problems.append(f"{path} : lecture impossible ({error}).")
-    finally:
-        connection.close()
 
 
 def _check_quarantine(store: Path, report: CheckReport) -> None:
@@ -194,7 +194,7 @@ def no_import_running(store: Path) -> Iterator[None]:
 def store_members(store: Path) -> list[Path]:
     """The files of a store worth keeping, relative to it: databases, quarantine, reports (not locks nor work)."""
     members = [Path(DECP_DATABASE)]
-    if (store / REFERENCE_DATABASE).exists():
+    if reference_database_path(store).exists():
         members.append(Path(REFERENCE_DATABASE))
     members += sorted(path.relative_to(store) for path in (store / QUARANTINE).glob("*.ndjson"))
     members += sorted(Path(path.name) for path in store.glob("*.json") if path.is_file())
@@ -203,7 +203,7 @@ def store_members(store: Path) -> list[Path]:
 
 def backup(store: Path, out: Path) -> list[Path]:
     """A tar archive of the store (gzip-compressed when `out` ends with .gz or .tgz), written then renamed."""
-    if not (store / DECP_DATABASE).exists():
+    if not decp_database_path(store).exists():
         raise SpaserError(f"{store} : aucun entrepôt DECP ici, rien à sauvegarder.")
     mode = "w:gz" if out.name.endswith((".gz", ".tgz")) else "w"
     temporary = out.with_name(out.name + ".tmp")
