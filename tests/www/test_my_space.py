@@ -34,7 +34,7 @@ def test_an_admin_without_a_scheme_is_told_to_create_it(client):
     page = my_space(client, admin.user)
 
     assert "Votre SPASER, à créer" in page
-    assert "Prochaine étape : créer le spaser." in page
+    assert "Prochaine étape : Créer le SPASER." in page
     assert f'href="{CREATE}">Créer le SPASER' in page
     assert f'href="{CREATE}">Nouveau SPASER' in page and IMPORT in page
     assert page.count("À compléter") == 4 and "À venir" in page
@@ -46,8 +46,8 @@ def test_readers_and_facilitators_see_the_steps_without_the_actions_they_cannot_
 
     page = my_space(client, member.user)
 
-    assert "Prochaine étape : créer le spaser." in page
-    assert "Étape réalisée par un administrateur ou un rédacteur de l'organisation." in page
+    assert "Prochaine étape : Créer le SPASER." in page
+    assert "Cette étape revient à un administrateur ou un rédacteur de l'organisation." in page
     assert CREATE not in page and IMPORT not in page
     assert "Nouveau SPASER" not in page and "Importer un SPASER" not in page
 
@@ -60,7 +60,7 @@ def test_a_facilitator_is_sent_to_the_manual_data_when_it_is_the_next_step(clien
 
     page = my_space(client, facilitator.user)
 
-    assert "Prochaine étape : saisir ou importer les données hors decp." in page
+    assert "Prochaine étape : Saisir ou importer les données hors DECP." in page
     assert "Indicateurs suivis sans aucune valeur : Heures d&#x27;insertion." in page
     assert f'href="{reverse("manual:list")}">Saisir ou importer des données' in page
 
