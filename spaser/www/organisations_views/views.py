@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from spaser.indicators.readers import StoreUnavailable
@@ -107,15 +107,15 @@ def organisation_list(request):
         "page": page,
         "query": query,
         "total": Organisation.objects.count(),
-        "breadcrumb_data": {
-            "links": [{"url": reverse("organisations:home"), "title": "Mon espace"}],
-            "current": "Organisations",
-        },
+        "breadcrumb_data": {"links": [MY_SPACE_LINK], "current": "Organisations"},
     }
     return render(request, "organisations/list.html", context)
 
 
 ORGANISATIONS_PER_PAGE = 20
+
+
+MY_SPACE_LINK = {"url": reverse_lazy("organisations:home"), "title": "Mon espace"}
 
 
 def detail(request, pk: int):
@@ -126,7 +126,8 @@ def detail(request, pk: int):
 
 def _detail(request, organisation: Organisation, role: str, invitation_form: InvitationForm):
     context = {
-        "title": str(organisation),
+        "title": ("Erreur : " if invitation_form.errors else "") + str(organisation),
+        "breadcrumb_data": {"links": [MY_SPACE_LINK], "current": str(organisation)},
         "organisation": organisation,
         "role": role,
         "role_label": Role(role).label,
