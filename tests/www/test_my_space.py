@@ -136,6 +136,7 @@ def test_only_an_accepted_partner_sees_the_shared_scheme_read_only(client, statu
     assert ("SPASER partagés avec vous" in page) is shown
     assert ("SPASER de la métropole" in page) is shown
     assert ("Lecture seule" in page) is shown
+    assert ("est partenaire d'un SPASER mutualisé" in page) is shown
 
 
 def test_a_member_of_both_sides_finds_the_scheme_with_its_owner_only(client):

@@ -53,7 +53,12 @@ def _organisation_progress(organisation: Organisation, role: str) -> dict:
                 "next_roles": next_step and STEP_ROLES.get(next_step.kind),
             }
         )
-    return {"organisation": organisation, "role_label": Role(role).label, "cards": cards}
+    return {
+        "organisation": organisation,
+        "role_label": Role(role).label,
+        "cards": cards,
+        "partner_only": schemes == [(None, None)] and organisation.partnerships.accepted().exists(),
+    }
 
 
 STEP_ROLES = {
