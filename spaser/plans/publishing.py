@@ -87,25 +87,25 @@ def _objectives_item(scheme: Scheme) -> ChecklistItem:
             reverse("plans:create_node", args=["axes", scheme.pk]),
             "Ajouter un axe",
         )
-    empty = [(number, axis) for number, axis in enumerate(axes, start=1) if not axis.objectives]
+    empty = [(rank, axis) for rank, axis in enumerate(axes, start=1) if not axis.objectives]
     if not empty:
         return ChecklistItem(
             label,
             True,
             f"Chacun des {number(len(axes))} axes a au moins un objectif."
             if len(axes) > 1
-            else "L'axe a un objectif.",
+            else "L'axe a au moins un objectif.",
             scheme.get_absolute_url(),
             "Voir les axes",
         )
-    number, first = empty[0]
-    names = ", ".join(f"axe {number} « {axis.title} »" for number, axis in empty)
+    first_rank, first = empty[0]
+    names = ", ".join(f"axe {rank} « {axis.title} »" for rank, axis in empty)
     return ChecklistItem(
         label,
         False,
         f"Sans objectif : {names}. Chaque axe doit avoir au moins un objectif chiffré.",
         f"{scheme.get_absolute_url()}#axes-{first.pk}",
-        f"Ajouter un objectif à l'axe {number}",
+        f"Ajouter un objectif à l'axe {first_rank}",
     )
 
 
