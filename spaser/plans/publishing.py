@@ -45,7 +45,7 @@ def checklist(scheme: Scheme) -> list[ChecklistItem]:
         ChecklistItem(
             "Délibération",
             bool(scheme.deliberation.strip()),
-            f"Délibération : {scheme.deliberation}."
+            f"{scheme.deliberation}."
             if scheme.deliberation.strip()
             else "Indiquez la référence de la délibération d'adoption (numéro et date), que les lecteurs "
             "pourront retrouver.",

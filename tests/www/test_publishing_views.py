@@ -175,4 +175,5 @@ def test_the_form_asks_the_directory_questions_and_refuses_edition_zero(editor, 
     assert form.fields["mutualised"].label == "Le SPASER est-il mutualisé avec d'autres structures publiques ?"
     assert [label for _, label in form.fields["status"].choices] == ["Brouillon", "Adopté"]
     assert 'min="1"' in str(form["edition"])
+    assert form.fields["population"].choices[0] == ("", "Non renseigné")
     assert "Plus de 200 millions d&#x27;euros HT" in response.content.decode()

@@ -53,10 +53,9 @@ class SchemeForm(DsfrModelForm):
     )
     mutualised = forms.TypedChoiceField(
         label="Le SPASER est-il mutualisé avec d'autres structures publiques ?",
-        choices=[(True, "Oui"), (False, "Non")],
+        choices=[(False, "Non"), (True, "Oui")],
         coerce=lambda value: value == "True",
         initial=False,
-        widget=forms.RadioSelect,
     )
 
     class Meta:
@@ -98,6 +97,8 @@ class SchemeForm(DsfrModelForm):
             del self.fields["status"]  # a published scheme leaves that state by « Dépublier » only
         else:
             self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in UNPUBLISHED]
+        for bracket in ("population", "purchase_volume"):
+            self.fields[bracket].choices = [("", "Non renseigné"), *self.fields[bracket].choices[1:]]
         if organisations is not None:
             self.fields["organisation"] = forms.ModelChoiceField(
                 organisations, label="Organisation porteuse", empty_label=None
