@@ -79,9 +79,7 @@ def test_period_in_order_adoption_date_required_and_creation_never_publishes(cli
          "status": "adopted", "mutualised": "False"},
     )  # fmt: skip
 
-    assert response.context["form"].errors == {
-        "adoption_date": ["Indiquez la date d'adoption d'un SPASER adopté ou publié."]
-    }
+    assert response.context["form"].errors == {"adoption_date": ["Indiquez la date d'adoption d'un SPASER adopté."]}
 
 
 def test_the_whole_tree_is_built_with_forms(client, scheme):

@@ -151,15 +151,29 @@ def test_the_form_of_a_published_scheme_has_no_status_and_keeps_what_publishing_
     url = reverse("plans:edit", args=[scheme.pk])
     data = {"title": scheme.title, "edition": 1, "start_year": 2024, "end_year": 2026, "mutualised": "False"}
 
-    form = admin.post(url, {**data, "status": Status.DRAFT}).context["form"]
+    form = admin.post(url, {**data, "status": Status.DRAFT, "document-clear": "on"}).context["form"]
 
     assert "status" not in form.fields
     assert form.errors == {
-        "adoption_date": ["Indiquez la date d'adoption d'un SPASER adopté ou publié."],
-        "deliberation": ["Un SPASER publié garde la référence de sa délibération."],
+        "adoption_date": ["Un SPASER publié garde sa date d'adoption : dépubliez-le d'abord pour l'enlever."],
+        "deliberation": [
+            "Un SPASER publié garde la référence de sa délibération : dépubliez-le d'abord pour l'enlever."
+        ],
+        "document": ["Un SPASER publié garde son document : dépubliez-le d'abord pour l'enlever."],
     }
     scheme.refresh_from_db()
-    assert scheme.is_public
+    assert scheme.is_public and scheme.document
+
+
+def test_a_scheme_published_before_the_checklist_stays_editable_without_what_it_lacks(admin, organisation):
+    scheme = SchemeFactory(organisation=organisation, status=Status.PUBLISHED)  # no date, deliberation nor document
+    data = {"title": "Retitré", "edition": 2, "start_year": 2024, "end_year": 2026, "mutualised": "False"}
+
+    response = admin.post(reverse("plans:edit", args=[scheme.pk]), data)
+
+    assert response.status_code == 302
+    scheme.refresh_from_db()
+    assert (scheme.title, scheme.edition, scheme.is_public) == ("Retitré", 2, True)
 
 
 def test_the_form_asks_the_directory_questions_and_refuses_edition_zero(editor, organisation):

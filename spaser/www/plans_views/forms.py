@@ -36,6 +36,12 @@ def _document_help() -> str:
 
 
 EDITION_ERROR = "L'édition commence à 1 : indiquez 1 pour une première édition, 2 pour une deuxième, etc."
+# What publishing required (spaser.plans.publishing): a published scheme may change it, not lose it.
+KEPT_WHILE_PUBLISHED = {
+    "adoption_date": "sa date d'adoption",
+    "deliberation": "la référence de sa délibération",
+    "document": "son document",
+}
 DIRECTORY_HELP = "Tranche de l'annuaire national des SPASER (achats-durables.gouv.fr)."
 
 
@@ -109,8 +115,6 @@ class SchemeForm(DsfrModelForm):
         document = self.cleaned_data.get("document")
         if isinstance(document, UploadedFile):  # not the file already stored
             check_pdf(document)
-        elif self.instance.is_public and not document:
-            raise forms.ValidationError("Un SPASER publié garde son document : déposez-en un autre pour le remplacer.")
         return document
 
     def clean(self):
@@ -118,11 +122,12 @@ class SchemeForm(DsfrModelForm):
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and (error := check_period(start, end)):
             self.add_error("end_year", error)
-        adopted = self.instance.is_public or cleaned.get("status") == Status.ADOPTED
-        if adopted and not cleaned.get("adoption_date"):
-            self.add_error("adoption_date", "Indiquez la date d'adoption d'un SPASER adopté ou publié.")
-        if self.instance.is_public and not cleaned.get("deliberation", "").strip():
-            self.add_error("deliberation", "Un SPASER publié garde la référence de sa délibération.")
+        if cleaned.get("status") == Status.ADOPTED and not cleaned.get("adoption_date"):
+            self.add_error("adoption_date", "Indiquez la date d'adoption d'un SPASER adopté.")
+        if self.instance.is_public:  # the instance still holds the stored values here
+            for name, what in KEPT_WHILE_PUBLISHED.items():
+                if getattr(self.instance, name) and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, f"Un SPASER publié garde {what} : dépubliez-le d'abord pour l'enlever.")
         return cleaned
 
 
