@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 
 from spaser.plans.models import (
@@ -17,6 +19,10 @@ from spaser.plans.models import (
 from tests.organisations.factories import OrganisationFactory
 
 
+def _pdf():
+    return factory.django.FileField(filename="deliberation.pdf", data=b"%PDF-1.4\n% SPASER fictif\n")
+
+
 class SchemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Scheme
@@ -30,8 +36,13 @@ class SchemeFactory(factory.django.DjangoModelFactory):
     status = Status.DRAFT
 
     class Params:
-        with_document = factory.Trait(
-            document=factory.django.FileField(filename="deliberation.pdf", data=b"%PDF-1.4\n% SPASER fictif\n")
+        with_document = factory.Trait(document=_pdf())
+        # Every required item of the publishing checklist, but no axis (add one with an objective).
+        ready_to_publish = factory.Trait(
+            status=Status.ADOPTED,
+            adoption_date=datetime.date(2024, 3, 28),
+            deliberation="Délibération n° 2024-12 du 28 mars 2024",
+            document=_pdf(),
         )
 
 

@@ -142,6 +142,9 @@ MATRIX = {
         "GET": NOT_GET,
         "POST": expect(anonymous=LOGIN, members=403, owner_admin=302, other=404, pending=404),
     },
+    # Editors see the checklist and the preview; only administrators publish and unpublish.
+    "plans:publish": {"GET": EDIT, "POST": {**EDIT, "owner_admin": 302, "owner_editor": 403}},
+    "plans:unpublish": {"GET": NOT_GET, "POST": {**EDIT, "owner_admin": 302, "owner_editor": 403}},
     "plans:dashboard": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:contracts": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:audit": {"GET": SCHEME_READ, "POST": SCHEME_READ},
@@ -228,6 +231,8 @@ def arguments(name: str, world: World) -> dict:
         "plans:detail": {"pk": scheme.pk},
         "plans:edit": {"pk": scheme.pk},
         "plans:delete": {"pk": scheme.pk},
+        "plans:publish": {"pk": scheme.pk},
+        "plans:unpublish": {"pk": scheme.pk},
         "plans:dashboard": {"pk": scheme.pk},
         "plans:contracts": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
         "plans:audit": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},

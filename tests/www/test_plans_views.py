@@ -49,7 +49,7 @@ def test_an_editor_creates_a_scheme_for_its_organisation(client, editor):
     response = client.post(
         reverse("plans:create"),
         {"organisation": editor.organisation.pk, "title": "SPASER 2024-2026", "edition": 1, "start_year": 2024,
-         "end_year": 2026, "status": "draft"},
+         "end_year": 2026, "status": "draft", "mutualised": "False"},
     )  # fmt: skip
 
     scheme = Scheme.objects.get()
@@ -58,19 +58,28 @@ def test_an_editor_creates_a_scheme_for_its_organisation(client, editor):
     assert scheme.slug.startswith("ville-de-lyon-fictive-spaser-2024-2026")
 
 
-def test_period_in_order_and_adoption_date_required_to_publish(client, editor):
+def test_period_in_order_adoption_date_required_and_creation_never_publishes(client, editor):
     response = client.post(
         reverse("plans:create"),
         {"organisation": editor.organisation.pk, "title": "T", "edition": 1, "start_year": 2026, "end_year": 2024,
-         "status": "published"},
+         "status": "published", "mutualised": "False"},
     )  # fmt: skip
 
     errors = response.context["form"].errors
     assert errors["end_year"] == [
         "La dernière année (2024) précède la première (2026) : elle doit lui être égale ou postérieure."
     ]
-    assert "adoption_date" in errors
+    assert "status" in errors
+    assert "Publié" not in response.content.decode()
     assert not Scheme.objects.exists()
+
+    response = client.post(
+        reverse("plans:create"),
+        {"organisation": editor.organisation.pk, "title": "T", "edition": 1, "start_year": 2024, "end_year": 2026,
+         "status": "adopted", "mutualised": "False"},
+    )  # fmt: skip
+
+    assert response.context["form"].errors == {"adoption_date": ["Indiquez la date d'adoption d'un SPASER adopté."]}
 
 
 def test_the_whole_tree_is_built_with_forms(client, scheme):

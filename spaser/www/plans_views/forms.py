@@ -6,10 +6,24 @@ from django.utils.functional import lazy
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
 from spaser.organisations.models import Organisation
 from spaser.plans.documents import check_pdf, megabytes
-from spaser.plans.models import Action, Axis, Engagement, ManualIndicator, Objective, Partnership, Scheme, Target
+from spaser.plans.exchange_format import MAX_EDITION
+from spaser.plans.models import (
+    Action,
+    Axis,
+    Engagement,
+    ManualIndicator,
+    Objective,
+    Partnership,
+    Scheme,
+    Status,
+    Target,
+)
 from spaser.plans.partnerships import OPEN
 from spaser.plans.rules import check_baseline_year, check_period, check_target_value, check_year_in_period
 from spaser.www.forms import DsfrForm, DsfrModelForm
+
+
+UNPUBLISHED = (Status.DRAFT, Status.ADOPTED)
 
 
 class DateInput(forms.DateInput):
@@ -21,7 +35,35 @@ def _document_help() -> str:
     return f"Un PDF lisible, non protégé par mot de passe, de {limit} au plus."
 
 
+EDITION_ERROR = "L'édition commence à 1 : indiquez 1 pour une première édition, 2 pour une deuxième, etc."
+# What publishing required (spaser.plans.publishing): a published scheme may change it, not lose it.
+KEPT_WHILE_PUBLISHED = {
+    "adoption_date": "sa date d'adoption",
+    "deliberation": "la référence de sa délibération",
+    "document": "son document",
+}
+DIRECTORY_HELP = "Tranche de l'annuaire national des SPASER (achats-durables.gouv.fr)."
+
+
 class SchemeForm(DsfrModelForm):
+    """The scheme's information, asked as the national directory asks it. Publishing is not a field here: it goes
+    through the checklist of spaser.plans.publishing (views `publish` and `unpublish`)."""
+
+    edition = forms.IntegerField(
+        label="À quelle édition correspond votre SPASER ?",
+        min_value=1,
+        max_value=MAX_EDITION,
+        initial=1,
+        help_text="1 pour une première édition, 2 pour une deuxième, etc.",
+        error_messages={"min_value": EDITION_ERROR, "max_value": f"Indiquez une édition de 1 à {MAX_EDITION}."},
+    )
+    mutualised = forms.TypedChoiceField(
+        label="Le SPASER est-il mutualisé avec d'autres structures publiques ?",
+        choices=[(False, "Non"), (True, "Oui")],
+        coerce=lambda value: value == "True",
+        initial=False,
+    )
+
     class Meta:
         model = Scheme
         fields = [
@@ -40,14 +82,29 @@ class SchemeForm(DsfrModelForm):
             "mutualised_with",
         ]
         widgets = {"adoption_date": DateInput(format="%Y-%m-%d")}
+        labels = {
+            "start_year": "Période du SPASER : première année",
+            "end_year": "Période du SPASER : dernière année",
+            "population": "Nombre d'habitants",
+            "purchase_volume": "Volume annuel d'achat estimé",
+            "mutualised_with": "Autres structures publiques associées",
+        }
         help_texts = {
-            "mutualised_with": "Autres structures publiques associées qui ne sont pas sur la plateforme.",
-            "status": "Seuls les SPASER publiés sont visibles sans connexion.",
+            "population": f"{DIRECTORY_HELP} Laissez vide pour un service de l'État.",
+            "purchase_volume": f"{DIRECTORY_HELP} Montant annuel estimé des achats, hors taxes.",
+            "mutualised_with": "Celles qui ne sont pas sur la plateforme ; les autres s'invitent comme partenaires.",
+            "status": "La publication se fait ensuite avec « Publier », après une liste de vérification.",
             "document": lazy(_document_help, str)(),
         }
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.is_public:
+            del self.fields["status"]  # a published scheme leaves that state by « Dépublier » only
+        else:
+            self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in UNPUBLISHED]
+        for bracket in ("population", "purchase_volume"):
+            self.fields[bracket].choices = [("", "Non renseigné"), *self.fields[bracket].choices[1:]]
         if organisations is not None:
             self.fields["organisation"] = forms.ModelChoiceField(
                 organisations, label="Organisation porteuse", empty_label=None
@@ -65,8 +122,12 @@ class SchemeForm(DsfrModelForm):
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and (error := check_period(start, end)):
             self.add_error("end_year", error)
-        if cleaned.get("status") in ("adopted", "published") and not cleaned.get("adoption_date"):
-            self.add_error("adoption_date", "Indiquez la date d'adoption d'un SPASER adopté ou publié.")
+        if cleaned.get("status") == Status.ADOPTED and not cleaned.get("adoption_date"):
+            self.add_error("adoption_date", "Indiquez la date d'adoption d'un SPASER adopté.")
+        if self.instance.is_public:  # the instance still holds the stored values here
+            for name, what in KEPT_WHILE_PUBLISHED.items():
+                if getattr(self.instance, name) and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, f"Un SPASER publié garde {what} : dépubliez-le d'abord pour l'enlever.")
         return cleaned
 
 
