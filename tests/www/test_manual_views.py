@@ -66,7 +66,7 @@ def test_error_lines_are_listed_and_nothing_is_saved(client, indicator):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Le fichier n'a pas été importé : 3 erreurs" in page
-    assert "ligne 4, colonne heures_realisees : « abc » n&#x27;est pas un nombre" in page
+    assert "Ligne 4, colonne « heures_realisees » : « abc » n&#x27;est pas un nombre" in page
     assert "Aucune valeur n'a été enregistrée" in page
     assert indicator.values.count() == 0
     assert ManualImport.objects.count() == 0
