@@ -11,12 +11,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Avg, Count, Sum
 
+from spaser.analytics.contract_ids import known_contract_ids
 from spaser.formatting import FRENCH, write_csv
+from spaser.indicators.readers import SHARED_STORES
 from spaser.plans.models import ManualImport, ManualIndicator, ManualUnit, ManualValue
 from spaser.tables import INSERTION_HOURS_CSV, CellError
 
@@ -245,13 +248,37 @@ def _delete_same_keys(indicator: ManualIndicator, rows: list[Row], chunk: int = 
             indicator.values.filter(year=year, contract_id__in=contract_ids[start : start + chunk]).delete()
 
 
+def check_csv(indicator: ManualIndicator, data: bytes, filename: str) -> tuple[list[Row], list[CsvError]]:
+    """The file's rows, and its errors including conflicts with the values already stored."""
+    rows, errors = parse_csv(data, filename)
+    return rows, errors or conflict_errors(indicator, rows)
+
+
 def import_csv(indicator: ManualIndicator, data: bytes, filename: str, user) -> tuple[ManualImport | None, list]:
     """Parses then imports the file; nothing is written when any line is wrong."""
-    rows, errors = parse_csv(data, filename)
-    errors = errors or conflict_errors(indicator, rows)
+    rows, errors = check_csv(indicator, data, filename)
     if errors:
         return None, errors
     return import_values(indicator, rows, filename, user), []
+
+
+def unknown_contract_ids(indicator: ManualIndicator, rows: Iterable[Row], store: Path) -> list[str]:
+    """The rows' contract ids the DECP store has no contract of for the organisation's SIRETs, sorted.
+
+    Raises `StoreUnavailable` when the store cannot be read."""
+    contract_ids = {row.contract_id for row in rows if row.contract_id}
+    with SHARED_STORES.reading(store) as (connection, _):
+        known = known_contract_ids(connection, indicator.organisation.sirets, contract_ids)
+    return sorted(contract_ids - known)
+
+
+def undo_import(source: ManualImport) -> int:
+    """Removes an imported file and the values still coming from it (not those it replaced: they are gone), in
+    one transaction; the number of values removed."""
+    with transaction.atomic():
+        removed, _ = ManualValue.objects.filter(source=source).delete()
+        source.delete()
+    return removed
 
 
 def enter_value(indicator: ManualIndicator, user, *, year: int, contract_id: str = "", **figures) -> ManualValue:

@@ -2,11 +2,12 @@ from pathlib import Path
 
 import pytest
 
+from spaser.indicators.readers import StoreUnavailable
 from spaser.plans import manual
 from spaser.plans.manual import CsvError
 from spaser.plans.models import ManualImport, ManualValue
 from spaser.tables import INSERTION_HOURS_CSV
-from tests.organisations.factories import UserFactory
+from tests.organisations.factories import BuyerAFactory, UserFactory
 from tests.plans.factories import ManualIndicatorFactory, ManualValueFactory
 from tests.table_schemas import csv_errors
 
@@ -335,6 +336,32 @@ def test_an_imported_global_line_replaces_the_global_value_of_its_year():
 
     assert errors == []
     assert list(indicator.values.values_list("year", "contract_id", "value", "source")) == [(2024, "", 90, source.pk)]
+
+
+def test_undoing_an_import_removes_only_the_values_still_coming_from_it():
+    indicator = ManualIndicatorFactory()
+    source, _ = manual.import_csv(indicator, fixture("heures_insertion.csv"), "heures_insertion.csv", None)
+    manual.enter_value(indicator, None, year=2024, contract_id="2024-0007", value=1)  # replaces one imported line
+
+    removed = manual.undo_import(source)
+
+    assert removed == 5
+    assert list(indicator.values.values_list("contract_id", "value", "source")) == [("2024-0007", 1, None)]
+    assert ManualImport.objects.count() == 0
+
+
+def test_unknown_contract_ids_are_those_the_store_lacks_for_the_organisation(decp_store):
+    indicator = ManualIndicatorFactory(organisation=BuyerAFactory())
+    rows, _ = manual.parse_csv((HEADER + "2024;M3;;1;\n2024;M7;;1;\n2025;;;4;\n2024;Z;;1;\n").encode())
+
+    assert manual.unknown_contract_ids(indicator, rows, decp_store) == ["M7", "Z"]
+
+
+def test_unknown_contract_ids_need_a_readable_store(tmp_path):
+    rows, _ = manual.parse_csv((HEADER + "2024;M3;;1;\n").encode())
+
+    with pytest.raises(StoreUnavailable):
+        manual.unknown_contract_ids(ManualIndicatorFactory(), rows, tmp_path / "absent")
 
 
 def test_typed_value_replaces_the_same_year_and_contract():
