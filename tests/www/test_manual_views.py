@@ -1,12 +1,15 @@
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from spaser.organisations.models import Role
 from spaser.plans.models import ManualImport, ManualIndicator
+from spaser.www.manual_views import pending
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import ManualImportFactory, ManualIndicatorFactory, ManualValueFactory
 
@@ -129,6 +132,20 @@ def test_a_held_file_is_not_imported_into_another_indicator_nor_by_another_sessi
     client.post(url("import_confirm", buyer_indicator), {"jeton": token})
 
     assert ManualImport.objects.count() == 0
+
+
+@pytest.mark.parametrize(("kept", "files_left"), [(pending.KEPT, 2), (timedelta(0), 1)])
+def test_held_files_never_confirmed_are_removed_once_kept_long_enough(
+    client, buyer_indicator, monkeypatch, settings, kept, files_left
+):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    monkeypatch.setattr(pending, "KEPT", kept)
+    client.force_login(member(buyer_indicator.organisation, Role.EDITOR))
+
+    for name in ("a.csv", "b.csv"):
+        client.post(url("import", buyer_indicator), {"file": upload(name, HEADER_LINE + b"2024;X;;1;\n")})
+
+    assert len(default_storage.listdir(pending.FOLDER)[1]) == files_left
 
 
 def test_a_blank_contract_id_imports_the_global_value_of_the_year(client, buyer_indicator):
