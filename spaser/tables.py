@@ -78,6 +78,8 @@ class Field:
             raise CellError(f"{quoted(raw)} n'est pas un nombre entier {_of(self.unit)}")
         if self.minimum == 0 and value < 0:
             raise CellError(f"{quoted(raw)} est négatif : indiquez un nombre {_of(self.unit)} positif ou nul")
+        if self.minimum is not None and value < self.minimum:
+            raise CellError(f"{quoted(raw)} est inférieur au minimum de {number(self.minimum)} {self.unit}")
         if self.maximum is not None and value > self.maximum:
             raise CellError(f"{quoted(raw)} dépasse {number(self.maximum)} {self.unit} par ligne : vérifiez la valeur")
         return int(value) if self.type == "integer" else value

@@ -50,6 +50,8 @@ def test_an_integer_field_refuses_fractions_and_a_string_field_long_text():
     contract = INSERTION_HOURS_CSV.field("identifiant_marche")
 
     assert persons.read("3,0") == 3
+    with pytest.raises(ValueError, match="inférieur au minimum de 2 personnes"):
+        Field("personnes", "integer", "Personnes", "…", minimum=2, unit="personnes").read("1")
     with pytest.raises(ValueError, match="n'est pas un nombre entier de personnes"):
         persons.read("2,5")
     with pytest.raises(ValueError, match="dépasse 64 caractères"):

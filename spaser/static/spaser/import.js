@@ -33,3 +33,16 @@ for (const form of document.querySelectorAll("form[data-spaser-progress-from]"))
     }
   });
 }
+
+// Back to this page from the browser's cache: the form is usable again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) {
+    return;
+  }
+  for (const block of document.querySelectorAll("[data-spaser-progress]")) {
+    block.hidden = true;
+  }
+  for (const button of document.querySelectorAll("form[data-spaser-progress-from] button[type=submit]")) {
+    button.disabled = false;
+  }
+});
