@@ -10,6 +10,7 @@ from spaser.formatting import measure, percent
 from spaser.indicators.catalogue import CATALOGUE, Indicator
 from spaser.indicators.facts import facts_sql
 from spaser.indicators.readers import open_handle, reading
+from spaser.tables import COUNTED, INDICATORS_PARQUET, NOT_COUNTED, UNKNOWN
 
 
 GROUPS = {"buyer": "acheteur_siren", "national": "'France'", "buyer_type": "buyer_type"}
@@ -205,19 +206,26 @@ def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "
 
 
 def _long_select(ind: Indicator) -> str:
+    """One indicator's rows, with the columns INDICATORS_PARQUET declares, in its order."""
     num, den = f'"{ind.code}__num"', f'"{ind.code}__den"'
     known, base = f'"{ind.code}__known"', f'"{ind.code}__base"'
-    value = f"CAST({num} AS DOUBLE)" if ind.is_count else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)"
-    denominator = "NULL::DOUBLE" if ind.is_count else f"CAST({den} AS DOUBLE)"
     label = ind.label.replace("'", "''")
-    return (
-        f"SELECT buyer, year, '{ind.code}' AS code, '{label}' AS label, '{ind.unit}' AS unit, "
-        f"CAST({num} AS DOUBLE) AS numerator, {denominator} AS denominator, {value} AS value, "
-        f"CAST({known} AS DOUBLE) / NULLIF({base}, 0) AS coverage, contracts FROM aggregated"
-    )
+    expressions = {
+        "buyer": "buyer",
+        "year": "year",
+        "code": f"'{ind.code}'",
+        "label": f"'{label}'",
+        "unit": f"'{ind.unit}'",
+        "numerator": f"CAST({num} AS DOUBLE)",
+        "denominator": "NULL::DOUBLE" if ind.is_count else f"CAST({den} AS DOUBLE)",
+        "value": f"CAST({num} AS DOUBLE)" if ind.is_count else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)",
+        "coverage": f"CAST({known} AS DOUBLE) / NULLIF({base}, 0)",
+        "contracts": "contracts",
+    }
+    columns = ", ".join(f"{expressions[name]} AS {name}" for name in INDICATORS_PARQUET.names)
+    return f"SELECT {columns} FROM aggregated"
 
 
-COUNTED, NOT_COUNTED, UNKNOWN = "compté", "non compté", "non renseigné"
 DRILL_STATUSES = (COUNTED, NOT_COUNTED, UNKNOWN)
 DRILL_COLUMNS = (
     "id",

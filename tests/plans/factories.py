@@ -6,6 +6,7 @@ from spaser.plans.models import (
     Action,
     Axis,
     Engagement,
+    ManualImport,
     ManualIndicator,
     ManualValue,
     Objective,
@@ -117,6 +118,25 @@ class ManualValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(ManualIndicatorFactory)
     year = 2024
     value = 100
+
+
+class ManualImportFactory(factory.django.DjangoModelFactory):
+    """An imported file; `values=n` gives it n values in 2024, of contracts of its own (I<pk>-1…I<pk>-n)."""
+
+    class Meta:
+        model = ManualImport
+        skip_postgeneration_save = True
+
+    indicator = factory.SubFactory(ManualIndicatorFactory)
+    filename = "heures.csv"
+    rows = 0
+
+    @factory.post_generation
+    def values(source, create, count, **kwargs):
+        for number in range(1, (count or 0) + 1):
+            ManualValueFactory(
+                indicator=source.indicator, source=source, contract_id=f"I{source.pk}-{number}", value=number
+            )
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,7 @@ from spaser.organisations.models import Invitation, Role
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import (
     ActionFactory,
+    ManualImportFactory,
     ManualIndicatorFactory,
     ManualValueFactory,
     ObjectiveFactory,
@@ -162,6 +163,8 @@ MATRIX = {
     "manual:detail": {"GET": READ, "POST": READ},
     "manual:value_create": {"GET": NOT_GET, "POST": MANUAL_DATA},
     "manual:import": {"GET": NOT_GET, "POST": MANUAL_DATA},
+    "manual:import_confirm": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
+    "manual:import_undo": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
     "manual:value_delete": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
     "manual:template": {"GET": READ, "POST": READ},
     # Django's admin sends whoever is not staff to its own login page.
@@ -177,6 +180,7 @@ class World:
     action: object
     indicator: object
     value: object
+    manual_import: object
     member: object
     invitation: object
     pending: object
@@ -207,6 +211,7 @@ def world(decp_store):
         action=ActionFactory(engagement=objective.engagement),
         indicator=indicator,
         value=ManualValueFactory(indicator=indicator),
+        manual_import=ManualImportFactory(indicator=indicator, values=1),
         member=users["owner_viewer"].memberships.get(),
         invitation=Invitation.objects.create(organisation=owner, email="nouvelle@collectivite.example"),
         **partnerships,
@@ -247,6 +252,8 @@ def arguments(name: str, world: World) -> dict:
         "manual:detail": {"pk": world.indicator.pk},
         "manual:value_create": {"pk": world.indicator.pk},
         "manual:import": {"pk": world.indicator.pk},
+        "manual:import_confirm": {"pk": world.indicator.pk},
+        "manual:import_undo": {"pk": world.indicator.pk, "import_pk": world.manual_import.pk},
         "manual:value_delete": {"pk": world.indicator.pk, "value_pk": world.value.pk},
         "manual:template": {"pk": world.indicator.pk},
     }.get(name, {})

@@ -9,9 +9,11 @@ import duckdb
 import pytest
 from django.urls import reverse
 
+from spaser.formatting import FRENCH, INTERNATIONAL
 from spaser.indicators.engine import CATALOGUE_VERSION
 from spaser.organisations.models import Role
 from spaser.plans.models import Axis, Engagement, IndicatorSnapshot, ManualUnit, Objective, Scheme, Status
+from spaser.tables import INDICATOR_CONTRACTS_CSV
 from tests.indicators.factories import A1
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
@@ -24,6 +26,7 @@ from tests.plans.factories import (
     SchemeFactory,
     TargetFactory,
 )
+from tests.table_schemas import csv_errors
 
 
 @pytest.fixture
@@ -229,6 +232,7 @@ def test_drill_down_csv_is_french_by_default(client, scheme, objective, decp_sto
     # M2: notified 2024-03-01, 50 000,50 € (amounts as the DECP give them, not rounded), SIRET A1.
     assert rows["M2"][1:5] == [A1, "Marché 2", "01/03/2024", "50000,5"]
     assert rows["M1"][4] == "100000"
+    assert csv_errors(export.content.decode(), INDICATOR_CONTRACTS_CSV, FRENCH) == []
 
 
 def test_drill_down_csv_in_the_international_convention(client, scheme, objective, decp_store):
@@ -242,6 +246,7 @@ def test_drill_down_csv_in_the_international_convention(client, scheme, objectiv
     rows = {row[0]: row for row in csv.reader(io.StringIO(export.content.decode("utf-8")))}
     assert rows["identifiant du marché"][:2] == ["identifiant du marché", "SIRET de l'acheteur"]
     assert rows["M2"][1:5] == [A1, "Marché 2", "2024-03-01", "50000.5"]
+    assert csv_errors(export.content.decode(), INDICATOR_CONTRACTS_CSV, INTERNATIONAL) == []
 
 
 def test_drill_down_csv_neutralises_formulas_in_text_but_keeps_negative_amounts(client, scheme, objective, decp_store):
