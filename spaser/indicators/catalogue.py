@@ -504,7 +504,7 @@ THEMES: tuple[Theme, ...] = (
     ),
     Theme(
         "economique",
-        "Achats économiquement responsables (PME, territoire, concurrence, innovation)",
+        "Achats économiquement responsables",
         ("P1", "P2", "P2_REGION", "P3", "P3_OFFRE_UNIQUE", "P4", "P6", "P6_UE", "I1"),
     ),
     Theme("transversal", "Vue d'ensemble et qualité des données", ("R1", "G5")),
