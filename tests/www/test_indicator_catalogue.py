@@ -2,12 +2,15 @@
 counted by hand on the fixture store (see tests/indicators/test_coverage.py)."""
 
 import html
+import os
 import re
 
 import pytest
 from django.urls import reverse
 
 from spaser.indicators.catalogue import CATALOGUE, THEMES
+from spaser.indicators.engine import store_coverage
+from spaser.www.public_views import indicators
 from tests.www.test_store_unavailable import damaged, missing
 
 
@@ -94,3 +97,23 @@ def test_themes_group_the_indicators_in_the_catalogue_order_of_their_theme(clien
 
     headings = re.findall(r'<h2 id="theme-[\w]+">(.*?)</h2>', body)
     assert headings == [theme.label for theme in THEMES]
+
+
+def test_the_page_is_kept_until_a_new_store_comes(client, decp_store, real_cache, monkeypatch):
+    computed = []
+
+    def counted(connection, refs):
+        computed.append(1)
+        return store_coverage(connection, refs)
+
+    monkeypatch.setattr(indicators, "store_coverage", counted)
+    client.get(URL)
+    client.get(URL)  # the page from the cache
+    client.get(URL, {"theme": "social"})  # another page, the same coverage from the store cache
+    assert len(computed) == 1
+
+    swapped = decp_store / "decp.duckdb"
+    os.utime(swapped, ns=(swapped.stat().st_atime_ns, swapped.stat().st_mtime_ns + 10**9))
+    client.get(URL)
+
+    assert len(computed) == 2
