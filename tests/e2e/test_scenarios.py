@@ -42,7 +42,7 @@ def test_an_editor_builds_a_scheme_and_sees_its_dashboard_drawn(page, decp_store
     submit(page)
     page.get_by_role("link", name="Ajouter un objectif").click()
     page.fill("input[name=title]", "30 % de marchés avec une considération sociale")
-    page.select_option("select[name=indicator]", "catalogue:S1")
+    page.locator("label", has_text="Part des marchés avec au moins une considération sociale").click()
     page.fill("input[name=baseline_year]", "2024")
     page.fill("input[name=baseline_value]", "20")
     page.fill("input[name=target_2026]", "30")

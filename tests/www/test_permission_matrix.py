@@ -113,6 +113,7 @@ MATRIX = {
     "public:contracts": {"GET": PUBLIC, "POST": PUBLIC},
     "public:audit": {"GET": PUBLIC, "POST": PUBLIC},
     "public:api": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
