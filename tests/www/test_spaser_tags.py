@@ -19,3 +19,9 @@ def test_day_and_moment_filters_write_dates_in_words():
     with timezone.override("America/Cayenne"):  # UTC-3: a page shown in another zone reads its own time
         assert render("{{ t|moment }}", t=entered) == "6 décembre 2026 à 13 h 38"
     assert render("{{ missing|day }} {{ missing|moment }}") == "— —"
+
+
+def test_count_filter_agrees_its_noun_with_the_number_shown():
+    assert render('{{ 1|count:"objectif" }} / {{ 0|count:"objectif" }} / {{ 12|count:"objectif" }}') == (
+        "1\u00a0objectif / 0\u00a0objectif / 12\u00a0objectifs"
+    )
