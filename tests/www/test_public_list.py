@@ -25,7 +25,8 @@ def located_store(decp_store):
     connection = duckdb.connect(str(decp_store / "reference.duckdb"))
     connection.execute(
         "CREATE OR REPLACE TABLE communes AS SELECT * FROM (VALUES ('69123', 'Lyon', '69', '84'), "
-        "('01053', 'Bourg-en-Bresse', '01', '84'), ('75056', 'Paris', '75', '11')) t(code_insee, nom, departement, region)"
+        "('01053', 'Bourg-en-Bresse', '01', '84'), ('75056', 'Paris', '75', '11')) "
+        "t(code_insee, nom, departement, region)"
     )
     connection.execute(
         "CREATE TABLE regions AS SELECT * FROM (VALUES ('84', 'Auvergne-Rhône-Alpes'), ('11', 'Île-de-France')) "
