@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from spaser.analytics.classes import refresh_classes
 from spaser.plans.models import Scheme
+from spaser.www.public_views.views import PAGE_SIZE
 from tests.indicators.factories import B1, SIREN_B
 from tests.organisations.factories import BuyerAFactory, OrganisationFactory
 from tests.plans.factories import ObjectiveFactory, PublishedSchemeFactory, SchemeFactory, TargetFactory
@@ -148,3 +149,14 @@ def test_the_cached_page_is_kept_per_query_string(client, schemes):
 
     schemes["quiet"].save()  # a published scheme changed: every query is rendered anew
     assert listed(client, {"q": "paris"}) == ["SPASER retitré"]
+
+
+def test_pages_of_results_keep_the_search(client, decp_store):
+    PublishedSchemeFactory.create_batch(PAGE_SIZE + 1, organisation=BuyerAFactory())  # one scope: computed once
+    PublishedSchemeFactory(title="SPASER d'un autre type", organisation__buyer_type="Région")
+
+    first = client.get(URL, {"type": "Commune"}).content.decode()
+
+    assert f"{PAGE_SIZE + 1}\u00a0résultats pour cette recherche" in text(client, {"type": "Commune"})
+    assert 'href="?type=Commune&amp;page=2"' in first and "Page 1 sur 2" in first
+    assert len(listed(client, {"type": "Commune", "page": "2"})) == 1
