@@ -77,10 +77,11 @@ class Entry:
         return headline(self.scheme)
 
     def mentions(self, words: str) -> bool:
-        """Every word is in the title, the buyer's name, its SIREN or its town (accents and case ignored)."""
-        organisation = self.scheme.organisation
+        """Every word is in the title, the name or SIREN of the buyer or of a partner, or the buyer's town (accents
+        and case ignored)."""
+        buyers = [part for buyer in self.scheme.all_organisations() for part in (buyer.name, buyer.siren)]
         place = [self.place.town, self.place.town_code] if self.place else []
-        text = folded(" ".join([self.scheme.title, organisation.name, organisation.siren, *place]))
+        text = folded(" ".join([self.scheme.title, *buyers, *place]))
         return all(word in text for word in folded(words).split())
 
 

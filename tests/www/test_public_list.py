@@ -13,7 +13,13 @@ from spaser.plans.models import Scheme
 from spaser.www.public_views.views import PAGE_SIZE
 from tests.indicators.factories import B1, SIREN_B
 from tests.organisations.factories import BuyerAFactory, OrganisationFactory
-from tests.plans.factories import ObjectiveFactory, PublishedSchemeFactory, SchemeFactory, TargetFactory
+from tests.plans.factories import (
+    ObjectiveFactory,
+    PartnershipFactory,
+    PublishedSchemeFactory,
+    SchemeFactory,
+    TargetFactory,
+)
 
 
 URL = reverse("public:schemes")
@@ -42,7 +48,8 @@ def located_store(decp_store):
 @pytest.fixture
 def schemes(located_store) -> dict[str, Scheme]:
     """Lyon's (adopted in May 2024, one S1 objective reached), the Ain département's (adopted in January 2025, 2nd
-    edition, mutualised, 2022-2024) and that of a commune without contracts (not adopted yet); and a draft."""
+    edition, mutualised, 2022-2024) and that of a commune without contracts (not adopted yet, with a partner); and a
+    draft."""
     lyon = PublishedSchemeFactory(
         organisation=BuyerAFactory(), title="SPASER de la ville", adoption_date=date(2024, 5, 1)
     )
@@ -57,6 +64,7 @@ def schemes(located_store) -> dict[str, Scheme]:
         adoption_date=date(2025, 1, 10),
     )
     quiet = PublishedSchemeFactory(title="SPASER sans marché", start_year=2025, end_year=2027)
+    PartnershipFactory(scheme=quiet, organisation__siren="219999999", accepted=True)
     SchemeFactory(organisation=quiet.organisation, title="SPASER en brouillon")
     return {"lyon": lyon, "ain": ain, "quiet": quiet}
 
@@ -85,6 +93,7 @@ def test_published_schemes_only_the_most_recently_adopted_first(client, schemes)
         ({"q": SIREN_B}, ["SPASER départemental"]),
         ({"q": "sans marche"}, ["SPASER sans marché"]),  # every word, accents ignored
         ({"q": "ville paris"}, []),
+        ({"q": "219999999"}, ["SPASER sans marché"]),  # a partner's SIREN
         ({"type": "Département"}, ["SPASER départemental"]),
         ({"type": "Commune"}, ["SPASER de la ville", "SPASER sans marché"]),
         ({"region": "84"}, ["SPASER de la ville"]),
