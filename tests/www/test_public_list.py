@@ -126,7 +126,7 @@ def test_each_card_shows_the_headline_figures_and_why_one_is_missing(client, sch
     page = text(client)
 
     # Lyon (buyer A): S1 100 % in 2025 reaches the 30 % target; no environmental consideration in 2025.
-    assert "1\u00a0objectif, dont 100,0\u00a0% atteints ou en bonne voie (1 sur 1 mesurés)" in page
+    assert "1\u00a0objectif, dont 100,0\u00a0% atteints ou en bonne voie (1 sur 1 évalués)" in page
     assert "Part des marchés 2025 avec une considération sociale : 100,0\u00a0%" in page
     assert "Part des marchés 2025 avec une considération environnementale : 0,0\u00a0%" in page
     # The Ain (buyer B): one 2024 contract, with an environmental clause only.
