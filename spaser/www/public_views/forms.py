@@ -8,14 +8,14 @@ from django import forms
 from spaser.plans.directory import Entry
 
 
-ALL = ("", "Tous")
 MUTUALISED = {"oui": True, "non": False}
 
 
-def counted(values: list, label: Callable = str) -> list[tuple[str, str]]:
-    """Choices « value (count) » of the values met, in their order; an absent value (None, "") is left out."""
+def counted(everything: str, values: list, label: Callable = str) -> list[tuple[str, str]]:
+    """The choice of `everything`, then « value (count) » of the values met, in their order; an absent value (None,
+    "") is left out."""
     counts = Counter(value for value in values if value not in (None, ""))
-    return [ALL, *((str(value), f"{label(value)} ({counts[value]})") for value in sorted(counts))]
+    return [("", everything), *((str(value), f"{label(value)} ({counts[value]})") for value in sorted(counts))]
 
 
 class SchemeSearchForm(forms.Form):
@@ -31,14 +31,19 @@ class SchemeSearchForm(forms.Form):
         self.entries = entries
         schemes = [entry.scheme for entry in entries]
         regions = {entry.place.region_code: entry.place.region for entry in entries if entry.place}
-        self.fields["type"].choices = counted([scheme.organisation.buyer_type for scheme in schemes])
+        self.fields["type"].choices = counted("Tous les types", [scheme.organisation.buyer_type for scheme in schemes])
         self.fields["region"].choices = sorted(
-            counted([entry.place and entry.place.region_code for entry in entries], regions.get), key=_by_label
+            counted("Toutes les régions", [entry.place and entry.place.region_code for entry in entries], regions.get),
+            key=_by_label,
         )
-        self.fields["annee"].choices = counted([year for scheme in schemes for year in scheme.years])
-        self.fields["edition"].choices = counted([scheme.edition for scheme in schemes], _edition)
+        self.fields["annee"].choices = counted(
+            "Toutes les années", [year for scheme in schemes for year in scheme.years]
+        )
+        self.fields["edition"].choices = counted(
+            "Toutes les éditions", [scheme.edition for scheme in schemes], _edition
+        )
         mutualised = ["oui" if scheme.mutualised else "non" for scheme in schemes]
-        self.fields["mutualise"].choices = counted(mutualised, str.capitalize)
+        self.fields["mutualise"].choices = counted("Mutualisés ou non", mutualised, str.capitalize)
 
     def results(self) -> list[Entry]:
         """The entries that match every valid criterion, in their order; an invalid criterion is ignored."""
