@@ -14,7 +14,7 @@ import duckdb
 import orjson
 import pytest
 
-from spaser.analytics.classes import refresh_classes
+from spaser.analytics.classes import buyer_places, refresh_classes
 from spaser.cli import main
 from spaser.formatting import FRENCH, INTERNATIONAL
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
@@ -140,6 +140,17 @@ def test_buyers_and_awardees_are_classified_from_the_reference_data(classified_s
     assert awardees[T2] == (True, "PME", False, False, "SIAE", "ACI", "01")
     assert awardees[T3][3] is True
     assert awardees["FR12345678901"] == (False, None, False, False, None, None, None)
+
+
+def test_buyer_places_come_from_the_classified_buyers_named_where_the_reference_names_them(store, classified_store):
+    with stores(classified_store) as (connection, _):
+        places = buyer_places(connection, [SIREN_A, SIREN_B, "000000000"])
+    with stores(store) as (connection, _):
+        unclassified = buyer_places(connection, [SIREN_A])
+
+    # The fixture's reference has neither commune names nor a régions table.
+    assert places == {SIREN_A: ("69123", None, "84", None), SIREN_B: ("01053", None, "84", None)}
+    assert unclassified == {}
 
 
 def test_year_is_the_year_of_notification(store):
