@@ -74,7 +74,7 @@ bench: install
 	$(BIN)/python -m bench.run
 
 docs: install
-	$(BIN)/python -m spaser.indicators.methodology > docs/indicateurs.md
+	$(BIN)/spaser methodology > docs/indicateurs.md
 	$(BIN)/python manage.py spaser_schema > docs/spaser-schema.json
 
 lock:

@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--cpv", metavar="DIVISION", help="Division CPV (deux premiers chiffres)")
     indicators.add_argument("--procedure", help="Procédure (libellé canonique)")
     indicators.set_defaults(handler="spaser.indicators.commands:run_indicators")
+    methodology = groups.add_parser(
+        "methodology", help="Écrire la méthodologie des indicateurs (docs/indicateurs.md) sur la sortie standard"
+    )
+    methodology.set_defaults(handler="spaser.indicators.commands:run_methodology")
 
     _add_reference(groups)
     _add_store(groups)
