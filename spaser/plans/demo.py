@@ -42,14 +42,13 @@ from spaser.plans.demo_content import (
     RealEntry,
     SchemePlan,
 )
+from spaser.plans.manual import Row, import_values
 from spaser.plans.models import (
     Action,
     Axis,
     Engagement,
-    ManualImport,
     ManualIndicator,
     ManualUnit,
-    ManualValue,
     Objective,
     Partnership,
     PartnershipStatus,
@@ -306,22 +305,11 @@ def _hours_indicator(connection, scheme: Scheme, sirens, years: list[int], facil
     indicator.values.all().delete()
     indicator.imports.all().delete()
     hours = insertion_hours(connection, sirens, years)
-    source = ManualImport.objects.create(
-        indicator=indicator, filename=HOURS.filename, rows=len(hours), imported_by=facilitator
-    )
-    ManualValue.objects.bulk_create(
-        ManualValue(
-            indicator=indicator,
-            year=row.year,
-            contract_id=row.contract_id,
-            value=row.done,
-            planned=row.planned,
-            persons=row.persons,
-            source=source,
-            entered_by=facilitator,
-        )
-        for row in hours
-    )
+    rows = [
+        Row(line, row.year, row.contract_id, row.planned, row.done, row.persons)
+        for line, row in enumerate(hours, start=2)  # under the header line of a CSV file
+    ]
+    import_values(indicator, rows, HOURS.filename, facilitator)
     return indicator
 
 
