@@ -16,6 +16,7 @@ import pytest
 
 from spaser.analytics.classes import refresh_classes
 from spaser.cli import main
+from spaser.formatting import FRENCH, INTERNATIONAL
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
 from spaser.indicators.engine import (
     CATALOGUE_VERSION,
@@ -31,7 +32,9 @@ from spaser.indicators.engine import (
     missing_reason,
     stores,
 )
-from tests.indicators.factories import A2, B1, SIREN_A, SIREN_B, T1, T2, T3, build_store
+from spaser.tables import INDICATORS_CSV, INDICATORS_PARQUET
+from tests.indicators.factories import A1, A2, B1, SIREN_A, SIREN_B, T1, T2, T3, build_store
+from tests.table_schemas import csv_errors, parquet_errors
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +234,7 @@ def test_cli_all_writes_every_buyer_and_year_to_parquet(store, tmp_path):
     rows = duckdb.sql(f"SELECT buyer, year, code, value FROM '{out}' WHERE code = 'S1' ORDER BY 1, 2").fetchall()
     assert code == 0
     assert rows == [(SIREN_A, 2024, "S1", 0.75), (SIREN_A, 2025, "S1", 1.0), (SIREN_B, 2024, "S1", 0.0)]
+    assert parquet_errors(out, INDICATORS_PARQUET) == []
 
 
 def test_cli_table_is_french(store, capsys):
@@ -271,6 +275,7 @@ def test_cli_csv_is_french_by_default_rounded_as_the_table(store, capsys):
     # Why a value is weak: P6 is published on 1 of the 3 marchés whose products' origin the DECP expect.
     assert rows["P6"]["missing"] == "moins de la moitié des marchés renseignent la donnée (couverture 33,3\u00a0%)"
     assert rows["S1"]["missing"] == ""
+    assert csv_errors(text, INDICATORS_CSV, FRENCH) == []
 
 
 def test_cli_csv_in_the_international_convention(store, capsys):
@@ -283,6 +288,15 @@ def test_cli_csv_in_the_international_convention(store, capsys):
         "0.5",
         "2024",
     )
+    assert csv_errors(text, INDICATORS_CSV, INTERNATIONAL) == []
+
+
+def test_cli_csv_of_a_mutualised_scheme_stays_valid_with_its_together_rows(store, capsys):
+    main(["indicators", "--store", str(store), "--sirets", f"{A1},{A2}", "--year", "2024", "--format", "csv"])
+
+    text = capsys.readouterr().out
+    assert ";ensemble;" in text.replace("\n", ";")
+    assert csv_errors(text, INDICATORS_CSV, FRENCH) == []
 
 
 def test_cli_without_scope_explains_in_french(store, capsys):

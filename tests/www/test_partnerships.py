@@ -270,7 +270,7 @@ def test_only_the_shared_indicators_of_an_accepted_partner_are_usable(
     refused = objective_post(client, scheme, private_hours.pk)
     accepted = objective_post(client, scheme, shared_hours.pk)
 
-    assert "Heures d&#x27;insertion de B (partagé par Commune B (fictive))" in form
+    assert "Heures d&#x27;insertion de B\n" in form and "Partagé par Commune B (fictive). Unité : heures." in form
     assert "Brouillon interne de B" not in form
     assert "indicator" in refused.context["form"].errors
     assert accepted.status_code == 302
@@ -404,4 +404,5 @@ def test_my_space_lists_the_schemes_my_organisation_shares_once_accepted(client,
     partnership.status = PartnershipStatus.ACCEPTED
     partnership.save()
 
-    assert client.get(reverse("organisations:home")).content.decode().count(scheme.title) == 1
+    page = client.get(reverse("organisations:home")).content.decode()
+    assert page.count(f'<a href="{reverse("plans:detail", args=[scheme.pk])}">{scheme.title}</a>') == 1

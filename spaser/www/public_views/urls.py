@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spaser.www.public_views import views
+from spaser.www.public_views import indicators, views
 
 
 app_name = "public"
@@ -13,4 +13,5 @@ urlpatterns = [
     path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/", views.contracts, name="contracts"),
     path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/calcul/", views.audit, name="audit"),
     path("donnees-et-api/", views.api, name="api"),
+    path("indicateurs/", indicators.catalogue, name="indicators"),
 ]
