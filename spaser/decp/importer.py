@@ -1,4 +1,7 @@
-"""Import DECP files into the analytics store: read, normalise, deduplicate, account for every record."""
+"""Import DECP files into the analytics store: read, normalise, deduplicate, account for every record.
+
+About 500 lines: the run's steps share its working copy and accounting; identity and quarantine live apart.
+"""
 
 import itertools
 import json
