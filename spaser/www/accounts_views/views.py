@@ -38,7 +38,8 @@ def accept_invitation(request, token: str):
                 return _refused(request, str(refused), status=410)
             messages.success(request, f"Vous avez rejoint {invitation.organisation}.")
             return redirect("organisations:detail", invitation.organisation.pk)
-        return render(request, "accounts/invitation.html", {"invitation": invitation, "existing": existing})
+        context = {"title": f"Rejoindre {invitation.organisation}", "invitation": invitation, "existing": existing}
+        return render(request, "accounts/invitation.html", context)
     form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +57,8 @@ def accept_invitation(request, token: str):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Bienvenue ! Vous avez rejoint {invitation.organisation}.")
         return redirect("organisations:detail", invitation.organisation.pk)
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form})
+    context = {"title": f"Rejoindre {invitation.organisation}", "invitation": invitation, "form": form}
+    return render(request, "accounts/invitation.html", context)
 
 
 def _refused(request, reason: str, status: int):

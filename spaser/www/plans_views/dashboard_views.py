@@ -78,9 +78,14 @@ class DashboardBody:
         return {status: count for status, count in counts.items() if count}
 
 
+def page_title(text: str, public: bool) -> str:
+    """The public and the private version of a page get distinct titles (two tabs of a member tell them apart)."""
+    return f"{text} (page publique)" if public else text
+
+
 def dashboard_context(scheme: Scheme, public: bool) -> dict:
     return {
-        "title": f"Pilotage — {scheme.title}",
+        "title": page_title(scheme.title, public) if public else f"Tableau de bord — {scheme.title}",
         "scheme": scheme,
         "body": DashboardBody(scheme),
         "version": f"{steering.dashboard_version(scheme)}:{public}",
@@ -113,7 +118,7 @@ def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Ob
 def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
     objective, indicator = measured_objective(scheme, objective_pk, year)
     context = {
-        "title": f"Marchés {year} — {indicator.label}",
+        "title": page_title(f"Marchés {year} — {indicator.label} — {scheme.title}", public),
         "scheme": scheme,
         "objective": objective,
         "indicator": indicator,
@@ -194,7 +199,7 @@ def audit(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
     """How one value was computed: definition, SQL, counts, data version, and the status it gives."""
     objective, indicator = measured_objective(scheme, objective_pk, year)
     context = {
-        "title": f"Détail du calcul {year} — {indicator.label}",
+        "title": page_title(f"Détail du calcul {year} — {indicator.label} — {scheme.title}", public),
         "scheme": scheme,
         "objective": objective,
         "indicator": indicator,
