@@ -1,10 +1,18 @@
 from django import template
+from django.forms import BaseForm
 from django.utils import timezone
 
 from spaser import formatting
 
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context) -> str:
+    """« Erreur : » before the page title when a form of the page has errors (RGAA 11.10: the title says it)."""
+    forms = (value for value in context.flatten().values() if isinstance(value, BaseForm))
+    return "Erreur : " if any(form.is_bound and form.errors for form in forms) else ""
 
 
 @register.filter
