@@ -101,3 +101,19 @@ def test_the_login_page_has_a_heading_a_title_and_a_login_button(client):
     assert [h1.text_content() for h1 in tree.xpath("//h1")] == ["Connexion"]
     assert tree.findtext(".//title") == "Connexion — Spaser"
     assert [b.text_content() for b in tree.xpath("//main//button[@type='submit']")] == ["Se connecter"]
+
+
+def breadcrumb(tree) -> list[str]:
+    return [link.text_content().strip() for link in tree.xpath("//nav[contains(@class, 'fr-breadcrumb')]//a")]
+
+
+def test_breadcrumbs_lead_back_through_the_space_or_the_published_list(client, world):  # noqa: F811
+    scheme = world.scheme
+    private = breadcrumb(fetch(client, world, "plans:contracts", "owner_viewer"))
+    public = breadcrumb(fetch(client, world, "public:contracts", "anonymous"))
+    objective_form = breadcrumb(fetch(client, world, "plans:edit_node", "owner_editor"))
+
+    head = ["Accueil", "Mon espace", str(scheme.organisation), scheme.title]
+    assert private[:-1] == [*head, "Tableau de bord"]
+    assert public[:-1] == ["Accueil", "SPASER publiés", scheme.title]
+    assert objective_form == [*head, f"Modifier « {world.objective} »"]

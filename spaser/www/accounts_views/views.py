@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 
 from spaser.organisations.invitations import InvitationRefused, accept
 from spaser.organisations.models import Invitation
+from spaser.www import breadcrumbs
 from spaser.www.accounts_views.forms import InvitationSignupForm, PasswordChangeForm
 
 
@@ -71,4 +72,8 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     success_url = reverse_lazy("organisations:home")
     success_message = "Votre mot de passe a été modifié."
-    extra_context = {"title": "Changer de mot de passe", "submit_label": "Changer le mot de passe"}
+    extra_context = {
+        "title": "Changer de mot de passe",
+        "submit_label": "Changer le mot de passe",
+        "breadcrumb_data": breadcrumbs.trail((reverse_lazy("organisations:home"), "Mon espace")),
+    }

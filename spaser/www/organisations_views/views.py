@@ -13,6 +13,7 @@ from spaser.organisations.invitations import InvitationRefused, cancel, invite, 
 from spaser.organisations.models import Establishment, Invitation, Membership, Organisation, Role
 from spaser.organisations.permissions import require_role
 from spaser.plans.models import Partnership, PartnershipStatus, Scheme
+from spaser.www import breadcrumbs
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
 from spaser.www.unavailable import unavailable
 
@@ -46,6 +47,7 @@ def detail(request, pk: int):
     role = require_role(request.user, organisation)
     context = {
         "title": str(organisation),
+        "breadcrumb_data": breadcrumbs.space(),
         "organisation": organisation,
         "role": role,
         "role_label": Role(role).label,
@@ -130,6 +132,7 @@ def create(request):
     form = OrganisationCreationForm(request.POST or None)
     context = {
         "title": "Ajouter une organisation",
+        "breadcrumb_data": breadcrumbs.space(),
         "form": form,
         "submit_label": "Créer",
         "cancel_url": reverse("organisations:home"),

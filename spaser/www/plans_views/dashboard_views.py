@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
@@ -19,6 +20,7 @@ from spaser.plans import steering
 from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
+from spaser.www import breadcrumbs
 from spaser.www.unavailable import unavailable
 
 
@@ -83,9 +85,19 @@ def page_title(text: str, public: bool) -> str:
     return f"{text} (page publique)" if public else text
 
 
+def dashboard_trail(scheme: Scheme, public: bool) -> dict:
+    """The breadcrumb of a page under a scheme's dashboard (the public scheme page is its dashboard)."""
+    if public:
+        return breadcrumbs.scheme_page(scheme, public=True)
+    return breadcrumbs.scheme_page(scheme, False, (reverse("plans:dashboard", args=[scheme.pk]), "Tableau de bord"))
+
+
 def dashboard_context(scheme: Scheme, public: bool) -> dict:
     return {
         "title": page_title(scheme.title, public) if public else f"Tableau de bord — {scheme.title}",
+        "breadcrumb_data": breadcrumbs.trail((reverse("public:schemes"), "SPASER publiés"))
+        if public
+        else breadcrumbs.scheme_page(scheme),
         "scheme": scheme,
         "body": DashboardBody(scheme),
         "version": f"{steering.dashboard_version(scheme)}:{public}",
@@ -119,6 +131,7 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
     objective, indicator = measured_objective(scheme, objective_pk, year)
     context = {
         "title": page_title(f"Marchés {year} — {indicator.label} — {scheme.title}", public),
+        "breadcrumb_data": dashboard_trail(scheme, public),
         "scheme": scheme,
         "objective": objective,
         "indicator": indicator,
@@ -200,6 +213,7 @@ def audit(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
     objective, indicator = measured_objective(scheme, objective_pk, year)
     context = {
         "title": page_title(f"Détail du calcul {year} — {indicator.label} — {scheme.title}", public),
+        "breadcrumb_data": dashboard_trail(scheme, public),
         "scheme": scheme,
         "objective": objective,
         "indicator": indicator,
