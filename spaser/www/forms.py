@@ -23,8 +23,9 @@ class DsfrFormMixin:
         return {**super().get_context(), "DSFR_MARK_OPTIONAL_FIELDS": True}
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(anchor, field label, message) of each error, the form's own first (anchor empty)."""
+        """(anchor, field label, message) of each error, the form's own and its hidden fields' first (no anchor)."""
         summary = [("", "", error) for error in self.non_field_errors()]
+        summary += [("", "", error) for field in self.hidden_fields() for error in field.errors]
         for field in self.visible_fields():
             # A group of checkboxes or radios has no element of the field's id: its first option has "<id>_0".
             multiple = isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)

@@ -44,7 +44,7 @@ def test_the_public_scheme_page_draws_its_charts_without_violation(page, scheme,
     scheme.save()
     page.goto(scheme.public_url())
 
-    expect(page.locator("line-chart canvas")).to_be_visible()
+    expect(page.locator("bar-line-chart canvas")).to_be_visible()
     expect(page.locator("#menu-mobile")).to_be_attached()
     assert page.evaluate("document.documentElement.dataset.frJs") == "true"  # the DSFR's script ran
     assert violations() == []
@@ -55,7 +55,7 @@ def test_a_private_dashboard_draws_its_charts_without_violation(page, scheme, vi
     log_in(page, member.user.email)
     page.goto(f"/espace/spaser/{scheme.pk}/pilotage/")
 
-    expect(page.locator("line-chart canvas")).to_be_visible()
+    expect(page.locator("bar-line-chart canvas")).to_be_visible()
     assert violations() == []
 
 

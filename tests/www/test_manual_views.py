@@ -50,7 +50,7 @@ def test_facilitator_imports_a_file_and_sees_totals_and_provenance(client, indic
 
     assert response.redirect_chain == [(url("detail", indicator), 302)]
     page = response.content.decode()
-    assert "Fichier « heures_insertion.csv » importé : 6 ligne(s)" in page
+    assert "Fichier « heures_insertion.csv » importé : 6\u00a0lignes" in page
     # 2023: 420 + 1 310,5 = 1 730,5 hours done, rounded half-up; 500 + 1 200 planned; 3 + 9 persons.
     assert "<td>1\u202f731\u00a0heures</td><td>1\u202f700\u00a0heures</td><td>12</td>" in re.sub(r">\s+<", "><", page)
     assert "Alex Dupont" in page

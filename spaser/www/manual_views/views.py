@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from spaser import formatting
 from spaser.organisations.permissions import (
     MANUAL_DATA_ROLES,
     editable_organisations,
@@ -138,8 +139,8 @@ def file_import(request, pk: int):
         return _render_detail(request, indicator, role, upload_form=form, errors=errors)
     messages.success(
         request,
-        f"Fichier « {source.filename} » importé : {source.rows} ligne(s). Les valeurs déjà présentes pour "
-        "les mêmes années et marchés ont été remplacées.",
+        f"Fichier « {source.filename} » importé : {formatting.count(source.rows, 'ligne')}. Les valeurs déjà "
+        "présentes pour les mêmes années et marchés ont été remplacées.",
     )
     return redirect("manual:detail", pk=indicator.pk)
 

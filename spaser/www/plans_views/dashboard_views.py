@@ -35,19 +35,26 @@ def public_scheme(slug: str) -> Scheme:
 
 
 def chart(series: steering.ObjectiveSeries) -> dict:
-    """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets, rounded
-    as the table below shows them."""
+    """Attributes of a DSFR Chart <bar-line-chart>: bars for the measured values, a line for the trajectory towards
+    the targets (told apart by their shape, not only their colour), rounded as the table below shows them.
+
+    Its two vertical axes both start at zero and get the same suggested top (100 for a share), so that they read the
+    same; DSFR Chart offers no axis title (the unit is written above the chart) and abbreviates thousands « K »."""
     years = [str(point.year) for point in series.points]
     unit = UNITS[series.unit]
 
     def shown(values: list[float | None]) -> list[float | None]:
         return [None if value is None else float(rounded(value, unit.decimals)) for value in values]
 
+    measured, trajectory = shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])
+    known = [value for value in measured + trajectory if value is not None]
+    top = 100 if series.unit == "%" else max(known, default=0)
     return {
-        "x": json.dumps([years, years]),
-        "y": json.dumps([shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])]),
-        "name": json.dumps(["Valeur mesurée", "Trajectoire vers la cible"], ensure_ascii=False),
+        "x": json.dumps(years),
+        "measured": json.dumps(measured),
+        "trajectory": json.dumps(trajectory),
         "unit": unit.plural,
+        "top": top or 1,
     }
 
 
