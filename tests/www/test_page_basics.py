@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from lxml import html
 
+from tests.plans.factories import ObjectiveFactory
 from tests.www.test_permission_matrix import MATRIX, PERSONAS, arguments, world  # noqa: F401 (fixture)
 
 
@@ -52,10 +53,23 @@ def check_basics(tree, name: str) -> str:
         assert tree.xpath("//nav[contains(@class, 'fr-breadcrumb')]//a[@aria-current='page']"), f"{name}: breadcrumb"
     title = tree.findtext(".//title").strip()
     assert title.endswith(" — Spaser"), f"{name}: {title}"
+    ambiguous = {text: urls for text, urls in link_targets(tree).items() if len(urls) > 1}
+    assert ambiguous == {}, f"{name}: links named alike lead to different pages"
     return title
 
 
+def link_targets(tree) -> dict[str, set[str]]:
+    """Where the links of a given accessible name lead (text, completed by its title, or its aria-label)."""
+    targets = {}
+    for link in tree.xpath("//a[@href]"):
+        text = " ".join(f"{link.text_content()} {link.get('title', '')}".split())
+        targets.setdefault(link.get("aria-label") or text, set()).add(link.get("href").split("#")[0])
+    return targets
+
+
 def test_every_page_has_the_basics_and_its_own_title(client, world):  # noqa: F811
+    # Two objectives with the same indicator: their per-year links must still say which objective they are about.
+    ObjectiveFactory(engagement=world.objective.engagement, indicator_code="S1", title="Deuxième objectif")
     titles, failures = {}, []
     for name, persona in html_pages():
         try:
