@@ -69,3 +69,11 @@ def test_the_login_page_title_says_erreur_after_a_failed_login(client):
     response = client.post(reverse("accounts:login"), {"username": "personne@example.fr", "password": "faux"})
 
     assert html.fromstring(response.content).findtext(".//title") == "Erreur : Connexion — Spaser"
+
+
+def test_field_errors_are_dsfr_error_texts_not_a_bulleted_list():
+    tree = html.fromstring(str(ExampleForm(data={})))
+
+    (message,) = tree.xpath("//*[@id='id_name-desc-error']//p")
+    assert message.get("class") == "fr-error-text"
+    assert tree.xpath("//*[@id='id_name-desc-error']//li") == []
