@@ -131,3 +131,15 @@ def test_breadcrumbs_lead_back_through_the_space_or_the_published_list(client, w
     assert private[:-1] == [*head, "Tableau de bord"]
     assert public[:-1] == ["Accueil", "SPASER publiés", scheme.title]
     assert objective_form == [*head, f"Modifier « {world.objective} »"]
+
+
+def test_every_chart_keeps_its_table_and_says_what_its_shapes_mean(client, world):  # noqa: F811
+    for name, persona in (("public:scheme", "anonymous"), ("plans:dashboard", "owner_viewer")):
+        tree = fetch(client, world, name, persona)
+        charts = tree.xpath("//bar-line-chart")
+        assert charts, name
+        for chart in charts:
+            card = chart.xpath("ancestor::section[1]")[0]
+            assert card.xpath(".//table/caption"), name
+            assert "Barres : valeur mesurée ; ligne : trajectoire vers la cible ; en %" in card.text_content()
+            assert chart.get("y-bar-max") == chart.get("y-line-max") == "100"
