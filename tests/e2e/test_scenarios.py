@@ -47,7 +47,7 @@ def test_an_editor_builds_a_scheme_and_sees_its_dashboard_drawn(page, decp_store
     page.fill("input[name=baseline_value]", "20")
     page.fill("input[name=target_2026]", "30")
     submit(page)
-    expect(page.get_by_text("30 % de marchés avec une considération sociale")).to_be_visible()
+    expect(page.get_by_text("30 % de marchés avec une considération sociale", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Tableau de bord").click()
     expect(page.locator("bar-line-chart canvas")).to_be_visible()
