@@ -47,6 +47,9 @@ def check_basics(tree, name: str) -> str:
         assert footer.get(label) == reverse(url_name), f"{name}: footer link {label}"
     assert tree.xpath("//footer//button[@aria-controls='fr-theme-modal']"), name
     assert tree.xpath("//dialog[@id='fr-theme-modal']//*[@id='fr-display']"), name
+    assert tree.xpath("//*[@dsfr]") == [], f"{name}: stray dsfr attribute"
+    for upload in tree.xpath("//input[@type='file']"):
+        assert upload.getparent().get("class", "").startswith("fr-upload-group"), f"{name}: bare file input"
     headings = tree.xpath("//h1")
     assert len(headings) == 1, f"{name}: {len(headings)} h1"
     if name != "public:home" and not name.startswith("/"):  # URLs given as such here are error pages
