@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -24,7 +25,8 @@ AcceptUrl = Callable[[Invitation], str]
 def invite(organisation: Organisation, email: str, role: str, invited_by, accept_url_for: AcceptUrl) -> Invitation:
     """A new invitation, or the open one for this address sent again with this role; never for a member."""
     email = email.lower()
-    if Membership.objects.filter(organisation=organisation, user__username__iexact=email).exists():
+    same_address = Q(user__username__iexact=email) | Q(user__email__iexact=email)
+    if Membership.objects.filter(same_address, organisation=organisation).exists():
         raise InvitationRefused(f"{email} est déjà membre de {organisation}.")
     invitation = organisation.invitations.open().filter(email=email).first()
     if invitation is None:

@@ -55,6 +55,15 @@ def test_a_member_is_not_invited_again(admin):
     assert not Invitation.objects.exists() and not mail.outbox
 
 
+def test_a_member_whose_login_differs_from_the_address_is_not_invited_again(admin):
+    MembershipFactory(
+        organisation=admin.organisation, user=UserFactory(username="lea.durand", email="lea@ville.example")
+    )
+
+    with pytest.raises(InvitationRefused, match="déjà membre"):
+        invite(admin.organisation, "lea@ville.example", Role.ADMIN, admin.user, _url)
+
+
 def test_sending_again_renews_the_token_and_the_expiry(admin):
     invitation = invite(admin.organisation, "lea@ville.example", Role.VIEWER, admin.user, _url)
     old_token, old_expiry = invitation.token, invitation.expires_at

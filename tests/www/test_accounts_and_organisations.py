@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from spaser.organisations.models import Invitation, Membership, Organisation, Role
+from spaser.www.templatetags.spaser_tags import day
 from tests.indicators.factories import A1, A2, SIREN_A
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -174,6 +175,36 @@ def test_an_admin_is_told_a_member_is_already_there(client, admin):
 
     assert f"lea@ville.example est déjà membre de {colleague.organisation}." in response.content.decode()
     assert not Invitation.objects.exists()
+    assert response.context["title"].startswith("Erreur : ")
+    assert response.context["invitation_form"].errors["email"] == [
+        f"lea@ville.example est déjà membre de {colleague.organisation}."
+    ]
+
+
+def test_inviting_a_pending_address_again_says_the_invitation_is_sent_again(client, admin):
+    invite_url = reverse("organisations:invite", args=[admin.organisation.pk])
+    client.post(invite_url, {"email": "lea@ville.example", "role": "editor"})
+
+    response = client.post(invite_url, {"email": "Lea@ville.example", "role": "editor"}, follow=True)
+
+    assert "Une invitation était déjà en attente pour lea@ville.example" in response.content.decode()
+    assert Invitation.objects.count() == 1
+
+
+def test_the_members_page_lists_pending_invitations_and_names_the_member_of_each_button(client, admin):
+    colleague = MembershipFactory(organisation=admin.organisation, user=UserFactory(email="paul@ville.example"))
+    members_url = reverse("organisations:detail", args=[admin.organisation.pk])
+    assert "Aucune invitation en attente." in client.get(members_url).content.decode()
+    invitation = Invitation.objects.create(organisation=admin.organisation, email="lea@ville.example")
+
+    page = client.get(members_url).content.decode()
+
+    assert f"Jusqu'au {day(invitation.expires_at)}" in page
+    assert """Retirer<span class="fr-sr-only"> paul@ville.example de l'organisation</span>""" in page
+    assert 'Changer<span class="fr-sr-only"> le rôle de paul@ville.example</span>' in page
+    assert """Renvoyer<span class="fr-sr-only"> l'invitation de lea@ville.example</span>""" in page
+    assert """Annuler<span class="fr-sr-only"> l'invitation de lea@ville.example</span>""" in page
+    assert f'for="role-{colleague.pk}">Rôle de paul@ville.example</label>' in page
 
 
 def test_an_admin_sends_again_then_cancels_an_invitation_from_the_members_page(client, admin):

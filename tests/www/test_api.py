@@ -407,6 +407,7 @@ def test_the_documentation_page_reads_the_document_in_french_without_script(clie
     for name in DOCUMENT["components"]["schemas"]:
         assert f'id="objet-{name}"' in page
     assert "Paramètres" in page and "Réponses" in page
+    assert "`" not in page  # descriptions are CommonMark: their code spans are shown as code
     assert "<script>" not in page  # the content security policy allows no inline script
 
 

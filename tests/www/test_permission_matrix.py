@@ -131,9 +131,11 @@ MATRIX = {
     "accounts:invitation": {"GET": PUBLIC, "POST": PUBLIC},
     "accounts:password_change": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "organisations:home": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "organisations:list": {"GET": STAFF, "POST": STAFF},
     "organisations:create": {"GET": STAFF, "POST": STAFF},
     "organisations:detail": {"GET": READ, "POST": READ},
-    "organisations:invite": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
+    # An invalid invitation comes back on the members page, with the errors on its fields.
+    "organisations:invite": {"GET": NOT_GET, "POST": {**ORGANISATION_ADMIN, "owner_admin": 200}},
     "organisations:member": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
     "organisations:invitation": {"GET": NOT_GET, "POST": ORGANISATION_ADMIN},
     "plans:create": {"GET": CREATE, "POST": CREATE},

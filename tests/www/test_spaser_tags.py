@@ -19,3 +19,9 @@ def test_day_and_moment_filters_write_dates_in_words():
     with timezone.override("America/Cayenne"):  # UTC-3: a page shown in another zone reads its own time
         assert render("{{ t|moment }}", t=entered) == "6 décembre 2026 à 13 h 38"
     assert render("{{ missing|day }} {{ missing|moment }}") == "— —"
+
+
+def test_inline_code_marks_the_code_spans_of_openapi_text_and_escapes_the_rest():
+    rendered = render("{{ text|inline_code }}", text='Erreurs : `{"erreur": "…"}` <b>ici</b>')
+
+    assert rendered == "Erreurs : <code>{&quot;erreur&quot;: &quot;…&quot;}</code> &lt;b&gt;ici&lt;/b&gt;"

@@ -7,6 +7,7 @@ app_name = "organisations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("organisations/", views.organisation_list, name="list"),
     path("organisations/nouvelle/", views.create, name="create"),
     path("organisations/<int:pk>/", views.detail, name="detail"),
     path("organisations/<int:pk>/inviter/", views.invite_member, name="invite"),

@@ -1,6 +1,10 @@
+import re
+
 from django import template
 from django.forms import BaseForm
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from spaser import formatting
 from spaser.plans.models import Action, Axis, Engagement, Objective
@@ -51,6 +55,14 @@ def day(value) -> str:  # {{ scheme.adoption_date|day }}
 @register.filter
 def moment(value) -> str:  # {{ value.entered_at|moment }}
     return formatting.moment(_known(value), timezone.get_current_timezone())
+
+
+INLINE_CODE = re.compile(r"`([^`]+)`")
+
+
+@register.filter
+def inline_code(text: str) -> str:  # {{ operation.description|inline_code }}: the `code` spans of OpenAPI text
+    return mark_safe(INLINE_CODE.sub(r"<code>\1</code>", escape(text)))
 
 
 def _known(value):
