@@ -35,6 +35,7 @@ PAGES = [
     ("organisations:home", "owner_admin"),
     ("organisations:home", "staff"),
     ("organisations:detail", "owner_admin"),
+    ("organisations:list", "staff"),
     ("organisations:create", "staff"),
     ("accounts:password_change", "owner_viewer"),
     ("plans:create", "owner_editor"),
