@@ -6,7 +6,14 @@ from lxml import html
 
 from spaser.organisations.models import Role
 from tests.organisations.factories import MembershipFactory
-from tests.plans.factories import ActionFactory, EngagementFactory, ObjectiveFactory, SchemeFactory, TargetFactory
+from tests.plans.factories import (
+    ActionFactory,
+    EngagementFactory,
+    ManualValueFactory,
+    ObjectiveFactory,
+    SchemeFactory,
+    TargetFactory,
+)
 
 
 @pytest.fixture
@@ -58,3 +65,16 @@ def test_readers_get_no_deletion_modal(client, tree):
     page = html.fromstring(client.get(reverse("plans:detail", args=[scheme.pk])).content)
 
     assert page.xpath("//main//dialog") == []
+
+
+def test_deleting_a_manual_value_asks_in_a_modal(client):
+    value = ManualValueFactory(year=2025, contract_id="2025-0042")
+    client.force_login(MembershipFactory(organisation=value.indicator.organisation, role=Role.EDITOR).user)
+
+    page = html.fromstring(client.get(reverse("manual:detail", args=[value.indicator.pk])).content)
+
+    dialog, trigger = modal(page, f"supprimer-valeur-{value.pk}")
+    assert trigger.text_content() == "Supprimer la valeur 2025 2025-0042"
+    assert "Supprimer la valeur 2025 2025-0042 ?" in dialog.text_content()
+    (form,) = dialog.xpath(".//form")
+    assert form.get("action") == reverse("manual:value_delete", args=[value.indicator.pk, value.pk])
