@@ -51,9 +51,10 @@ def test_each_deletion_is_a_modal_stating_what_goes_with_it(client, tree):
         assert dialog.get("class") == "fr-modal"
         title = dialog.xpath(f".//*[@id='{dialog.get('aria-labelledby')}']")[0].text_content()
         assert title.startswith("Supprimer ")
-        assert f"Seront aussi supprimés : {contents}." in dialog.text_content()
+        assert f"Seront aussi supprimés : {contents}." in dialog.text_content().replace("\u00a0", " ")
         (form,) = dialog.xpath(".//form[@method='post']")
         assert form.xpath(".//button[@type='submit']")
+    assert "2\u00a0cibles annuelles" in page.text_content()  # counts written by spaser.formatting
     assert "Seront aussi" not in modal(page, f"supprimer-objectifs-{without_targets.pk}")[0].text_content()
     assert page.xpath("//*[@data-confirm]") == []
 

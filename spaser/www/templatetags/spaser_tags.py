@@ -89,10 +89,9 @@ def deleted_with(item) -> str:  # {{ axis|deleted_with }}; a scheme's list of ax
             "objectif": sum(len(engagement.objectives.all()) for engagement in engagements),
             "action": sum(len(engagement.actions.all()) for engagement in engagements),
         }
-    parts = [_counted(count, noun) for noun, count in counts.items() if count]
+    parts = [formatting.count(count, noun, _plural(noun)) for noun, count in counts.items() if count]
     return " et ".join(filter(None, [", ".join(parts[:-1]), parts[-1]])) if parts else ""
 
 
-def _counted(count: int, noun: str) -> str:
-    plural = " ".join(f"{word}s" for word in noun.split()) if count > 1 else noun
-    return f"{formatting.number(count)} {plural}"
+def _plural(noun: str) -> str:  # « cible annuelle » → « cibles annuelles »
+    return " ".join(f"{word}s" for word in noun.split())
