@@ -2,6 +2,7 @@
 mandatory links, one <h1>, a breadcrumb (except on the home page) and a <title> no other page shares."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from lxml import html
 
@@ -146,3 +147,12 @@ def test_every_chart_keeps_its_table_and_says_what_its_shapes_mean(client, world
             assert card.xpath(".//table/caption"), name
             assert "Barres : valeur mesurée ; ligne : trajectoire vers la cible ; en %" in card.text_content()
             assert chart.get("y-bar-max") == chart.get("y-line-max") == "100"
+
+
+def test_the_self_contained_500_page_keeps_the_skip_links_and_footer_statements():
+    tree = html.fromstring(render_to_string("500.html"))
+
+    assert tree.xpath("//div[@class='fr-skiplinks']//a/@href") == ["#contenu", "#footer"]
+    assert tree.xpath("//main[@id='contenu']") and tree.xpath("//footer[@id='footer']")
+    footer = {link.text_content(): link.get("href") for link in tree.xpath("//footer//a")}
+    assert footer == {label: reverse(url_name) for label, url_name in FOOTER_LINKS.items()}
