@@ -202,3 +202,25 @@ def refresh_classes(store: Path) -> None:
     if database_path(store).exists():
         with rebuilding(store) as (connection, _):
             classify(connection, store)
+
+
+def buyer_places(connection, sirens: list[str]) -> dict[str, tuple]:
+    """{siren: (commune code, commune name, région code, région name)} of the buyers of the DECP store (`connection`,
+    reference attached as `ref`) among `sirens`, from the `buyers` table; a name is None where the reference store
+    lacks it, and a SIREN without contracts or without a known place is left out."""
+    catalogue = "SELECT database_name, table_name, column_name FROM duckdb_columns()"
+    columns = set(connection.execute(f"{catalogue} WHERE database_name IN ('decp', 'ref')").fetchall())
+    if ("decp", "buyers", "region") not in columns:
+        return {}
+    commune = "co.nom" if ("ref", "communes", "nom") in columns else "NULL"
+    region = "r.nom" if ("ref", "regions", "nom") in columns else "NULL"
+    joins = [
+        "LEFT JOIN ref.communes co ON co.code_insee = b.commune" if commune != "NULL" else "",
+        "LEFT JOIN ref.regions r ON r.code = b.region" if region != "NULL" else "",
+    ]
+    rows = connection.execute(
+        f"SELECT b.siren, b.commune, {commune}, b.region, {region} FROM decp.buyers b {' '.join(joins)} "
+        "WHERE b.siren IN (SELECT unnest(?)) AND b.region IS NOT NULL",
+        [sirens],
+    ).fetchall()
+    return {siren: tuple(place) for siren, *place in rows}

@@ -483,3 +483,30 @@ CATALOGUE: tuple[Indicator, ...] = (
 )
 
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    label: str
+    codes: tuple[str, ...]
+
+
+# How the catalogue page and the objective form group the indicators (the slugs are those of the scheme's axes).
+THEMES: tuple[Theme, ...] = (
+    Theme(
+        "social",
+        "Achats socialement responsables",
+        ("S1", "S2", "S3_CLAUSE", "S3_CRITERE", "S3_RESERVE", "R2", "A1", "A2", "A3"),
+    ),
+    Theme(
+        "environnemental", "Achats écologiquement responsables", ("E1", "E2", "E3_CLAUSE", "E3_CRITERE", "E3_LES_DEUX")
+    ),
+    Theme(
+        "economique",
+        "Achats économiquement responsables",
+        ("P1", "P2", "P2_REGION", "P3", "P3_OFFRE_UNIQUE", "P4", "P6", "P6_UE", "I1"),
+    ),
+    Theme("transversal", "Vue d'ensemble et qualité des données", ("R1", "G5")),
+)
+THEME_OF = {code: theme for theme in THEMES for code in theme.codes}

@@ -21,6 +21,7 @@ from spaser.indicators.engine import (
     missing_reason,
     stores,
 )
+from spaser.tables import INDICATORS_CSV
 
 
 def run_indicators(args) -> int:
@@ -67,7 +68,7 @@ def _print(values: list[IndicatorValue], output: str, convention: str) -> None:
     if output == "json":
         print(orjson.dumps([asdict(v) for v in values], option=orjson.OPT_INDENT_2).decode())
     elif output == "csv":
-        write_csv(sys.stdout, list(IndicatorValue.__dataclass_fields__), map(_shown, values), convention)
+        write_csv(sys.stdout, INDICATORS_CSV.names, map(_shown, values), convention)
     else:
         Console(width=max(Console().width, 200)).print(_table(values))
 
@@ -108,8 +109,8 @@ SHARE_DECIMALS = UNITS["%"].decimals + 2
 
 
 def _shown(v: IndicatorValue) -> tuple:
-    """A CSV row is a person's export: the value and the coverage rounded half-up as the table shows them (shares
-    at 0.1 point); the numerator and denominator, counts and sums, are exact."""
+    """A row of INDICATORS_CSV, a person's export: the value and the coverage rounded half-up as the table shows
+    them (shares at 0.1 point); the numerator and denominator, counts and sums, are exact."""
     value_decimals = SHARE_DECIMALS if v.unit == "%" else UNITS[v.unit].decimals
     return (
         v.buyer,

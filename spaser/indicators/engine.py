@@ -10,6 +10,7 @@ from spaser.formatting import measure, percent
 from spaser.indicators.catalogue import CATALOGUE, Indicator
 from spaser.indicators.facts import facts_sql
 from spaser.indicators.readers import open_handle, reading
+from spaser.tables import COUNTED, INDICATORS_PARQUET, NOT_COUNTED, UNKNOWN
 
 
 GROUPS = {"buyer": "acheteur_siren", "national": "'France'", "buyer_type": "buyer_type"}
@@ -28,6 +29,13 @@ MISSING_REASONS = {
     NOT_CONCERNED: "aucun marché de l'année n'est concerné par cet indicateur",
     NOT_INFORMED: "aucun marché de l'année ne renseigne la donnée",
     LOW_COVERAGE: "moins de la moitié des marchés renseignent la donnée (couverture {coverage})",
+}
+
+# The same reasons for the coverage of every year of the store together (the public catalogue page).
+COVERAGE_REASONS = {
+    NO_REFERENCE: MISSING_REASONS[NO_REFERENCE],
+    NOT_CONCERNED: "aucun marché de l'entrepôt n'est concerné par cet indicateur",
+    NOT_INFORMED: "aucun marché de l'entrepôt ne renseigne la donnée",
 }
 
 
@@ -193,6 +201,62 @@ def _value(indicator: Indicator, numerator, denominator) -> float | None:
     return float(numerator) / float(denominator) if denominator else None
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The share of the contracts an indicator is measured on where its input is known (`known` of `base`)."""
+
+    known: int
+    base: int
+    missing: str | None = None  # a key of COVERAGE_REASONS when the share says nothing
+
+    @property
+    def share(self) -> float | None:
+        return _coverage(self.known, self.base)
+
+    @property
+    def reason(self) -> str | None:
+        return None if self.missing is None else COVERAGE_REASONS[self.missing]
+
+
+@dataclass(frozen=True)
+class StoreCoverage:
+    """The coverage of every indicator over all the marchés of the store, every year together."""
+
+    contracts: int
+    first_year: int | None
+    last_year: int | None
+    by_code: dict[str, Coverage]
+
+
+def store_coverage(connection, refs) -> StoreCoverage:
+    """How far the store's marchés let each indicator be computed: the national data coverage."""
+    sql, params = aggregated_sql(connection, Scope(), Filters(), refs, "national")
+    cursor = connection.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    loaded = {name for name, relation in refs.items() if relation.startswith("ref.")}
+    by_code = {}
+    for ind in CATALOGUE:
+        known = sum(int(row[f"{ind.code}__known"] or 0) for row in rows)
+        base = sum(int(row[f"{ind.code}__base"] or 0) for row in rows)
+        by_code[ind.code] = Coverage(known, base, _coverage_missing(ind, known, base, loaded))
+    years = [row["year"] for row in rows]
+    return StoreCoverage(
+        contracts=sum(row["contracts"] for row in rows),
+        first_year=min(years, default=None),
+        last_year=max(years, default=None),
+        by_code=by_code,
+    )
+
+
+def _coverage_missing(indicator: Indicator, known: int, base: int, loaded: set[str]) -> str | None:
+    if not set(indicator.reference) <= loaded and not known:
+        return NO_REFERENCE
+    if not base:
+        return NOT_CONCERNED
+    return None if known else NOT_INFORMED
+
+
 def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "buyer") -> int:
     """Everything for every group and year, long format, written by DuckDB (no Python loop over buyers)."""
     sql, params = aggregated_sql(connection, Scope(), filters, refs, group)
@@ -205,19 +269,26 @@ def export_parquet(connection, refs, filters: Filters, out: Path, group: str = "
 
 
 def _long_select(ind: Indicator) -> str:
+    """One indicator's rows, with the columns INDICATORS_PARQUET declares, in its order."""
     num, den = f'"{ind.code}__num"', f'"{ind.code}__den"'
     known, base = f'"{ind.code}__known"', f'"{ind.code}__base"'
-    value = f"CAST({num} AS DOUBLE)" if ind.is_count else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)"
-    denominator = "NULL::DOUBLE" if ind.is_count else f"CAST({den} AS DOUBLE)"
     label = ind.label.replace("'", "''")
-    return (
-        f"SELECT buyer, year, '{ind.code}' AS code, '{label}' AS label, '{ind.unit}' AS unit, "
-        f"CAST({num} AS DOUBLE) AS numerator, {denominator} AS denominator, {value} AS value, "
-        f"CAST({known} AS DOUBLE) / NULLIF({base}, 0) AS coverage, contracts FROM aggregated"
-    )
+    expressions = {
+        "buyer": "buyer",
+        "year": "year",
+        "code": f"'{ind.code}'",
+        "label": f"'{label}'",
+        "unit": f"'{ind.unit}'",
+        "numerator": f"CAST({num} AS DOUBLE)",
+        "denominator": "NULL::DOUBLE" if ind.is_count else f"CAST({den} AS DOUBLE)",
+        "value": f"CAST({num} AS DOUBLE)" if ind.is_count else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0)",
+        "coverage": f"CAST({known} AS DOUBLE) / NULLIF({base}, 0)",
+        "contracts": "contracts",
+    }
+    columns = ", ".join(f"{expressions[name]} AS {name}" for name in INDICATORS_PARQUET.names)
+    return f"SELECT {columns} FROM aggregated"
 
 
-COUNTED, NOT_COUNTED, UNKNOWN = "compté", "non compté", "non renseigné"
 DRILL_STATUSES = (COUNTED, NOT_COUNTED, UNKNOWN)
 DRILL_COLUMNS = (
     "id",

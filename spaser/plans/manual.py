@@ -1,7 +1,8 @@
 """Manual indicators: reading the insertion-hours CSV, importing it with its provenance, yearly totals.
 
-The CSV holds one line per contract and year (`annee;identifiant_marche;heures_prevues;heures_realisees;personnes`).
-Every problem is reported with its line and column, and nothing is stored unless the whole file is valid.
+The CSV holds one line per contract and year, as `spaser.tables.INSERTION_HOURS_CSV` declares it (its Table Schema is
+docs/schemas/heures-insertion.json); a blank contract id gives the year's global value. Every problem is reported with
+its line and column, and nothing is stored unless the whole file is valid.
 """
 
 import csv
@@ -10,31 +11,24 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Avg, Count, Sum
 
+from spaser.analytics.contract_ids import known_contract_ids
 from spaser.formatting import FRENCH, write_csv
-from spaser.plans.models import FIRST_YEAR, LAST_YEAR, ManualImport, ManualIndicator, ManualUnit, ManualValue
+from spaser.indicators.readers import SHARED_STORES
+from spaser.plans.models import ManualImport, ManualIndicator, ManualUnit, ManualValue
+from spaser.tables import INSERTION_HOURS_CSV, CellError
 
 
-YEAR, CONTRACT, PLANNED, DONE, PERSONS = (
-    "annee",
-    "identifiant_marche",
-    "heures_prevues",
-    "heures_realisees",
-    "personnes",
-)
-COLUMNS = (YEAR, CONTRACT, PLANNED, DONE, PERSONS)
-REQUIRED_CELLS = (YEAR, CONTRACT, DONE)
+COLUMNS = INSERTION_HOURS_CSV.names
+YEAR, CONTRACT, PLANNED, DONE, PERSONS = COLUMNS
 MAX_ROWS = 50_000
-MAX_HOURS = 1_000_000
-MAX_PERSONS = 1_000_000
-MAX_CONTRACT_ID = 64
+MAX_CONTRACT_ID = INSERTION_HOURS_CSV.field(CONTRACT).max_length
 SEPARATORS = (";", ",", "\t")
-NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
-SPACES = re.compile(r"[\s\u00a0\u202f]+")
 CSV_HELP = (
     "Enregistrez-le au format « CSV UTF-8 » (Excel : Enregistrer sous > CSV UTF-8 ; "
     "LibreOffice : cochez « Éditer les paramètres du filtre » puis choisissez « Unicode (UTF-8) »)."
@@ -51,8 +45,8 @@ class CsvError(NamedTuple):
 
     def __str__(self) -> str:
         where = [f"ligne {self.line}"] if self.line else []
-        where += [f"colonne {self.column}"] if self.column else []
-        return f"{', '.join(where)} : {self.message}" if where else self.message
+        where += [f"colonne « {self.column} »"] if self.column else []
+        return f"{', '.join(where).capitalize()} : {self.message}" if where else self.message
 
 
 @dataclass(frozen=True)
@@ -63,10 +57,6 @@ class Row:
     planned: float | None
     done: float
     persons: int | None
-
-
-class CellError(ValueError):
-    pass
 
 
 # Reading the file
@@ -148,18 +138,19 @@ def _missing_columns_error(missing: list[str]) -> CsvError:
 
 
 def _parse_row(line: int, values: dict[str, str]) -> tuple[Row | None, list[CsvError]]:
+    """The cells read by their fields of INSERTION_HOURS_CSV (type and constraints of the Table Schema)."""
     parsed, errors = {}, []
-    for column, parse in PARSERS.items():
-        raw = values[column].strip()
+    for column in INSERTION_HOURS_CSV.fields:
+        raw = values[column.name].strip()
         if not raw:
-            if column in REQUIRED_CELLS:
-                errors.append(CsvError(line, column, "valeur manquante"))
-            parsed[column] = None
+            if column.required:
+                errors.append(CsvError(line, column.name, "valeur manquante"))
+            parsed[column.name] = "" if column.type == "string" else None
             continue
         try:
-            parsed[column] = parse(raw)
+            parsed[column.name] = column.read(raw)
         except CellError as exc:
-            errors.append(CsvError(line, column, str(exc)))
+            errors.append(CsvError(line, column.name, str(exc)))
     if errors:
         return None, errors
     row = Row(line, parsed[YEAR], parsed[CONTRACT], parsed[PLANNED], parsed[DONE], parsed[PERSONS])
@@ -167,77 +158,29 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[Row | None, list[CsvE
 
 
 def _duplicate_errors(rows: list[Row]) -> list[CsvError]:
-    first_line, errors = {}, []
+    """A (year, contract) twice, and a year with both a global value and values per contract (counted twice)."""
+    first_line, global_line, contract_line, errors = {}, {}, {}, []
     for row in rows:
         key = (row.year, row.contract_id)
         if key in first_line:
-            message = f"le marché « {row.contract_id} » figure déjà pour {row.year} à la ligne {first_line[key]}"
-            errors.append(CsvError(row.line, CONTRACT, message))
-        else:
-            first_line[key] = row.line
-    return errors
+            errors.append(CsvError(row.line, CONTRACT, f"{_what(row)} figure déjà à la ligne {first_line[key]}"))
+            continue
+        first_line[key] = row.line
+        (contract_line if row.contract_id else global_line).setdefault(row.year, row.line)
+    for year, line in global_line.items():
+        if year in contract_line:
+            message = (
+                f"la valeur globale de {year} (identifiant de marché vide) ne peut pas s'ajouter aux valeurs par "
+                f"marché de la même année (ligne {contract_line[year]}) : le total compterait deux fois"
+            )
+            errors.append(CsvError(line, CONTRACT, message))
+    return sorted(errors, key=lambda error: error.line)
 
 
-# Reading one cell
-
-
-def _quoted(raw: str) -> str:
-    return f"« {raw[:40]}… »" if len(raw) > 40 else f"« {raw} »"
-
-
-def _number(raw: str) -> float:
-    """Accepts `12,5`, `12.5` and `1 200,5`; refuses `1.200,5` (ambiguous) and words."""
-    text = SPACES.sub("", raw)
-    if "," in text and "." in text:
-        raise CellError(f"{_quoted(raw)} n'est pas un nombre (n'utilisez qu'une virgule pour les décimales)")
-    text = text.replace(",", ".")
-    if not NUMBER.fullmatch(text):
-        raise CellError(f"{_quoted(raw)} n'est pas un nombre")
-    return float(text)
-
-
-def parse_year(raw: str) -> int:
-    if not re.fullmatch(r"\d{4}", raw):
-        raise CellError(f"{_quoted(raw)} n'est pas une année (4 chiffres attendus, par exemple 2024)")
-    year = int(raw)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise CellError(f"{_quoted(raw)} : l'année doit être comprise entre {FIRST_YEAR} et {LAST_YEAR}")
-    return year
-
-
-def parse_contract_id(raw: str) -> str:
-    if len(raw) > MAX_CONTRACT_ID:
-        raise CellError(f"{_quoted(raw)} dépasse {MAX_CONTRACT_ID} caractères")
-    return raw
-
-
-def parse_hours(raw: str) -> float:
-    hours = _number(raw)
-    if hours < 0:
-        raise CellError(f"{_quoted(raw)} est négatif : indiquez un nombre d'heures positif ou nul")
-    if hours > MAX_HOURS:
-        raise CellError(f"{_quoted(raw)} dépasse 1 000 000 heures pour un seul marché : vérifiez la valeur")
-    return hours
-
-
-def parse_persons(raw: str) -> int:
-    persons = _number(raw)
-    if persons < 0:
-        raise CellError(f"{_quoted(raw)} est négatif : indiquez un nombre de personnes positif ou nul")
-    if persons != int(persons):
-        raise CellError(f"{_quoted(raw)} n'est pas un nombre entier de personnes")
-    if persons > MAX_PERSONS:
-        raise CellError(f"{_quoted(raw)} dépasse 1 000 000 personnes pour un seul marché : vérifiez la valeur")
-    return int(persons)
-
-
-PARSERS = {
-    YEAR: parse_year,
-    CONTRACT: parse_contract_id,
-    PLANNED: parse_hours,
-    DONE: parse_hours,
-    PERSONS: parse_persons,
-}
+def _what(row: Row) -> str:
+    if row.contract_id:
+        return f"le marché « {row.contract_id} » pour {row.year}"
+    return f"la valeur globale de {row.year}"
 
 
 # Storing
@@ -249,13 +192,25 @@ def accepts_files(indicator: ManualIndicator) -> bool:
 
 
 def conflict_errors(indicator: ManualIndicator, rows: Iterable[Row]) -> list[CsvError]:
-    """Lines of a year already filled with one global value (no contract): adding contracts would count twice."""
+    """A year holds either one global value or values per contract, never both (the total would count twice):
+    lines adding contracts to a stored global value, or a global value to stored contracts."""
     global_years = set(indicator.values.filter(contract_id="").values_list("year", flat=True))
-    message = (
+    contract_years = set(indicator.values.exclude(contract_id="").values_list("year", flat=True))
+    to_global = (
         "l'année {year} a déjà une valeur globale saisie sans identifiant de marché ; "
         "supprimez-la avant d'importer le détail par marché"
     )
-    return [CsvError(row.line, YEAR, message.format(year=row.year)) for row in rows if row.year in global_years]
+    to_contracts = (
+        "l'année {year} a déjà des valeurs par marché (le total de l'année est leur somme) : "
+        "indiquez un identifiant de marché"
+    )
+    return [
+        CsvError(row.line, YEAR, to_global.format(year=row.year))
+        if row.contract_id
+        else CsvError(row.line, CONTRACT, to_contracts.format(year=row.year))
+        for row in rows
+        if row.year in (global_years if row.contract_id else contract_years)
+    ]
 
 
 def import_values(indicator: ManualIndicator, rows: list[Row], filename: str, user) -> ManualImport:
@@ -293,13 +248,37 @@ def _delete_same_keys(indicator: ManualIndicator, rows: list[Row], chunk: int = 
             indicator.values.filter(year=year, contract_id__in=contract_ids[start : start + chunk]).delete()
 
 
+def check_csv(indicator: ManualIndicator, data: bytes, filename: str) -> tuple[list[Row], list[CsvError]]:
+    """The file's rows, and its errors including conflicts with the values already stored."""
+    rows, errors = parse_csv(data, filename)
+    return rows, errors or conflict_errors(indicator, rows)
+
+
 def import_csv(indicator: ManualIndicator, data: bytes, filename: str, user) -> tuple[ManualImport | None, list]:
     """Parses then imports the file; nothing is written when any line is wrong."""
-    rows, errors = parse_csv(data, filename)
-    errors = errors or conflict_errors(indicator, rows)
+    rows, errors = check_csv(indicator, data, filename)
     if errors:
         return None, errors
     return import_values(indicator, rows, filename, user), []
+
+
+def unknown_contract_ids(indicator: ManualIndicator, rows: Iterable[Row], store: Path) -> list[str]:
+    """The rows' contract ids the DECP store has no contract of for the organisation's SIRETs, sorted.
+
+    Raises `StoreUnavailable` when the store cannot be read."""
+    contract_ids = {row.contract_id for row in rows if row.contract_id}
+    with SHARED_STORES.reading(store) as (connection, _):
+        known = known_contract_ids(connection, indicator.organisation.sirets, contract_ids)
+    return sorted(contract_ids - known)
+
+
+def undo_import(source: ManualImport) -> int:
+    """Removes an imported file and the values still coming from it (not those it replaced: they are gone), in
+    one transaction; the number of values removed."""
+    with transaction.atomic():
+        removed, _ = ManualValue.objects.filter(source=source).delete()
+        source.delete()
+    return removed
 
 
 def enter_value(indicator: ManualIndicator, user, *, year: int, contract_id: str = "", **figures) -> ManualValue:

@@ -9,9 +9,9 @@ from django.utils.text import slugify
 
 from spaser.indicators.catalogue import BY_CODE
 from spaser.organisations.models import Organisation
+from spaser.tables import FIRST_YEAR, LAST_YEAR
 
 
-FIRST_YEAR, LAST_YEAR = 2015, 2050
 year_validators = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 

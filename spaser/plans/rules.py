@@ -1,14 +1,18 @@
 """Validation rules shared by the web forms and the JSON import: target ranges and years of a scheme."""
 
+from spaser.formatting import csv_number
+
+
 BASELINE_YEARS_BEFORE = 10
 
 
-def check_target_value(unit: str, value: float) -> str | None:
-    """French message when `value` is impossible for `unit` (percentages are expressed from 0 to 100)."""
+def check_target_value(unit: str | None, value: float) -> str | None:
+    """French message when `value` (a target or a baseline) is impossible for `unit` (percentages are expressed
+    from 0 to 100; no value of any unit is negative); the value is written as typed, with a decimal comma."""
     if unit == "%" and not 0 <= value <= 100:
-        return f"{value:g} n'est pas un pourcentage entre 0 et 100."
+        return f"{csv_number(value)} n'est pas un pourcentage entre 0 et 100."
     if value < 0:
-        return f"{value:g} est négatif : une cible en {unit} est positive ou nulle."
+        return f"{csv_number(value)} est négatif : indiquez un nombre positif ou nul."
     return None
 
 

@@ -6,7 +6,8 @@ reads what the page depends on (the scheme's tree and partners through `Scheme.u
 DECP data version), and raises 404 for what is not published, before the cache is read. Only anonymous GETs
 without a session or pending messages are cached, and only 200 answers that set no cookie nor `no-store` (a
 drill-down of the previous store's rows, while the new ones are computed): what is kept is the same for everyone.
-Organisation names are not in the versions: a renamed organisation shows within TIMEOUT_S.
+Organisation names are not in the versions: a renamed organisation shows within TIMEOUT_S, as do the list's
+headline figures once the values of a new store, computed in the background, replace the previous ones.
 """
 
 from collections.abc import Callable

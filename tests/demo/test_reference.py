@@ -77,18 +77,22 @@ def test_reference_loads_say_each_table_is_synthetic(demo_store):
     loads = reference_rows(demo_store, "SELECT kind, version, rows FROM reference_loads ORDER BY kind")
     sizes = dict(
         reference_rows(
-            demo_store, "SELECT 'esus', count(*) FROM esus UNION ALL SELECT 'communes', count(*) FROM communes"
+            demo_store,
+            "SELECT 'esus', count(*) FROM esus UNION ALL SELECT 'communes', count(*) FROM communes "
+            "UNION ALL SELECT 'regions', count(*) FROM regions",
         )
     )
     assert [kind for kind, _, _ in loads] == [
         "communes",
         "esus",
         "etablissements",
+        "regions",
         "structures_inclusives",
         "unites_legales",
     ]
     assert all(version == "synthétique (démonstration), graine 7" for _, version, _ in loads)
     assert {kind: rows for kind, _, rows in loads if kind in sizes} == sizes
+    assert sizes["regions"] == 18  # every région has départements drawn, each named
 
 
 def test_the_contracts_are_classified_against_the_synthetic_reference(demo_store):

@@ -42,7 +42,7 @@ def test_an_editor_builds_a_scheme_and_sees_its_dashboard_drawn(page, decp_store
     submit(page)
     page.get_by_role("link", name="Ajouter un objectif").click()
     page.fill("input[name=title]", "30 % de marchés avec une considération sociale")
-    page.select_option("select[name=indicator]", "catalogue:S1")
+    page.locator("label", has_text="Part des marchés avec au moins une considération sociale").click()
     page.fill("input[name=baseline_year]", "2024")
     page.fill("input[name=baseline_value]", "20")
     page.fill("input[name=target_2026]", "30")
@@ -71,3 +71,28 @@ def test_a_published_scheme_is_public_without_login(page, decp_store):
     expect(page.get_by_role("heading", name=scheme.title)).to_be_visible()
     expect(page.locator("bar-line-chart canvas")).to_be_visible()
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+def test_an_administrator_publishes_after_the_preview_and_unpublishes_through_the_dialog(page, decp_store):
+    from tests.plans.factories import ObjectiveFactory, SchemeFactory
+
+    admin = MembershipFactory(organisation=BuyerAFactory(), role=Role.ADMIN)
+    scheme = SchemeFactory(organisation=admin.organisation, ready_to_publish=True, title="SPASER à publier")
+    ObjectiveFactory(engagement__axis__scheme=scheme, title="Objectif de l'aperçu")
+    log_in(page, admin.user.email)
+
+    page.goto(scheme.get_absolute_url())
+    page.get_by_role("link", name="Publier").click()
+    expect(page.get_by_text("Aperçu — non publié")).to_be_visible()
+    expect(page.get_by_role("heading", name="Objectif de l'aperçu")).to_be_visible()
+    page.get_by_role("button", name="Publier ce SPASER").click()
+    expect(page.get_by_text("SPASER publié : sa page publique est visible de tous")).to_be_visible()
+
+    page.get_by_role("button", name="Dépublier").click()
+    dialog = page.get_by_role("dialog", name="Dépublier « SPASER à publier » ?")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Dépublier").click()
+
+    expect(page.get_by_text("SPASER dépublié")).to_be_visible()
+    scheme.refresh_from_db()
+    assert scheme.status == Status.ADOPTED

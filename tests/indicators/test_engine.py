@@ -14,8 +14,9 @@ import duckdb
 import orjson
 import pytest
 
-from spaser.analytics.classes import refresh_classes
+from spaser.analytics.classes import buyer_places, refresh_classes
 from spaser.cli import main
+from spaser.formatting import FRENCH, INTERNATIONAL
 from spaser.indicators.catalogue import BY_CODE, CATALOGUE
 from spaser.indicators.engine import (
     CATALOGUE_VERSION,
@@ -31,7 +32,9 @@ from spaser.indicators.engine import (
     missing_reason,
     stores,
 )
-from tests.indicators.factories import A2, B1, SIREN_A, SIREN_B, T1, T2, T3, build_store
+from spaser.tables import INDICATORS_CSV, INDICATORS_PARQUET
+from tests.indicators.factories import A1, A2, B1, SIREN_A, SIREN_B, T1, T2, T3, build_store
+from tests.table_schemas import csv_errors, parquet_errors
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +142,17 @@ def test_buyers_and_awardees_are_classified_from_the_reference_data(classified_s
     assert awardees["FR12345678901"] == (False, None, False, False, None, None, None)
 
 
+def test_buyer_places_come_from_the_classified_buyers_named_where_the_reference_names_them(store, classified_store):
+    with stores(classified_store) as (connection, _):
+        places = buyer_places(connection, [SIREN_A, SIREN_B, "000000000"])
+    with stores(store) as (connection, _):
+        unclassified = buyer_places(connection, [SIREN_A])
+
+    # The fixture's reference has neither commune names nor a régions table.
+    assert places == {SIREN_A: ("69123", None, "84", None), SIREN_B: ("01053", None, "84", None)}
+    assert unclassified == {}
+
+
 def test_year_is_the_year_of_notification(store):
     later = values(store, filters=Filters(years=(2025,)))
 
@@ -231,6 +245,7 @@ def test_cli_all_writes_every_buyer_and_year_to_parquet(store, tmp_path):
     rows = duckdb.sql(f"SELECT buyer, year, code, value FROM '{out}' WHERE code = 'S1' ORDER BY 1, 2").fetchall()
     assert code == 0
     assert rows == [(SIREN_A, 2024, "S1", 0.75), (SIREN_A, 2025, "S1", 1.0), (SIREN_B, 2024, "S1", 0.0)]
+    assert parquet_errors(out, INDICATORS_PARQUET) == []
 
 
 def test_cli_table_is_french(store, capsys):
@@ -271,6 +286,7 @@ def test_cli_csv_is_french_by_default_rounded_as_the_table(store, capsys):
     # Why a value is weak: P6 is published on 1 of the 3 marchés whose products' origin the DECP expect.
     assert rows["P6"]["missing"] == "moins de la moitié des marchés renseignent la donnée (couverture 33,3\u00a0%)"
     assert rows["S1"]["missing"] == ""
+    assert csv_errors(text, INDICATORS_CSV, FRENCH) == []
 
 
 def test_cli_csv_in_the_international_convention(store, capsys):
@@ -283,6 +299,15 @@ def test_cli_csv_in_the_international_convention(store, capsys):
         "0.5",
         "2024",
     )
+    assert csv_errors(text, INDICATORS_CSV, INTERNATIONAL) == []
+
+
+def test_cli_csv_of_a_mutualised_scheme_stays_valid_with_its_together_rows(store, capsys):
+    main(["indicators", "--store", str(store), "--sirets", f"{A1},{A2}", "--year", "2024", "--format", "csv"])
+
+    text = capsys.readouterr().out
+    assert ";ensemble;" in text.replace("\n", ";")
+    assert csv_errors(text, INDICATORS_CSV, FRENCH) == []
 
 
 def test_cli_without_scope_explains_in_french(store, capsys):

@@ -1,9 +1,12 @@
+import datetime
+
 import factory
 
 from spaser.plans.models import (
     Action,
     Axis,
     Engagement,
+    ManualImport,
     ManualIndicator,
     ManualValue,
     Objective,
@@ -15,6 +18,10 @@ from spaser.plans.models import (
     Theme,
 )
 from tests.organisations.factories import OrganisationFactory
+
+
+def _pdf():
+    return factory.django.FileField(filename="deliberation.pdf", data=b"%PDF-1.4\n% SPASER fictif\n")
 
 
 class SchemeFactory(factory.django.DjangoModelFactory):
@@ -30,8 +37,13 @@ class SchemeFactory(factory.django.DjangoModelFactory):
     status = Status.DRAFT
 
     class Params:
-        with_document = factory.Trait(
-            document=factory.django.FileField(filename="deliberation.pdf", data=b"%PDF-1.4\n% SPASER fictif\n")
+        with_document = factory.Trait(document=_pdf())
+        # Every required item of the publishing checklist, but no axis (add one with an objective).
+        ready_to_publish = factory.Trait(
+            status=Status.ADOPTED,
+            adoption_date=datetime.date(2024, 3, 28),
+            deliberation="Délibération n° 2024-12 du 28 mars 2024",
+            document=_pdf(),
         )
 
 
@@ -106,6 +118,25 @@ class ManualValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(ManualIndicatorFactory)
     year = 2024
     value = 100
+
+
+class ManualImportFactory(factory.django.DjangoModelFactory):
+    """An imported file; `values=n` gives it n values in 2024, of contracts of its own (I<pk>-1…I<pk>-n)."""
+
+    class Meta:
+        model = ManualImport
+        skip_postgeneration_save = True
+
+    indicator = factory.SubFactory(ManualIndicatorFactory)
+    filename = "heures.csv"
+    rows = 0
+
+    @factory.post_generation
+    def values(source, create, count, **kwargs):
+        for number in range(1, (count or 0) + 1):
+            ManualValueFactory(
+                indicator=source.indicator, source=source, contract_id=f"I{source.pk}-{number}", value=number
+            )
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

@@ -75,7 +75,14 @@ def admin(client):
 
 
 def _edit(client, scheme, document):
-    data = {"title": scheme.title, "edition": 1, "start_year": 2024, "end_year": 2026, "status": "draft"}
+    data = {
+        "title": scheme.title,
+        "edition": 1,
+        "start_year": 2024,
+        "end_year": 2026,
+        "status": "draft",
+        "mutualised": "False",
+    }
     return client.post(reverse("plans:edit", args=[scheme.pk]), {**data, "document": document})
 
 

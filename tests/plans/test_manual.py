@@ -2,11 +2,14 @@ from pathlib import Path
 
 import pytest
 
+from spaser.indicators.readers import StoreUnavailable
 from spaser.plans import manual
 from spaser.plans.manual import CsvError
 from spaser.plans.models import ManualImport, ManualValue
-from tests.organisations.factories import UserFactory
+from spaser.tables import INSERTION_HOURS_CSV
+from tests.organisations.factories import BuyerAFactory, UserFactory
 from tests.plans.factories import ManualIndicatorFactory, ManualValueFactory
+from tests.table_schemas import csv_errors
 
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "manual"
@@ -85,16 +88,16 @@ def test_missing_columns_are_all_named():
 
     assert rows == []
     assert len(errors) == 1
-    assert str(errors[0]).startswith("ligne 1 : colonnes manquantes : heures_prevues, personnes.")
+    assert str(errors[0]).startswith("Ligne 1 : colonnes manquantes : heures_prevues, personnes.")
 
 
 def test_a_word_in_a_number_column_is_reported_with_its_line_and_column():
     _, errors = parse("bad_not_a_number.csv")
 
     assert messages(errors) == [
-        "ligne 4, colonne heures_realisees : « abc » n'est pas un nombre",
-        "ligne 5, colonne heures_prevues : « cent » n'est pas un nombre",
-        "ligne 5, colonne personnes : « deux » n'est pas un nombre",
+        "Ligne 4, colonne « heures_realisees » : « abc » n'est pas un nombre",
+        "Ligne 5, colonne « heures_prevues » : « cent » n'est pas un nombre",
+        "Ligne 5, colonne « personnes » : « deux » n'est pas un nombre",
     ]
 
 
@@ -109,7 +112,7 @@ def test_absurd_hours_on_one_contract_are_refused():
     _, errors = parse("bad_absurd_hours.csv")
 
     assert messages(errors) == [
-        "ligne 3, colonne heures_realisees : « 2000000 » dépasse 1 000 000 heures pour un seul marché : "
+        "Ligne 3, colonne « heures_realisees » : « 2000000 » dépasse 1\u202f000\u202f000 heures par ligne : "
         "vérifiez la valeur"
     ]
 
@@ -118,7 +121,7 @@ def test_a_contract_twice_in_the_same_year_is_refused_but_not_in_another_year():
     _, errors = parse("bad_duplicate_line.csv")
 
     assert messages(errors) == [
-        "ligne 4, colonne identifiant_marche : le marché « 2024-0001 » figure déjà pour 2024 à la ligne 2"
+        "Ligne 4, colonne « identifiant_marche » : le marché « 2024-0001 » pour 2024 figure déjà à la ligne 2"
     ]
 
 
@@ -163,10 +166,9 @@ def test_missing_required_cells_and_fractional_persons():
     _, errors = parse_text(";;10;;2,5\n")
 
     assert messages(errors) == [
-        "ligne 2, colonne annee : valeur manquante",
-        "ligne 2, colonne identifiant_marche : valeur manquante",
-        "ligne 2, colonne heures_realisees : valeur manquante",
-        "ligne 2, colonne personnes : « 2,5 » n'est pas un nombre entier de personnes",
+        "Ligne 2, colonne « annee » : valeur manquante",
+        "Ligne 2, colonne « heures_realisees » : valeur manquante",
+        "Ligne 2, colonne « personnes » : « 2,5 » n'est pas un nombre entier de personnes",
     ]
 
 
@@ -200,11 +202,50 @@ def test_a_spreadsheet_is_recognised():
     assert "« heures.xlsx » est un classeur" in errors[0].message
 
 
-def test_the_template_parses_without_error():
+def test_a_blank_contract_id_is_the_global_value_of_its_year():
+    rows, errors = parse_text("2024;;100;90;3\n2025; ;;10;\n")
+
+    assert errors == []
+    assert [(row.year, row.contract_id, row.done) for row in rows] == [(2024, "", 90), (2025, "", 10)]
+
+
+def test_a_global_value_and_contracts_of_the_same_year_are_refused_in_one_file():
+    _, errors = parse_text("2024;M1;;10;\n2024;;;90;\n2025;;;5;\n2025;;;6;\n")
+
+    assert messages(errors) == [
+        "Ligne 3, colonne « identifiant_marche » : la valeur globale de 2024 (identifiant de marché vide) ne peut "
+        "pas s'ajouter aux valeurs par marché de la même année (ligne 2) : le total compterait deux fois",
+        "Ligne 5, colonne « identifiant_marche » : la valeur globale de 2025 figure déjà à la ligne 4",
+    ]
+
+
+def test_the_template_parses_without_error_and_follows_its_table_schema():
     rows, errors = manual.parse_csv(manual.template_csv().encode(), "modele.csv")
 
     assert errors == []
     assert len(rows) == 2
+    assert csv_errors(manual.template_csv(), INSERTION_HOURS_CSV) == []
+
+
+def test_the_import_refuses_the_cells_its_table_schema_refuses():
+    """Frictionless reading docs/schemas/heures-insertion.json is the reference for every cell of a French file."""
+    content = fixture("bad_cells_french.csv")
+
+    _, errors = manual.parse_csv(content, "bad_cells_french.csv")
+
+    refused = [(line, column) for line, column, _ in csv_errors(content.decode(), INSERTION_HOURS_CSV)]
+    assert [(error.line, error.column) for error in errors] == refused
+    assert refused == [
+        (3, "annee"),
+        (4, "annee"),
+        (5, "heures_prevues"),
+        (6, "heures_realisees"),
+        (7, "heures_realisees"),
+        (8, "heures_prevues"),
+        (8, "personnes"),
+        (9, "identifiant_marche"),
+        (9, "personnes"),
+    ]
 
 
 # Storing
@@ -272,6 +313,55 @@ def test_contract_lines_are_refused_for_a_year_with_a_global_value():
     assert source is None
     assert [(error.line, error.column) for error in errors] == [(4, "annee"), (5, "annee"), (6, "annee")]
     assert indicator.values.count() == 1
+
+
+def test_a_global_line_is_refused_for_a_year_with_values_per_contract():
+    indicator = ManualIndicatorFactory()
+    ManualValueFactory(indicator=indicator, year=2024, contract_id="M1", value=10)
+
+    source, errors = manual.import_csv(indicator, (HEADER + "2024;;;90;\n2025;;;5;\n").encode(), "global.csv", None)
+
+    assert source is None
+    assert messages(errors) == [
+        "Ligne 2, colonne « identifiant_marche » : l'année 2024 a déjà des valeurs par marché (le total de l'année "
+        "est leur somme) : indiquez un identifiant de marché"
+    ]
+
+
+def test_an_imported_global_line_replaces_the_global_value_of_its_year():
+    indicator = ManualIndicatorFactory()
+    ManualValueFactory(indicator=indicator, year=2024, contract_id="", value=10)
+
+    source, errors = manual.import_csv(indicator, (HEADER + "2024;;;90;\n").encode(), "global.csv", None)
+
+    assert errors == []
+    assert list(indicator.values.values_list("year", "contract_id", "value", "source")) == [(2024, "", 90, source.pk)]
+
+
+def test_undoing_an_import_removes_only_the_values_still_coming_from_it():
+    indicator = ManualIndicatorFactory()
+    source, _ = manual.import_csv(indicator, fixture("heures_insertion.csv"), "heures_insertion.csv", None)
+    manual.enter_value(indicator, None, year=2024, contract_id="2024-0007", value=1)  # replaces one imported line
+
+    removed = manual.undo_import(source)
+
+    assert removed == 5
+    assert list(indicator.values.values_list("contract_id", "value", "source")) == [("2024-0007", 1, None)]
+    assert ManualImport.objects.count() == 0
+
+
+def test_unknown_contract_ids_are_those_the_store_lacks_for_the_organisation(decp_store):
+    indicator = ManualIndicatorFactory(organisation=BuyerAFactory())
+    rows, _ = manual.parse_csv((HEADER + "2024;M3;;1;\n2024;M7;;1;\n2025;;;4;\n2024;Z;;1;\n").encode())
+
+    assert manual.unknown_contract_ids(indicator, rows, decp_store) == ["M7", "Z"]
+
+
+def test_unknown_contract_ids_need_a_readable_store(tmp_path):
+    rows, _ = manual.parse_csv((HEADER + "2024;M3;;1;\n").encode())
+
+    with pytest.raises(StoreUnavailable):
+        manual.unknown_contract_ids(ManualIndicatorFactory(), rows, tmp_path / "absent")
 
 
 def test_typed_value_replaces_the_same_year_and_contract():

@@ -1,14 +1,17 @@
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from spaser.organisations.models import Role
 from spaser.plans.models import ManualImport, ManualIndicator
-from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.plans.factories import ManualIndicatorFactory, ManualValueFactory
+from spaser.www.manual_views import pending
+from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.plans.factories import ManualImportFactory, ManualIndicatorFactory, ManualValueFactory
 
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "manual"
@@ -22,6 +25,12 @@ def member(organisation, role: str):
     return MembershipFactory(
         organisation=organisation, role=role, user=UserFactory(first_name="Alex", last_name="Dupont")
     ).user
+
+
+@pytest.fixture(autouse=True)
+def no_store(settings, tmp_path):
+    """Without a DECP store, contract ids are not checked (tests that check them use `decp_store`)."""
+    settings.SPASER_STORE_DIR = tmp_path / "no-store"
 
 
 @pytest.fixture
@@ -58,6 +67,150 @@ def test_facilitator_imports_a_file_and_sees_totals_and_provenance(client, indic
     assert indicator.values.count() == 6
 
 
+def test_without_the_decp_store_the_file_is_imported_with_a_warning(client, indicator):
+    client.force_login(member(indicator.organisation, Role.EDITOR))
+
+    response = client.post(url("import", indicator), {"file": upload("heures_insertion.csv")}, follow=True)
+
+    assert "les identifiants de marché n&#x27;ont pas été vérifiés" in response.content.decode()
+    assert indicator.values.count() == 6
+
+
+# Contract ids checked against the DECP store (tests/indicators/factories.py: buyer A published M1…M6)
+
+HEADER_LINE = b"annee;identifiant_marche;heures_prevues;heures_realisees;personnes\n"
+
+
+@pytest.fixture
+def buyer_indicator(decp_store):
+    return ManualIndicatorFactory(organisation=BuyerAFactory(), label="Heures d'insertion de la ville")
+
+
+def test_known_contract_ids_are_imported_at_once(client, buyer_indicator):
+    client.force_login(member(buyer_indicator.organisation, Role.EDITOR))
+    content = HEADER_LINE + b"2024;M1;;10;\n2024;M3;;20;\n"
+
+    response = client.post(url("import", buyer_indicator), {"file": upload("connus.csv", content)}, follow=True)
+
+    assert response.redirect_chain == [(url("detail", buyer_indicator), 302)]
+    assert sorted(buyer_indicator.values.values_list("contract_id", flat=True)) == ["M1", "M3"]
+
+
+def test_unknown_contract_ids_are_listed_and_imported_only_on_confirmation(client, buyer_indicator):
+    client.force_login(member(buyer_indicator.organisation, Role.EDITOR))
+    # M7 is buyer B's contract: the id is unknown for buyer A's SIRETs.
+    content = HEADER_LINE + b"2024;M1;;10;\n2024;M7;;20;\n2024;X-404;;30;\n"
+
+    response = client.post(url("import", buyer_indicator), {"file": upload("inconnus.csv", content)})
+
+    page = response.content.decode()
+    unknown = re.search(r'id="identifiants-inconnus".*?</div>', page, re.S).group(0)
+    assert "2 identifiants de marché introuvables" in unknown
+    assert re.findall(r"<li>(.*?)</li>", unknown) == ["M7", "X-404"]
+    assert buyer_indicator.values.count() == 0
+    token = re.search(r'name="jeton" value="([^"]+)"', page).group(1)
+
+    confirmed = client.post(url("import_confirm", buyer_indicator), {"jeton": token}, follow=True)
+
+    assert "Fichier « inconnus.csv » importé : 3\u00a0lignes" in confirmed.content.decode()
+    assert sorted(buyer_indicator.values.values_list("contract_id", flat=True)) == ["M1", "M7", "X-404"]
+    again = client.post(url("import_confirm", buyer_indicator), {"jeton": token}, follow=True)
+    assert "n&#x27;est plus en attente" in again.content.decode()
+    assert ManualImport.objects.count() == 1
+
+
+def test_a_held_file_is_not_imported_into_another_indicator_nor_by_another_session(client, buyer_indicator):
+    editor = member(buyer_indicator.organisation, Role.EDITOR)
+    other = ManualIndicatorFactory(organisation=buyer_indicator.organisation)
+    client.force_login(editor)
+    response = client.post(url("import", buyer_indicator), {"file": upload("a.csv", HEADER_LINE + b"2024;X;;1;\n")})
+    token = re.search(r'name="jeton" value="([^"]+)"', response.content.decode()).group(1)
+
+    client.post(url("import_confirm", other), {"jeton": token})
+    client.logout()
+    client.force_login(editor)
+    client.post(url("import_confirm", buyer_indicator), {"jeton": token})
+
+    assert ManualImport.objects.count() == 0
+
+
+@pytest.mark.parametrize(("kept", "files_left"), [(pending.KEPT, 2), (timedelta(0), 1)])
+def test_held_files_never_confirmed_are_removed_once_kept_long_enough(
+    client, buyer_indicator, monkeypatch, settings, kept, files_left
+):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    monkeypatch.setattr(pending, "KEPT", kept)
+    client.force_login(member(buyer_indicator.organisation, Role.EDITOR))
+
+    for name in ("a.csv", "b.csv"):
+        client.post(url("import", buyer_indicator), {"file": upload(name, HEADER_LINE + b"2024;X;;1;\n")})
+
+    assert len(default_storage.listdir(pending.FOLDER)[1]) == files_left
+
+
+def test_a_blank_contract_id_imports_the_global_value_of_the_year(client, buyer_indicator):
+    client.force_login(member(buyer_indicator.organisation, Role.EDITOR))
+
+    client.post(url("import", buyer_indicator), {"file": upload("global.csv", HEADER_LINE + b"2024;;;1500;12\n")})
+
+    assert list(buyer_indicator.values.values_list("year", "contract_id", "value")) == [(2024, "", 1500)]
+
+
+# Undoing an import
+
+
+def test_the_undo_modal_counts_the_values_the_import_still_gives(client, indicator):
+    source = ManualImportFactory(indicator=indicator, filename="heures-2024.csv", values=3)
+    ManualValueFactory(indicator=indicator, contract_id="typed")
+    client.force_login(member(indicator.organisation, Role.FACILITATOR))
+
+    page = client.get(url("detail", indicator)).content.decode()
+
+    modal = re.search(rf'<dialog id="annuler-import-{source.pk}".*?</dialog>', page, re.S).group(0)
+    assert 'class="fr-modal"' in modal and f'aria-controls="annuler-import-{source.pk}"' in page
+    assert "Annuler l'import de « heures-2024.csv » ?" in modal
+    assert "<strong>3 valeurs</strong>" in modal
+    assert "Annuler l'import et supprimer 3 valeurs" in modal
+
+
+def test_undoing_an_import_removes_it_and_its_values_only(client, indicator):
+    source = ManualImportFactory(indicator=indicator, values=3)
+    kept = ManualImportFactory(indicator=indicator, values=1)
+    typed = ManualValueFactory(indicator=indicator, year=2025, contract_id="typed")
+    client.force_login(member(indicator.organisation, Role.EDITOR))
+
+    response = client.post(url("import_undo", indicator, source.pk), follow=True)
+
+    assert "Import du fichier « heures.csv » annulé : 3\u00a0valeurs supprimées." in response.content.decode()
+    assert list(ManualImport.objects.all()) == [kept]
+    assert set(indicator.values.values_list("pk", flat=True)) == {kept.values.get().pk, typed.pk}
+
+
+def test_an_import_of_another_indicator_cannot_be_undone_from_this_one(client, indicator):
+    source = ManualImportFactory(values=2)
+    client.force_login(member(indicator.organisation, Role.ADMIN))
+
+    response = client.post(url("import_undo", indicator, source.pk))
+
+    assert response.status_code == 404
+    assert source.values.count() == 2
+
+
+# Long imports
+
+
+def test_the_import_forms_announce_long_imports_with_a_static_script(client, buyer_indicator):
+    client.force_login(member(buyer_indicator.organisation, Role.EDITOR))
+    detail = client.get(url("detail", buyer_indicator)).content.decode()
+    confirm = client.post(url("import", buyer_indicator), {"file": upload("a.csv", HEADER_LINE + b"2024;X;;1;\n")})
+
+    for page in (detail, confirm.content.decode()):
+        assert 'data-spaser-progress-from="5000"' in page
+        assert "data-spaser-progress hidden" in page
+        assert re.search(r'<script src="[^"]*spaser/import\.js" defer>', page)
+    assert 'data-spaser-lines="1"' in confirm.content.decode()
+
+
 def test_error_lines_are_listed_and_nothing_is_saved(client, indicator):
     client.force_login(member(indicator.organisation, Role.FACILITATOR))
 
@@ -66,7 +219,7 @@ def test_error_lines_are_listed_and_nothing_is_saved(client, indicator):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Le fichier n'a pas été importé : 3 erreurs" in page
-    assert "ligne 4, colonne heures_realisees : « abc » n&#x27;est pas un nombre" in page
+    assert "Ligne 4, colonne « heures_realisees » : « abc » n&#x27;est pas un nombre" in page
     assert "Aucune valeur n'a été enregistrée" in page
     assert indicator.values.count() == 0
     assert ManualImport.objects.count() == 0

@@ -86,6 +86,18 @@ def test_a_scheme_without_axes_asks_for_one(client):
     assert f'href="{reverse("plans:create_node", args=["axes", scheme.pk])}">Ajouter un axe' in page
 
 
+def test_a_complete_draft_leads_to_the_publishing_checklist(client):
+    editor = MembershipFactory(role=Role.EDITOR)
+    scheme = SchemeFactory(organisation=editor.organisation)
+    ObjectiveFactory(engagement__axis__scheme=scheme)
+    ManualValueFactory(indicator__organisation=editor.organisation)
+
+    page = my_space(client, editor.user)
+
+    assert "Prochaine étape : Publier le SPASER." in page
+    assert f'href="{reverse("plans:publish", args=[scheme.pk])}">Préparer la publication' in page
+
+
 def test_a_published_scheme_with_its_data_has_only_the_upcoming_step_left(client):
     admin = MembershipFactory(role=Role.ADMIN)
     scheme = PublishedSchemeFactory(organisation=admin.organisation)

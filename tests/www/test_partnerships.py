@@ -270,7 +270,7 @@ def test_only_the_shared_indicators_of_an_accepted_partner_are_usable(
     refused = objective_post(client, scheme, private_hours.pk)
     accepted = objective_post(client, scheme, shared_hours.pk)
 
-    assert "Heures d&#x27;insertion de B (partagé par Commune B (fictive))" in form
+    assert "Heures d&#x27;insertion de B\n" in form and "Partagé par Commune B (fictive). Unité : heures." in form
     assert "Brouillon interne de B" not in form
     assert "indicator" in refused.context["form"].errors
     assert accepted.status_code == 302

@@ -24,6 +24,7 @@ from spaser.organisations.models import Invitation, Role
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import (
     ActionFactory,
+    ManualImportFactory,
     ManualIndicatorFactory,
     ManualValueFactory,
     ObjectiveFactory,
@@ -115,6 +116,7 @@ MATRIX = {
     "public:accessibility": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:legal": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:personal_data": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "public:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
@@ -145,6 +147,9 @@ MATRIX = {
         "GET": NOT_GET,
         "POST": expect(anonymous=LOGIN, members=403, owner_admin=302, other=404, pending=404),
     },
+    # Editors see the checklist and the preview; only administrators publish and unpublish.
+    "plans:publish": {"GET": EDIT, "POST": {**EDIT, "owner_admin": 302, "owner_editor": 403}},
+    "plans:unpublish": {"GET": NOT_GET, "POST": {**EDIT, "owner_admin": 302, "owner_editor": 403}},
     "plans:dashboard": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:contracts": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:audit": {"GET": SCHEME_READ, "POST": SCHEME_READ},
@@ -162,6 +167,8 @@ MATRIX = {
     "manual:detail": {"GET": READ, "POST": READ},
     "manual:value_create": {"GET": NOT_GET, "POST": MANUAL_DATA},
     "manual:import": {"GET": NOT_GET, "POST": MANUAL_DATA},
+    "manual:import_confirm": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
+    "manual:import_undo": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
     "manual:value_delete": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
     "manual:template": {"GET": READ, "POST": READ},
     # Django's admin sends whoever is not staff to its own login page.
@@ -177,6 +184,7 @@ class World:
     action: object
     indicator: object
     value: object
+    manual_import: object
     member: object
     invitation: object
     pending: object
@@ -207,6 +215,7 @@ def world(decp_store):
         action=ActionFactory(engagement=objective.engagement),
         indicator=indicator,
         value=ManualValueFactory(indicator=indicator),
+        manual_import=ManualImportFactory(indicator=indicator, values=1),
         member=users["owner_viewer"].memberships.get(),
         invitation=Invitation.objects.create(organisation=owner, email="nouvelle@collectivite.example"),
         **partnerships,
@@ -231,6 +240,8 @@ def arguments(name: str, world: World) -> dict:
         "plans:detail": {"pk": scheme.pk},
         "plans:edit": {"pk": scheme.pk},
         "plans:delete": {"pk": scheme.pk},
+        "plans:publish": {"pk": scheme.pk},
+        "plans:unpublish": {"pk": scheme.pk},
         "plans:dashboard": {"pk": scheme.pk},
         "plans:contracts": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
         "plans:audit": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
@@ -245,6 +256,8 @@ def arguments(name: str, world: World) -> dict:
         "manual:detail": {"pk": world.indicator.pk},
         "manual:value_create": {"pk": world.indicator.pk},
         "manual:import": {"pk": world.indicator.pk},
+        "manual:import_confirm": {"pk": world.indicator.pk},
+        "manual:import_undo": {"pk": world.indicator.pk, "import_pk": world.manual_import.pk},
         "manual:value_delete": {"pk": world.indicator.pk, "value_pk": world.value.pk},
         "manual:template": {"pk": world.indicator.pk},
     }.get(name, {})

@@ -9,9 +9,11 @@ import duckdb
 import pytest
 from django.urls import reverse
 
+from spaser.formatting import FRENCH, INTERNATIONAL
 from spaser.indicators.engine import CATALOGUE_VERSION
 from spaser.organisations.models import Role
 from spaser.plans.models import Axis, Engagement, IndicatorSnapshot, ManualUnit, Objective, Scheme, Status
+from spaser.tables import INDICATOR_CONTRACTS_CSV
 from tests.indicators.factories import A1
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory
 from tests.plans.factories import (
@@ -24,6 +26,7 @@ from tests.plans.factories import (
     SchemeFactory,
     TargetFactory,
 )
+from tests.table_schemas import csv_errors
 
 
 @pytest.fixture
@@ -49,7 +52,7 @@ def test_an_editor_creates_a_scheme_for_its_organisation(client, editor):
     response = client.post(
         reverse("plans:create"),
         {"organisation": editor.organisation.pk, "title": "SPASER 2024-2026", "edition": 1, "start_year": 2024,
-         "end_year": 2026, "status": "draft"},
+         "end_year": 2026, "status": "draft", "mutualised": "False"},
     )  # fmt: skip
 
     scheme = Scheme.objects.get()
@@ -58,19 +61,28 @@ def test_an_editor_creates_a_scheme_for_its_organisation(client, editor):
     assert scheme.slug.startswith("ville-de-lyon-fictive-spaser-2024-2026")
 
 
-def test_period_in_order_and_adoption_date_required_to_publish(client, editor):
+def test_period_in_order_adoption_date_required_and_creation_never_publishes(client, editor):
     response = client.post(
         reverse("plans:create"),
         {"organisation": editor.organisation.pk, "title": "T", "edition": 1, "start_year": 2026, "end_year": 2024,
-         "status": "published"},
+         "status": "published", "mutualised": "False"},
     )  # fmt: skip
 
     errors = response.context["form"].errors
     assert errors["end_year"] == [
         "La dernière année (2024) précède la première (2026) : elle doit lui être égale ou postérieure."
     ]
-    assert "adoption_date" in errors
+    assert "status" in errors
+    assert "Publié" not in response.content.decode()
     assert not Scheme.objects.exists()
+
+    response = client.post(
+        reverse("plans:create"),
+        {"organisation": editor.organisation.pk, "title": "T", "edition": 1, "start_year": 2024, "end_year": 2026,
+         "status": "adopted", "mutualised": "False"},
+    )  # fmt: skip
+
+    assert response.context["form"].errors == {"adoption_date": ["Indiquez la date d'adoption d'un SPASER adopté."]}
 
 
 def test_the_whole_tree_is_built_with_forms(client, scheme):
@@ -221,6 +233,7 @@ def test_drill_down_csv_is_french_by_default(client, scheme, objective, decp_sto
     # M2: notified 2024-03-01, 50 000,50 € (amounts as the DECP give them, not rounded), SIRET A1.
     assert rows["M2"][1:5] == [A1, "Marché 2", "01/03/2024", "50000,5"]
     assert rows["M1"][4] == "100000"
+    assert csv_errors(export.content.decode(), INDICATOR_CONTRACTS_CSV, FRENCH) == []
 
 
 def test_drill_down_csv_in_the_international_convention(client, scheme, objective, decp_store):
@@ -234,6 +247,7 @@ def test_drill_down_csv_in_the_international_convention(client, scheme, objectiv
     rows = {row[0]: row for row in csv.reader(io.StringIO(export.content.decode("utf-8")))}
     assert rows["identifiant du marché"][:2] == ["identifiant du marché", "SIRET de l'acheteur"]
     assert rows["M2"][1:5] == [A1, "Marché 2", "2024-03-01", "50000.5"]
+    assert csv_errors(export.content.decode(), INDICATOR_CONTRACTS_CSV, INTERNATIONAL) == []
 
 
 def test_drill_down_csv_neutralises_formulas_in_text_but_keeps_negative_amounts(client, scheme, objective, decp_store):

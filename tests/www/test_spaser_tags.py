@@ -25,3 +25,9 @@ def test_inline_code_marks_the_code_spans_of_openapi_text_and_escapes_the_rest()
     rendered = render("{{ text|inline_code }}", text='Erreurs : `{"erreur": "…"}` <b>ici</b>')
 
     assert rendered == "Erreurs : <code>{&quot;erreur&quot;: &quot;…&quot;}</code> &lt;b&gt;ici&lt;/b&gt;"
+
+
+def test_count_filter_agrees_its_noun_with_the_number_shown():
+    assert render('{{ 1|count:"objectif" }} / {{ 0|count:"objectif" }} / {{ 12|count:"objectif" }}') == (
+        "1\u00a0objectif / 0\u00a0objectif / 12\u00a0objectifs"
+    )

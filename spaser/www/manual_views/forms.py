@@ -4,8 +4,9 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 
-from spaser.plans.manual import MAX_CONTRACT_ID, MAX_HOURS
+from spaser.plans.manual import MAX_CONTRACT_ID
 from spaser.plans.models import FIRST_YEAR, LAST_YEAR, ManualIndicator, ManualUnit
+from spaser.tables import MAX_HOURS
 from spaser.www.forms import DsfrForm, DsfrModelForm
 
 

@@ -82,7 +82,7 @@ def _action(step: progress.Step, scheme: Scheme | None, facts, role: str) -> tup
         return "Ajouter un axe", reverse("plans:create_node", args=["axes", scheme.pk])
     if step.kind == progress.Kind.OBJECTIVES:
         return "Ajouter des objectifs", reverse("plans:detail", args=[scheme.pk])
-    return "Préparer la publication", reverse("plans:detail", args=[scheme.pk])
+    return "Préparer la publication", reverse("plans:publish", args=[scheme.pk])
 
 
 def _shared_with(user, own_organisations: list[int]) -> list[Partnership]:

@@ -20,6 +20,7 @@ from spaser.plans import steering
 from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
+from spaser.tables import INDICATOR_CONTRACTS_CSV
 from spaser.www import breadcrumbs
 from spaser.www.unavailable import unavailable
 
@@ -189,17 +190,6 @@ def contracts_of(sirens: tuple[str, ...], year: int, indicator: Indicator) -> tu
     return f"{served}:{','.join(sirens)}:{year}:{indicator.code}", rows, served == version
 
 
-CSV_HEADER = {
-    "id": "identifiant du marché",
-    "acheteur_id": "SIRET de l'acheteur",
-    "objet": "objet",
-    "dateNotification": "date de notification",
-    "montant": "montant initial HT",
-    "procedure": "procédure",
-    "nature": "nature",
-    "status": "prise en compte dans l'indicateur",
-    "reason": "raison",
-}
 STATUS = DRILL_COLUMNS.index("status")
 
 
@@ -207,7 +197,7 @@ def _csv(rows, filename: str, convention: str) -> HttpResponse:
     """The contracts as the DECP give them: amounts unrounded, in the French or the international convention."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    write_csv(response, [CSV_HEADER[column] for column in DRILL_COLUMNS], rows, convention)
+    write_csv(response, INDICATOR_CONTRACTS_CSV.names, rows, convention)
     return response
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from spaser.www.plans_views import dashboard_views, partnership_views, views
+from spaser.www.plans_views import dashboard_views, partnership_views, publishing_views, views
 from spaser.www.plans_views.nodes import KINDS
 
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/supprimer/", views.delete, name="delete"),
+    path("<int:pk>/publier/", publishing_views.publish, name="publish"),
+    path("<int:pk>/depublier/", publishing_views.unpublish, name="unpublish"),
     path("<int:pk>/partenaires/inviter/", partnership_views.invite, name="invite_partner"),
     path("partenariats/<int:pk>/", partnership_views.answer, name="partnership"),
     path("partenariats/<int:pk>/terminer/", partnership_views.end, name="end_partnership"),

@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from spaser.organisations.models import Role
-from spaser.organisations.permissions import editable_organisations, require_role
+from spaser.organisations.permissions import editable_organisations, require_role, role_in
 from spaser.plans.access import can_edit, require_edit, require_read
 from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
 from spaser.www import breadcrumbs
 from spaser.www.plans_views.forms import ObjectiveForm, PartnerInvitationForm, SchemeForm
 from spaser.www.plans_views.nodes import NODES
+from spaser.www.plans_views.publishing_views import PUBLISHERS
 
 
 def create(request):
@@ -52,7 +53,13 @@ def detail(request, pk: int):
         "engagements__objectives__targets", "engagements__objectives__manual_indicator", "engagements__actions"
     )
     editing = can_edit(request.user, scheme)
-    context = {"title": scheme.title, "scheme": scheme, "axes": axes, "can_edit": editing}
+    context = {
+        "title": scheme.title,
+        "scheme": scheme,
+        "axes": axes,
+        "can_edit": editing,
+        "can_publish": editing and role_in(request.user, scheme.organisation) in PUBLISHERS,
+    }
     context["breadcrumb_data"] = breadcrumbs.space(
         (reverse("organisations:detail", args=[scheme.organisation_id]), str(scheme.organisation))
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spaser.www.public_views import views
+from spaser.www.public_views import indicators, views
 
 
 app_name = "public"
@@ -16,4 +16,5 @@ urlpatterns = [
     path("accessibilite/", views.information_page, {"page": "accessibility"}, name="accessibility"),
     path("mentions-legales/", views.information_page, {"page": "legal"}, name="legal"),
     path("donnees-personnelles/", views.information_page, {"page": "personal_data"}, name="personal_data"),
+    path("indicateurs/", indicators.catalogue, name="indicators"),
 ]

@@ -6,16 +6,20 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from spaser.plans import steering
+from spaser.plans import directory, steering
 from spaser.plans.access import can_read
 from spaser.plans.models import Scheme
 from spaser.www.page_cache import cached_public_page
 from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
+from spaser.www.public_views.forms import SchemeSearchForm
+
+
+PAGE_SIZE = 24
 
 
 def published_version() -> tuple:
@@ -38,28 +42,19 @@ def home(request):
 
 
 @login_not_required
-@cached_public_page(published_version)
+@cached_public_page(directory.version)
 def schemes(request):
-    published = Scheme.objects.published().select_related("organisation").with_partners()
-    query = request.GET.get("q", "").strip()
-    if query:
-        published = published.filter(
-            Q(title__icontains=query) | Q(organisation__name__icontains=query) | Q(organisation__siren=query)
-        )
-    buyer_type = request.GET.get("type", "")
-    if buyer_type:
-        published = published.filter(organisation__buyer_type=buyer_type)
-    types = (
-        Scheme.objects.published()
-        .exclude(organisation__buyer_type="")
-        .values_list("organisation__buyer_type", flat=True)
-    )
+    entries = directory.published_entries()
+    form = SchemeSearchForm(request.GET, entries)
+    results = form.results()
+    criteria = request.GET.copy()
+    criteria.pop("page", None)
     context = {
         "title": "SPASER publiés",
-        "page": Paginator(published.order_by("organisation__name"), 30).get_page(request.GET.get("page")),
-        "query": query,
-        "buyer_type": buyer_type,
-        "types": sorted(set(types)),
+        "form": form,
+        "published": len(entries),
+        "page": Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")),
+        "criteria": criteria.urlencode(),
     }
     return render(request, "public/schemes.html", context)
 

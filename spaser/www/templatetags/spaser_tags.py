@@ -44,6 +44,11 @@ def number(value, decimals: int = 0) -> str:  # {{ value|number }}, {{ value|num
     return formatting.number(_known(value), decimals)
 
 
+@register.filter
+def count(value, noun: str) -> str:  # {{ objectives|count:"objectif" }}: « 1 objectif », « 12 objectifs »
+    return formatting.count(_known(value), noun)
+
+
 # Dates too: « 6 décembre 2026 », « 6 décembre 2026 à 17 h 38 » in the page's time zone, « — » when unknown.
 
 

@@ -1,0 +1,304 @@
+"""Every CSV or Parquet file Spaser publishes or reads, declared once.
+
+The writers take their columns from these declarations, the manual-data import reads its cells with them, and
+`python -m spaser.tables docs/schemas` writes their Table Schemas (https://specs.frictionlessdata.io/table-schema/),
+one per file and convention: a CSV in the French convention (`;`, decimal comma, dd/mm/yyyy dates) and in the
+international one (`,`, decimal point, ISO dates) are two dialects of one table.
+"""
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, number
+from spaser.indicators.catalogue import CATALOGUE
+
+
+FIRST_YEAR, LAST_YEAR = 2015, 2050
+PARQUET = "parquet"
+NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+class CellError(ValueError):
+    """A cell its field refuses, with the French reason."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: `name` is its header in the file, `type` and the constraints are Table Schema's."""
+
+    name: str
+    type: str  # string, integer, number, year or date
+    title: str
+    description: str
+    required: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    enum: tuple[str, ...] = ()
+    unit: str = ""  # what a number counts, for the messages (« heures »)
+
+    def schema(self, convention: str) -> dict:
+        described = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
+        if self.type == "number" and convention == FRENCH:
+            described["decimalChar"] = ","
+        if self.type == "date":
+            described["format"] = "%d/%m/%Y" if convention == FRENCH else "default"
+        constraints = {
+            "required": self.required or None,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "maxLength": self.max_length,
+            "enum": list(self.enum) or None,
+        }
+        if constraints := {key: value for key, value in constraints.items() if value is not None}:
+            described["constraints"] = constraints
+        return described
+
+    def read(self, raw: str):
+        """A non-empty cell as its type and constraints read it, lenient where French spreadsheets differ from
+        the schema (decimal point or comma, spaces between thousands); `CellError` otherwise."""
+        if self.type == "string":
+            if self.max_length is not None and len(raw) > self.max_length:
+                raise CellError(f"{quoted(raw)} dépasse {self.max_length} caractères")
+            return raw
+        if self.type == "year":
+            if not re.fullmatch(r"\d{4}", raw):
+                raise CellError(f"{quoted(raw)} n'est pas une année (4 chiffres attendus, par exemple 2024)")
+            year = int(raw)
+            if not self.minimum <= year <= self.maximum:
+                raise CellError(f"{quoted(raw)} : l'année doit être comprise entre {self.minimum} et {self.maximum}")
+            return year
+        value = _number(raw)
+        if self.type == "integer" and value != int(value):
+            raise CellError(f"{quoted(raw)} n'est pas un nombre entier {_of(self.unit)}")
+        if self.minimum == 0 and value < 0:
+            raise CellError(f"{quoted(raw)} est négatif : indiquez un nombre {_of(self.unit)} positif ou nul")
+        if self.minimum is not None and value < self.minimum:
+            raise CellError(f"{quoted(raw)} est inférieur au minimum de {number(self.minimum)} {self.unit}")
+        if self.maximum is not None and value > self.maximum:
+            raise CellError(f"{quoted(raw)} dépasse {number(self.maximum)} {self.unit} par ligne : vérifiez la valeur")
+        return int(value) if self.type == "integer" else value
+
+
+def _of(noun: str) -> str:
+    return f"d'{noun}" if noun[:1] in "aeiouhé" else f"de {noun}"
+
+
+def quoted(raw: str) -> str:
+    return f"« {raw[:40]}… »" if len(raw) > 40 else f"« {raw} »"
+
+
+def _number(raw: str) -> float:
+    """Accepts `12,5`, `12.5` and `1 200,5`; refuses `1.200,5` (ambiguous) and words."""
+    text = SPACES.sub("", raw)
+    if "," in text and "." in text:
+        raise CellError(f"{quoted(raw)} n'est pas un nombre (n'utilisez qu'une virgule pour les décimales)")
+    text = text.replace(",", ".")
+    if not NUMBER.fullmatch(text):
+        raise CellError(f"{quoted(raw)} n'est pas un nombre")
+    return float(text)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's columns; `name` names its schema in docs/schemas/."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    conventions: tuple[str, ...] = (FRENCH, INTERNATIONAL)  # or (PARQUET,)
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.fields)
+
+    def field(self, name: str) -> Field:
+        return next(column for column in self.fields if column.name == name)
+
+    def schema(self, convention: str) -> dict:
+        schema = {
+            "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
+            "title": self.title,
+            "description": self.description,
+            "fields": [column.schema(convention) for column in self.fields],
+            "missingValues": [""],
+        }
+        return schema | ({"primaryKey": list(self.primary_key)} if self.primary_key else {})
+
+    def schema_files(self) -> dict[str, dict]:
+        """{file name: schema}: the first convention is the table's name, the others are suffixed."""
+        first, *others = self.conventions
+        return {f"{self.name}.json": self.schema(first)} | {
+            f"{self.name}-{convention}.json": self.schema(convention) for convention in others
+        }
+
+
+# The indicators of `spaser indicators` (CSV to stdout, Parquet with --all --out)
+
+_UNIT_NAMES = ", ".join(f"« {unit} »" for unit in UNITS)
+INDICATOR_FIELDS = (
+    Field(
+        "buyer",
+        "string",
+        "Acheteur",
+        "SIREN de l'acheteur, « ensemble » pour tous les SIRET d'un SPASER mutualisé, la catégorie d'acheteur "
+        "(--by-type) ou « France » (--national).",
+        required=True,
+    ),
+    Field("year", "integer", "Année", "Année de notification des marchés comptés."),
+    Field(
+        "code",
+        "string",
+        "Code de l'indicateur",
+        "Code du catalogue des indicateurs (docs/indicateurs.md).",
+        required=True,
+        enum=tuple(indicator.code for indicator in CATALOGUE),
+    ),
+    Field("label", "string", "Indicateur", "Nom de l'indicateur en français.", required=True),
+    Field("unit", "string", "Unité", f"Unité de la valeur : {_UNIT_NAMES}.", required=True, enum=tuple(UNITS)),
+    Field("numerator", "number", "Numérateur", "Nombre ou somme comptés, exacts.", required=True, minimum=0),
+    Field("denominator", "number", "Dénominateur", "Base de la part, exacte ; vide pour un dénombrement.", minimum=0),
+    Field(
+        "value",
+        "number",
+        "Valeur",
+        "Numérateur divisé par le dénominateur : une part entre 0 et 1 pour l'unité « % » ; vide quand les "
+        "données ne permettent pas de la calculer.",
+        minimum=0,
+    ),
+    Field(
+        "coverage",
+        "number",
+        "Couverture",
+        "Part des marchés de l'année qui renseignent la donnée, entre 0 et 1.",
+        minimum=0,
+        maximum=1,
+    ),
+    Field("contracts", "integer", "Marchés", "Marchés notifiés dans l'année.", required=True, minimum=0),
+)
+MISSING_FIELD = Field(
+    "missing", "string", "Remarque", "Pourquoi la valeur manque ou est fragile, en français ; vide sinon."
+)
+INDICATORS_CSV = Table(
+    "indicateurs",
+    "Indicateurs SPASER d'un périmètre",
+    "Sortie de `spaser indicators --format csv`. La valeur et la couverture sont arrondies comme le tableau les "
+    "affiche (les parts à 0,1 point près) ; numérateur et dénominateur sont exacts.",
+    (*INDICATOR_FIELDS, MISSING_FIELD),
+    primary_key=("buyer", "year", "code"),
+)
+INDICATORS_PARQUET = Table(
+    "indicateurs-parquet",
+    "Indicateurs SPASER de tous les acheteurs et de toutes les années",
+    "Sortie de `spaser indicators --all --out FICHIER.parquet` : format long, une ligne par groupe, année et "
+    "indicateur, valeurs non arrondies.",
+    INDICATOR_FIELDS,
+    conventions=(PARQUET,),
+    primary_key=("buyer", "year", "code"),
+)
+
+# The contracts behind one value (drill-down of the steering dashboard, private and public)
+
+COUNTED, NOT_COUNTED, UNKNOWN = "compté", "non compté", "non renseigné"
+INDICATOR_CONTRACTS_CSV = Table(
+    "marches-indicateur",
+    "Marchés derrière la valeur d'un indicateur",
+    "Export « Télécharger (CSV) » du détail d'une valeur du tableau de bord : les marchés de l'année comptés, "
+    "mesurés mais non comptés, ou sans la donnée, avec leurs champs DECP non arrondis.",
+    (
+        Field("identifiant du marché", "string", "Identifiant du marché", "Champ DECP `id`.", required=True),
+        Field("SIRET de l'acheteur", "string", "SIRET de l'acheteur", "Champ DECP `acheteur.id`.", required=True),
+        Field("objet", "string", "Objet", "Champ DECP `objet`."),
+        Field("date de notification", "date", "Date de notification", "Champ DECP `dateNotification`."),
+        Field("montant initial HT", "number", "Montant initial HT", "Champ DECP `montant`, en euros."),
+        Field("procédure", "string", "Procédure", "Champ DECP `procedure`."),
+        Field("nature", "string", "Nature", "Champ DECP `nature`."),
+        Field(
+            "prise en compte dans l'indicateur",
+            "string",
+            "Prise en compte",
+            "Si le marché est compté, mesuré mais non compté, ou sans la donnée.",
+            required=True,
+            enum=(COUNTED, NOT_COUNTED, UNKNOWN),
+        ),
+        Field("raison", "string", "Raison", "Ce qui a décidé de la prise en compte (considérations, titulaires…)."),
+    ),
+)
+
+# The insertion hours an organisation imports (manual indicators): the model offered to download and the import
+
+MAX_HOURS = 1_000_000
+INSERTION_HOURS_CSV = Table(
+    "heures-insertion",
+    "Heures d'insertion par marché et par année",
+    "Fichier importé dans un indicateur saisi en heures (et modèle proposé au téléchargement). Une ligne par "
+    "marché et par année ; un identifiant de marché vide donne la valeur globale de l'année. L'import accepte "
+    "aussi la virgule comme séparateur, le point décimal et les espaces entre milliers.",
+    (
+        Field("annee", "year", "Année", "Année des heures.", required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
+        Field(
+            "identifiant_marche",
+            "string",
+            "Identifiant du marché",
+            "Identifiant DECP du marché ; vide pour la valeur globale de l'année.",
+            max_length=64,
+        ),
+        Field(
+            "heures_prevues",
+            "number",
+            "Heures prévues",
+            "Heures d'insertion prévues au marché.",
+            minimum=0,
+            maximum=MAX_HOURS,
+            unit="heures",
+        ),
+        Field(
+            "heures_realisees",
+            "number",
+            "Heures réalisées",
+            "Heures d'insertion réalisées dans l'année.",
+            required=True,
+            minimum=0,
+            maximum=MAX_HOURS,
+            unit="heures",
+        ),
+        Field(
+            "personnes",
+            "integer",
+            "Personnes",
+            "Personnes en insertion concernées.",
+            minimum=0,
+            maximum=1_000_000,
+            unit="personnes",
+        ),
+    ),
+    conventions=(FRENCH,),
+)
+
+TABLES = (INDICATORS_CSV, INDICATORS_PARQUET, INDICATOR_CONTRACTS_CSV, INSERTION_HOURS_CSV)
+
+
+def schema_files() -> dict[str, bytes]:
+    """{file name: JSON} of docs/schemas/."""
+    return {
+        name: orjson.dumps(schema, option=orjson.OPT_INDENT_2) + b"\n"
+        for table in TABLES
+        for name, schema in table.schema_files().items()
+    }
+
+
+def write_schemas(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in schema_files().items():
+        (folder / name).write_bytes(content)
+
+
+if __name__ == "__main__":
+    write_schemas(Path(sys.argv[1]))
