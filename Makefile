@@ -75,9 +75,9 @@ bench: install
 	$(BIN)/python -m bench.run
 
 docs: install
-	$(BIN)/python -m spaser.indicators.methodology > docs/indicateurs.md
+	$(BIN)/spaser methodology > docs/indicateurs.md
 	$(BIN)/python manage.py spaser_schema > docs/spaser-schema.json
-	$(BIN)/python -m spaser.tables docs/schemas
+	$(BIN)/spaser table-schemas --out docs/schemas
 
 lock:
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes base.in -o base.txt

@@ -2,7 +2,7 @@
 
 No JSON import can do less work than parsing every record into typed columns, so this is the time ours is
 compared with. An in-memory connection runs one `CREATE TABLE … AS SELECT * FROM read_json(…)` with the columns of
-`spaser.decp.sql.TYPED_COLUMNS`, then counts the rows.
+`spaser.decp.sql_staging.TYPED_COLUMNS`, then counts the rows.
 
 Usage: `python -m bench.floor ARRAY.json`; prints `{"records": N}`.
 """
@@ -21,9 +21,9 @@ class ColumnsUnavailable(Exception):
 def typed_columns() -> dict[str, str]:
     """The canonical JSON columns; the floor means nothing without them, so their absence is an error."""
     try:
-        from spaser.decp.sql import TYPED_COLUMNS
+        from spaser.decp.sql_staging import TYPED_COLUMNS
     except ImportError as error:
-        raise ColumnsUnavailable(f"cannot import spaser.decp.sql.TYPED_COLUMNS: {error}") from error
+        raise ColumnsUnavailable(f"cannot import spaser.decp.sql_staging.TYPED_COLUMNS: {error}") from error
     return TYPED_COLUMNS
 
 

@@ -384,7 +384,7 @@ METHOD_DESCRIPTIONS = {
     "peer": "the method of ColinMaudry/decp-processing: ijson (C backend) streaming, each record normalised in "
     "Python, one NDJSON line written with orjson (`bench/peer.py`)",
     "floor": "DuckDB `read_json` of the marchés array alone into the canonical typed columns "
-    "(`spaser.decp.sql.TYPED_COLUMNS`), in memory, nothing else (`bench/floor.py`)",
+    "(`spaser.decp.sql_staging.TYPED_COLUMNS`), in memory, nothing else (`bench/floor.py`)",
 }
 
 

@@ -79,6 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--cpv", metavar="DIVISION", help="Division CPV (deux premiers chiffres)")
     indicators.add_argument("--procedure", help="Procédure (libellé canonique)")
     indicators.set_defaults(handler="spaser.indicators.commands:run_indicators")
+    methodology = groups.add_parser(
+        "methodology", help="Écrire la méthodologie des indicateurs (docs/indicateurs.md) sur la sortie standard"
+    )
+    methodology.set_defaults(handler="spaser.indicators.commands:run_methodology")
+    table_schemas = groups.add_parser(
+        "table-schemas", help="Écrire les Table Schemas des fichiers CSV et Parquet publiés ou importés (docs/schemas)"
+    )
+    table_schemas.add_argument("--out", required=True, type=Path, help="Dossier où écrire les schémas")
+    table_schemas.set_defaults(handler="spaser.commands:run_table_schemas")
 
     _add_reference(groups)
     _add_store(groups)

@@ -1,13 +1,12 @@
 """Every CSV or Parquet file Spaser publishes or reads, declared once.
 
 The writers take their columns from these declarations, the manual-data import reads its cells with them, and
-`python -m spaser.tables docs/schemas` writes their Table Schemas (https://specs.frictionlessdata.io/table-schema/),
+`spaser table-schemas --out docs/schemas` (`make docs`) writes their Table Schemas (https://specs.frictionlessdata.io/table-schema/),
 one per file and convention: a CSV in the French convention (`;`, decimal comma, dd/mm/yyyy dates) and in the
 international one (`,`, decimal point, ISO dates) are two dialects of one table.
 """
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -298,7 +297,3 @@ def write_schemas(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in schema_files().items():
         (folder / name).write_bytes(content)
-
-
-if __name__ == "__main__":
-    write_schemas(Path(sys.argv[1]))

@@ -4,6 +4,7 @@ import re
 import pytest
 from frictionless import Schema
 
+from spaser.cli import main
 from spaser.tables import INSERTION_HOURS_CSV, TABLES, Field, schema_files
 from tests.table_schemas import SCHEMAS
 
@@ -11,6 +12,13 @@ from tests.table_schemas import SCHEMAS
 def test_published_schemas_are_current():
     """docs/schemas/ is written by `make docs` from spaser/tables.py: rerun it after changing a declaration."""
     assert {path.name: path.read_bytes() for path in SCHEMAS.glob("*.json")} == schema_files()
+
+
+def test_the_command_line_writes_the_schemas(tmp_path, capsys):
+    assert main(["table-schemas", "--out", str(tmp_path / "schemas")]) == 0
+
+    assert {path.name: path.read_bytes() for path in (tmp_path / "schemas").iterdir()} == schema_files()
+    assert f"{len(schema_files())}\u00a0fichiers" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("name", sorted(schema_files()))

@@ -211,7 +211,7 @@ PERMISSIONS_POLICY = (
 )
 
 # ---------------------------------------------------------------------------------------------------------------
-# Logging: one JSON object per line on stdout, each with the request id (spaser.www.middleware.RequestIdMiddleware)
+# Logging: one JSON object per line on stderr (stdout stays the commands' output), each with the request id (spaser.www.middleware.RequestIdMiddleware)
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 LOGGING = {
@@ -220,14 +220,14 @@ LOGGING = {
     "filters": {"request_id": {"()": "spaser.www.logs.RequestIdFilter"}},
     "formatters": {"json": {"()": "spaser.www.logs.JsonFormatter"}},
     "handlers": {
-        "stdout": {
+        "stderr": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "filters": ["request_id"],
             "formatter": "json",
         }
     },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own handlers (console when DEBUG, mail to ADMINS) give way to the root's JSON lines.
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},

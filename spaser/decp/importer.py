@@ -2,7 +2,6 @@
 
 import itertools
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,9 +15,10 @@ import orjson
 
 from spaser.analytics.classes import classify
 from spaser.analytics.files import sql_path
-from spaser.decp import sql, store as stores, tabular
+from spaser.decp import identity, sql, sql_macros, sql_staging, store as stores, tabular
 from spaser.decp.json_layout import ChunkFile, json_chunk_files, rejoin_pieces
 from spaser.decp.json_split import Chunk, JsonSplitter
+from spaser.decp.quarantine import publish_quarantine, remove_dead_quarantines, write_quarantine
 from spaser.decp.sources import Input, Limits, encoding_of, expand_inputs, sniff
 from spaser.decp.xml_reader import xml_chunks
 from spaser.errors import SpaserError
@@ -100,9 +100,9 @@ def import_files(
             on_step(message, next(steps), total)
 
     with stores.rebuilding(store) as (connection, work):
-        sql.install_macros(connection)
+        sql_macros.install_macros(connection)
         run_id = stores.next_run_id(connection)
-        _remove_dead_quarantines(store, run_id)
+        remove_dead_quarantines(store, run_id)
         report = ImportReport(run_id=run_id, files=[FileReport(file=s.name, format=kind) for s, kind in formats])
         _create_work_tables(connection, work, formats, run_id)
         chunk_files = _read_sources(connection, formats, work, report, announce)
@@ -116,12 +116,12 @@ def import_files(
             _account(connection, report)
             _rebuild_contracts(connection)
             classify(connection, store)
-            quarantine = _write_quarantine(connection, work, run_id)
+            quarantine = write_quarantine(connection, work, run_id)
             report.quarantine = str(stores.quarantine_path(store) / quarantine.name) if quarantine else None
             _record_run(connection, report)
             _drop_work_tables(connection)
         if quarantine:
-            _publish_quarantine(quarantine, store)
+            publish_quarantine(quarantine, store)
     return report
 
 
@@ -179,7 +179,7 @@ def _create_work_tables(connection: duckdb.DuckDBPyConnection, work: Path, forma
     empty.write_bytes(b"[]")
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE {tabular.STAGED_TABLE} AS "
-        f"SELECT 0::BIGINT AS ordinal, * FROM ({sql.staged_json(repr(str(empty)), typed=True)})"
+        f"SELECT 0::BIGINT AS ordinal, * FROM ({sql_staging.staged_json(repr(str(empty)), typed=True)})"
     )
     _show_staged(connection, f"SELECT * FROM {tabular.STAGED_TABLE}")
     _build_dictionaries(connection)
@@ -304,7 +304,7 @@ def _stage_chunks(connection, chunk_files: list[ChunkFile], typed: bool) -> None
 
 def _stage_group(cursor, number: int, chunk_files: list[ChunkFile], typed: bool) -> None:
     files = "[" + ", ".join(repr(str(chunk.path)) for chunk in chunk_files) + "]"
-    cursor.execute(f"CREATE TABLE {STAGING}.part_{number} AS {sql.staged_json(files, typed)}")
+    cursor.execute(f"CREATE TABLE {STAGING}.part_{number} AS {sql_staging.staged_json(files, typed)}")
 
 
 def _reading_groups(chunk_files: list[ChunkFile], count: int) -> list[list[ChunkFile]]:
@@ -441,8 +441,8 @@ def _account(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> Non
         run,
     )
     _drop_later_copies(connection, report.run_id)
-    _split_reused_ids(connection, report.run_id)
-    _group_identities(connection, report.run_id)
+    identity.split_reused_ids(connection, report.run_id)
+    identity.group_identities(connection, report.run_id)
     # A kept version is new when it is the first of its contract in this run and the store had none before.
     connection.execute(
         """
@@ -490,156 +490,12 @@ def _count_statuses(connection: duckdb.DuckDBPyConnection, report: ImportReport)
             setattr(report, status, getattr(report, status) + getattr(file_report, status))
 
 
-def _split_reused_ids(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """Versions of one (buyer, id) that differ in at least two of notification date, initial amount and awardees
-    are distinct contracts (a reused id); agreeing on two of the three, they are versions of one contract.
-
-    Contracts are the groups of versions linked by that relation (docs/decp-model.md): a property of the set of
-    versions, not of their order. Each contract of a split id gets a `lot` label, its earliest notification date
-    and awardees, kept in the small table `version_lots` (read_seq → lot): updating `versions` costs seconds.
-    """
-    connection.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE signatures AS
-        WITH touched AS (  -- the ids of this run whose versions hold more than one (date, amount)
-            SELECT {sql.CONTRACT_KEY} FROM versions GROUP BY ALL
-            HAVING ({_varies("dateNotification")} OR {_varies("montant")}) AND bool_or(run_id = $run))
-        SELECT read_seq, {sql.CONTRACT_KEY}, dateNotification AS notified, montant AS amount,
-               {sql.AWARDEE_SIRENS} AS awardees, {sql.AWARDEE_SIRETS} AS sirets, read_seq AS component
-        FROM versions SEMI JOIN touched USING ({sql.CONTRACT_KEY})
-        """,
-        {"run": run_id},
-    )
-    _link_components(connection)
-    connection.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE lot_changes AS
-        WITH labelled AS (
-            SELECT *, count(DISTINCT component) OVER (PARTITION BY {sql.CONTRACT_KEY}) AS contracts,
-                   min(coalesce(CAST(notified AS VARCHAR), 'sans date') || ' ' || sirets)
-                       OVER (PARTITION BY {sql.CONTRACT_KEY}, component) AS label
-            FROM signatures)
-        SELECT read_seq, CASE WHEN contracts > 1 THEN label ELSE '' END AS lot FROM labelled
-        """
-    )
-    connection.execute("DELETE FROM version_lots WHERE read_seq IN (SELECT read_seq FROM lot_changes)")
-    connection.execute("INSERT INTO version_lots SELECT read_seq, lot FROM lot_changes WHERE lot <> ''")
-
-
-def _varies(column: str) -> str:
-    """More than one value in the group, NULL included (cheaper than counting distinct pairs)."""
-    return f"(min({column}) <> max({column}) OR count({column}) NOT IN (0, count(*)))"
-
-
-def _link_components(connection: duckdb.DuckDBPyConnection) -> None:
-    """Give every signature the smallest component of the signatures sharing two of its three parts, until stable
-    (label propagation: a few rounds, each three window passes over the reused ids only)."""
-    shared = [
-        f"min(component) OVER (PARTITION BY {sql.CONTRACT_KEY}, {pair})"
-        for pair in ("notified, amount", "notified, awardees", "amount, awardees")
-    ]
-    while True:
-        connection.execute(
-            f"CREATE OR REPLACE TEMP TABLE signatures AS SELECT * REPLACE (least({', '.join(shared)}) AS component), "
-            "component AS previous FROM signatures"
-        )
-        changed = connection.execute("SELECT count(*) FROM signatures WHERE component <> previous").fetchone()[0]
-        connection.execute("ALTER TABLE signatures DROP COLUMN previous")
-        if not changed:
-            return
-
-
-# The current version of a contract: the latest published; between versions published the same day (or never),
-# the one notified or modified last, then the one with more modifications, then a hash of the content.
-CURRENT_ORDER = (
-    "{'published': coalesce(datePublicationDonnees, DATE '0001-01-01'), "
-    "'changed': greatest(coalesce(dateNotification, DATE '0001-01-01'), coalesce(list_max(list_transform("
-    "modifications, lambda m: m.dateNotificationModification)), DATE '0001-01-01')), "
-    "'modifications': len(modifications), 'content': content_hash}"
-)
-
-
-def _group_identities(connection: duckdb.DuckDBPyConnection, run_id: int) -> None:
-    """One row per contract: its current version (`CURRENT_ORDER`) and this run's share."""
-    connection.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE identities AS
-        SELECT arg_max(read_seq, current_order) AS read_seq,
-               count(*) AS version_count,
-               {sql.UID} AS uid,
-               lot,
-               min(read_seq) FILTER (WHERE run_id = $run AND NOT earlier_copy) AS first_new,
-               bool_or(run_id < $run OR earlier_copy) AS known
-        FROM (SELECT v.kind, v.acheteur_id, v.id, v.read_seq, v.run_id, {CURRENT_ORDER} AS current_order,
-                     coalesce(l.lot, '') AS lot,
-                     -- replaced an older copy: its contract was known
-                     v.run_id = $run AND v.read_seq IN (SELECT read_seq FROM earlier_copies) AS earlier_copy
-              FROM versions v LEFT JOIN version_lots l USING (read_seq))
-        GROUP BY kind, acheteur_id, id, lot
-        """,
-        {"run": run_id},
-    )
-
-
 def _rebuild_contracts(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(
         "CREATE OR REPLACE TABLE current_versions AS SELECT read_seq, version_count, uid, lot FROM identities"
     )
     for statement in sql.CONTRACT_VIEWS:
         connection.execute(statement)
-
-
-_QUARANTINE_FILE = re.compile(r"run-(\d+)\.ndjson(\.tmp)?")
-
-
-def _remove_dead_quarantines(store: Path, run_id: int) -> None:
-    """Quarantine files of runs the store does not know: written by an import killed before its swap."""
-    folder = stores.quarantine_path(store)
-    for path in folder.iterdir() if folder.is_dir() else ():
-        match = _QUARANTINE_FILE.fullmatch(path.name)
-        if match and int(match.group(1)) >= run_id:
-            path.unlink()
-
-
-def _write_quarantine(connection: duckdb.DuckDBPyConnection, work: Path, run_id: int) -> Path | None:
-    """The rejected records with their reason, in the work folder (`_publish_quarantine` moves them out)."""
-    rows = connection.execute(
-        """
-        SELECT r.source_file, r.source_position, r.rejected_field, q.reason, to_json(r) AS record
-        FROM (SELECT * EXCLUDE (run_id, content_hash, reason, impossible_value) FROM rejected_records) r
-        JOIN rejected_records q ON q.read_seq = r.read_seq
-        ORDER BY r.read_seq
-        """
-    ).fetchall()
-    connection.execute(
-        "INSERT INTO rejections SELECT $run, source_file, source_position, rejected_field, reason "
-        "FROM rejected_records ORDER BY read_seq",
-        {"run": run_id},
-    )
-    if not rows:
-        return None
-    path = work / f"run-{run_id:04d}.ndjson"
-    with open(path, "wb") as out:
-        for source_file, position, rejected_field, reason, record in rows:
-            entry = {
-                "fichier": source_file,
-                "enregistrement": position,
-                "champ": rejected_field,
-                "motif": reason,
-                "donnees": orjson.loads(record),
-            }
-            out.write(orjson.dumps(entry) + b"\n")
-        out.flush()
-        os.fsync(out.fileno())
-    return path
-
-
-def _publish_quarantine(path: Path, store: Path) -> None:
-    """Moved next to the store as the last step before its swap: a failure before leaves nothing behind, a kill
-    between the two leaves a file of a run the store does not know, which the next import removes first."""
-    folder = stores.quarantine_path(store)
-    folder.mkdir(exist_ok=True)
-    os.replace(path, folder / path.name)
 
 
 def _record_run(connection: duckdb.DuckDBPyConnection, report: ImportReport) -> None:

@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from spaser.decp import sql
+from spaser.decp import identity
 from spaser.decp.store import open_read_only
 
 
 # Every version with its contract (uid) and what the identity rule compares; amounts flagged suspect count as 0.
 _VERSIONS = f"""
-SELECT source_file, concat_ws('|', {sql.CONTRACT_KEY}) AS id_key, {sql.UID} AS uid,
-       {{'notified': dateNotification, 'amount': montant, 'awardees': {sql.AWARDEE_SIRENS}}} AS signature,
+SELECT source_file, concat_ws('|', {identity.CONTRACT_KEY}) AS id_key, {identity.UID} AS uid,
+       {{'notified': dateNotification, 'amount': montant, 'awardees': {identity.AWARDEE_SIRENS}}} AS signature,
        CASE WHEN montant > 0 AND len(list_filter(flags, lambda f: starts_with(f.code, 'montant_'))) = 0
             THEN montant ELSE 0 END AS amount,
        current

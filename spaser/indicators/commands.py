@@ -1,4 +1,4 @@
-"""Command-line handler of `spaser indicators`."""
+"""Command-line handlers of `spaser indicators` and `spaser methodology`."""
 
 import sys
 from dataclasses import asdict
@@ -21,6 +21,7 @@ from spaser.indicators.engine import (
     missing_reason,
     stores,
 )
+from spaser.indicators.methodology import render
 from spaser.tables import INDICATORS_CSV
 
 
@@ -173,3 +174,8 @@ def explanation_lines(e: Explanation) -> list[str]:
     lines += [f"- catalogue des indicateurs : version {e.data.catalogue}", ""]
     lines += [f"Requête (DuckDB), paramètres {orjson.dumps(e.parameters).decode()} :", e.sql]
     return lines
+
+
+def run_methodology(args) -> int:
+    print(render(), end="")
+    return 0

@@ -1,6 +1,6 @@
 """`docs/indicateurs.md`, the French methodology, generated from the catalogue so that they cannot drift apart.
 
-Regenerate with `make docs`; a test fails when the committed file differs from this rendering.
+Regenerate with `make docs` (`spaser methodology`); a test fails when the committed file differs from this rendering.
 """
 
 from spaser.indicators.catalogue import CATALOGUE, Indicator
@@ -126,7 +126,3 @@ def _section(indicator: Indicator) -> list[str]:
         f"- Unité : {indicator.unit}. Source : {indicator.source}.",
         "",
     ]
-
-
-if __name__ == "__main__":
-    print(render(), end="")

@@ -3,7 +3,6 @@ scheme's headline figures, read from the snapshots and caches the dashboards alr
 
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date
 from functools import cached_property
 
 from django.conf import settings
@@ -90,8 +89,8 @@ def folded(text: str) -> str:
 
 
 def publication_order(scheme: Scheme) -> tuple:
-    """Most recent first: there is no publication date yet, so the adoption date, then the creation."""
-    return scheme.adoption_date or date.min, scheme.created_at
+    """Most recent publication first (then the most recently created, for schemes published at the same moment)."""
+    return scheme.published_at, scheme.created_at
 
 
 def published_entries() -> list[Entry]:

@@ -56,6 +56,7 @@ class Scheme(models.Model):
     start_year = models.PositiveSmallIntegerField("première année", validators=year_validators)
     end_year = models.PositiveSmallIntegerField("dernière année", validators=year_validators)
     status = models.CharField("statut", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField("publié le", null=True, blank=True, editable=False)
     adoption_date = models.DateField("date d'adoption", null=True, blank=True)
     deliberation = models.CharField("référence de la délibération", max_length=255, blank=True)
     document = models.FileField(
@@ -85,6 +86,16 @@ class Scheme(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The publication date follows the status, whoever changes it: publishing flow, demo, back office.
+        if self.status != Status.PUBLISHED:
+            self.published_at = None
+        elif self.published_at is None:
+            self.published_at = timezone.now()
+        if kwargs.get("update_fields") is not None and "status" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
 
     @property
     def years(self) -> list[int]:

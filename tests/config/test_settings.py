@@ -54,12 +54,13 @@ def test_plain_http_is_an_explicit_choice_that_the_deploy_checks_report():
         assert check in output
 
 
-def test_logs_are_json_lines_on_stdout_at_the_level_the_environment_sets():
+def test_logs_are_json_lines_on_stderr_at_the_level_the_environment_sets():
     code = "import logging; logging.getLogger('spaser').info('visible'); logging.getLogger('spaser').debug('caché')"
 
     def spaser_lines(**env: str) -> list[dict]:
         done = manage("shell", "-v", "0", "-c", code, **PRODUCTION_ENV, **env)
-        lines = [json.loads(line) for line in done.stdout.splitlines()]  # every line is JSON, other loggers' too
+        lines = [json.loads(line) for line in done.stderr.splitlines()]  # every line is JSON, other loggers' too
+        assert done.stdout == ""  # a command's output is never mixed with logs
         return [line for line in lines if line["logger"] == "spaser"]
 
     assert [line["message"] for line in spaser_lines()] == ["visible"]

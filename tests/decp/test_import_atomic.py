@@ -92,13 +92,13 @@ KILL_AFTER_QUARANTINE = """
 import os, signal, sys
 from pathlib import Path
 from spaser.decp import importer
-publish = importer._publish_quarantine
+publish = importer.publish_quarantine
 
 def publish_then_die(path, store):
     publish(path, store)
     os.kill(os.getpid(), signal.SIGKILL)
 
-importer._publish_quarantine = publish_then_die
+importer.publish_quarantine = publish_then_die
 importer.import_files([Path(sys.argv[1])], Path(sys.argv[2]))
 """
 REJECTING = FIXTURES / "hostile" / "montant_nan.json"

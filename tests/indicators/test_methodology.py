@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from spaser.cli import main
 from spaser.indicators.catalogue import CATALOGUE
 from spaser.indicators.methodology import render
 
@@ -16,3 +17,9 @@ def test_methodology_names_every_indicator_with_its_counting_rules():
 
     assert all(f"### {indicator.code} — {indicator.label}" in text for indicator in CATALOGUE)
     assert "Inconnu n'est pas « aucune »" in text
+
+
+def test_the_command_line_prints_the_committed_methodology(capsys):
+    assert main(["methodology"]) == 0
+
+    assert capsys.readouterr().out == DOC.read_text(encoding="utf-8")

@@ -6,10 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from spaser.demo.queries import data_years
 from spaser.indicators.catalogue import CATALOGUE
 from spaser.indicators.engine import Filters, Scope, compute, stores
 from spaser.organisations.models import Establishment, Membership, Organisation, Role
-from spaser.plans.demo import DEMO_NAMES, DEMO_PASSWORD, HOURS_FILE, PLATFORM_ADMIN, data_years
+from spaser.plans.demo import DEMO_PASSWORD
+from spaser.plans.demo_content import DEMO_NAMES, HOURS, PLATFORM_ADMIN
 from spaser.plans.models import (
     Action,
     Axis,
@@ -171,7 +173,7 @@ def test_insertion_hours_are_a_manual_indicator_with_imported_values(demo_store)
     assert indicator.unit == "heures"
     assert indicator.organisation == scheme.organisation
     source = indicator.imports.get()
-    assert source.filename == HOURS_FILE
+    assert source.filename == HOURS.filename
     assert source.rows == indicator.values.count() > 0
     assert source.imported_by.memberships.get(organisation=scheme.organisation).role == Role.FACILITATOR
     assert set(indicator.values.values_list("source", flat=True)) == {source.pk}

@@ -12,15 +12,9 @@ from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
 from spaser.plans import exchange, exchange_format, partnerships
-from spaser.plans.exchange import (
-    ExchangeInvalid,
-    UnreadableDocument,
-    export_scheme,
-    import_scheme,
-    read_document,
-    validate,
-)
+from spaser.plans.exchange import export_scheme, import_scheme
 from spaser.plans.exchange_format import SCHEMA
+from spaser.plans.exchange_validation import ExchangeInvalid, UnreadableDocument, read_document, validate
 from spaser.plans.models import ActionStatus, Axis, ManualIndicator, Objective, Scheme, Status, Target, Theme
 from tests.organisations.factories import OrganisationFactory
 from tests.plans.factories import (

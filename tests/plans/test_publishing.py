@@ -1,10 +1,12 @@
 """The publishing checklist, and publishing only through it: what is missing is named, with where to fix it."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from spaser.plans import publishing
 from spaser.plans.exchange import import_scheme
@@ -94,6 +96,27 @@ def test_unpublishing_keeps_the_scheme_adopted_and_changes_its_date():
     assert (scheme.status, scheme.adoption_date.isoformat()) == (Status.ADOPTED, "2024-03-28")
     assert scheme.updated_at > published_at  # the public pages' cache versions follow it
     assert not Scheme.objects.published().exists()
+
+
+def test_the_publication_date_is_the_last_publishing_and_goes_with_unpublishing(monkeypatch):
+    scheme = ready_scheme()
+
+    def at(moment: datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    at(datetime(2025, 3, 3, 9, tzinfo=UTC))
+    publishing.publish(scheme)
+    at(datetime(2025, 4, 1, 9, tzinfo=UTC))
+    scheme.title = "Titre corrigé"
+    scheme.save()
+    assert scheme.published_at == datetime(2025, 3, 3, 9, tzinfo=UTC)  # an edit is not a publication
+
+    publishing.unpublish(scheme)
+    assert Scheme.objects.get(pk=scheme.pk).published_at is None
+    at(datetime(2025, 5, 2, 9, tzinfo=UTC))
+    publishing.publish(scheme)
+
+    assert Scheme.objects.get(pk=scheme.pk).published_at == datetime(2025, 5, 2, 9, tzinfo=UTC)
 
 
 def test_an_imported_scheme_never_arrives_published():

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from spaser.organisations.models import Role
-from spaser.plans.exchange import validate
+from spaser.plans.exchange_validation import validate
 from spaser.plans.rules import check_period
 from spaser.www.plans_views.forms import SchemeForm
 from tests.organisations.factories import MembershipFactory

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from spaser.organisations.models import Role
-from spaser.plans.exchange import export_scheme, validate
+from spaser.plans.exchange import export_scheme
 from spaser.plans.exchange_format import SCHEMA
+from spaser.plans.exchange_validation import validate
 from spaser.plans.models import Action, Axis, Engagement, Objective, Scheme, Status, Target
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import ObjectiveFactory, SchemeFactory, TargetFactory

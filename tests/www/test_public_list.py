@@ -2,7 +2,7 @@
 its page cache keyed by the query string."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
@@ -49,9 +49,15 @@ def located_store(decp_store):
 def schemes(located_store) -> dict[str, Scheme]:
     """Lyon's (adopted in May 2024, one S1 objective reached), the Ain département's (adopted in January 2025, 2nd
     edition, mutualised, 2022-2024) and that of a commune without contracts (not adopted yet, with a partner); and a
-    draft."""
+    draft. Published in the order Ain, Lyon, the commune: the commune's first, Ain's last."""
+    quiet = PublishedSchemeFactory(
+        title="SPASER sans marché", start_year=2025, end_year=2027, published_at=datetime(2024, 1, 5, tzinfo=UTC)
+    )
     lyon = PublishedSchemeFactory(
-        organisation=BuyerAFactory(), title="SPASER de la ville", adoption_date=date(2024, 5, 1)
+        organisation=BuyerAFactory(),
+        title="SPASER de la ville",
+        adoption_date=date(2024, 5, 1),
+        published_at=datetime(2024, 6, 3, tzinfo=UTC),
     )
     TargetFactory(objective=ObjectiveFactory(engagement__axis__scheme=lyon), year=2026, value=30)
     ain = PublishedSchemeFactory(
@@ -62,8 +68,8 @@ def schemes(located_store) -> dict[str, Scheme]:
         edition=2,
         mutualised=True,
         adoption_date=date(2025, 1, 10),
+        published_at=datetime(2025, 2, 1, tzinfo=UTC),
     )
-    quiet = PublishedSchemeFactory(title="SPASER sans marché", start_year=2025, end_year=2027)
     PartnershipFactory(scheme=quiet, organisation__siren="219999999", accepted=True)
     SchemeFactory(organisation=quiet.organisation, title="SPASER en brouillon")
     return {"lyon": lyon, "ain": ain, "quiet": quiet}
@@ -80,7 +86,7 @@ def text(client, query: dict | None = None) -> str:
     return re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", content)).replace("&#x27;", "'")
 
 
-def test_published_schemes_only_the_most_recently_adopted_first(client, schemes):
+def test_published_schemes_only_the_most_recently_published_first(client, schemes):
     assert listed(client) == ["SPASER départemental", "SPASER de la ville", "SPASER sans marché"]
     assert "3\u00a0SPASER publiés sur la plateforme" in text(client)
 

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from spaser.formatting import day
 from spaser.organisations.models import Role
 from spaser.plans.models import Scheme, Status
 from tests.organisations.factories import BuyerAFactory, MembershipFactory
@@ -83,7 +84,9 @@ def test_an_administrator_publishes_a_ready_scheme_after_the_preview(admin, orga
     assert response.url == scheme.get_absolute_url()
     scheme.refresh_from_db()
     assert scheme.status == Status.PUBLISHED
-    assert Client().get(scheme.public_url()).status_code == 200
+    public = Client().get(scheme.public_url())
+    assert public.status_code == 200
+    assert f"{day(scheme.published_at)}, mis à jour le {day(scheme.updated_at)}" in public.content.decode()
 
 
 def test_publishing_waits_for_the_missing_items_and_names_them(admin, organisation):

@@ -3,7 +3,7 @@
 from django import forms
 
 from spaser.organisations.models import Organisation
-from spaser.plans.exchange import UnreadableDocument, read_document
+from spaser.plans.exchange_validation import UnreadableDocument, read_document
 from spaser.www.forms import DsfrForm
 
 

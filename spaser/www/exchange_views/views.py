@@ -1,7 +1,7 @@
 """A SPASER as a JSON file: export for those who read it, import by administrators and editors.
 
-The format is declared in spaser.plans.exchange_format and checked by spaser.plans.exchange; these views only read
-the file and report the errors.
+The format is declared in spaser.plans.exchange_format and checked by spaser.plans.exchange_validation; these
+views only read the file and report the errors.
 """
 
 import json
@@ -17,8 +17,9 @@ from django.utils.http import content_disposition_header
 from spaser.organisations.permissions import EDIT_ROLES, editable_organisations, require_role
 from spaser.plans import partnerships
 from spaser.plans.access import require_read
-from spaser.plans.exchange import ExchangeInvalid, export_scheme, import_scheme
+from spaser.plans.exchange import export_scheme, import_scheme
 from spaser.plans.exchange_format import schema_json
+from spaser.plans.exchange_validation import ExchangeInvalid
 from spaser.plans.models import Scheme
 from spaser.www.exchange_views.forms import ImportForm
 from spaser.www.plans_views.partnership_views import answer_url

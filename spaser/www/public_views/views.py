@@ -37,7 +37,11 @@ def scheme_version(slug: str, **_) -> tuple:
 @cached_public_page(published_version)
 def home(request):
     published = Scheme.objects.published().select_related("organisation")
-    context = {"title": "Accueil", "latest": published.order_by("-updated_at")[:6], "count": published.count()}
+    context = {
+        "title": "Accueil",
+        "latest": published.order_by("-published_at", "-created_at")[:6],
+        "count": published.count(),
+    }
     return render(request, "public/home.html", context)
 
 

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import NoReverseMatch
 
-from spaser.plans.demo import DEMO_PASSWORD, DemoError, format_table, load_demo, summary_tables
+from spaser.plans.demo import DEMO_PASSWORD, DemoError, Loaded, load_demo
+from spaser.plans.models import Scheme
 
 
 class Command(BaseCommand):
@@ -46,3 +48,52 @@ class Command(BaseCommand):
             "production). Les organisations marquées « (fictive) » n'existent pas ; leurs marchés sont des DECP "
             "synthétiques."
         )
+
+
+def summary_tables(loaded: Loaded) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) of the tables the command prints."""
+    organisations = [
+        [
+            str(organisation),
+            organisation.siren,
+            organisation.buyer_type,
+            "oui" if organisation.fictitious else "non (annuaire national)",
+            str(organisation.establishments.count()),
+        ]
+        for organisation in loaded.organisations
+    ]
+    schemes = []
+    for scheme in loaded.schemes:
+        scheme.refresh_from_db()
+        schemes.append(
+            [
+                scheme.title,
+                " + ".join(str(organisation) for organisation in scheme.all_organisations()),
+                f"{scheme.start_year}-{scheme.end_year}",
+                str(scheme.edition),
+                scheme.get_status_display(),
+                public_path(scheme) if scheme.is_public else "(brouillon, non public)",
+            ]
+        )
+    logins = [[email, organisation, role, DEMO_PASSWORD] for email, organisation, role in loaded.logins]
+    return [
+        ("Organisations", ["Nom", "SIREN", "Type", "Fictive", "SIRET"], organisations),
+        ("SPASER", ["Titre", "Organisations", "Période", "Édition", "Statut", "Adresse publique"], schemes),
+        ("Comptes de démonstration", ["Identifiant", "Organisation", "Rôle", "Mot de passe"], logins),
+    ]
+
+
+def public_path(scheme: Scheme) -> str:
+    try:
+        return scheme.public_url()
+    except NoReverseMatch:  # the public pages may not be wired yet
+        return f"/spaser/{scheme.slug}/"
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    return [line(header), line(["-" * width for width in widths]), *(line(row) for row in rows)]
