@@ -211,7 +211,8 @@ PERMISSIONS_POLICY = (
 )
 
 # ---------------------------------------------------------------------------------------------------------------
-# Logging: one JSON object per line on stderr (stdout stays the commands' output), each with the request id (spaser.www.middleware.RequestIdMiddleware)
+# Logging: one JSON object per line on stderr (stdout stays the commands' output), each with the request id
+# (spaser.www.middleware.RequestIdMiddleware)
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 LOGGING = {
