@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-VENDOR_STAMP := spaser/static/vendor/dsfr-chart/.sha256
+VENDOR_STAMPS := spaser/static/vendor/dsfr-chart/.sha256 var/vendor/axe-core/.sha256
 DEMO_DIR := var/demo
 DEMO_STORE := var/store
 DEMO_MARCHES ?= 20000
@@ -17,12 +17,13 @@ $(STAMP): requirements/dev.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# Front-end assets from the pinned npm tarball, checked against their sha256 (the script writes the stamp).
-$(VENDOR_STAMP): tools/vendor_assets.py $(STAMP)
+# Front-end assets from pinned npm tarballs, checked against their sha256 (the script writes the stamps): DSFR
+# Chart for the site, axe-core for the browser tests' accessibility checks.
+$(VENDOR_STAMPS): tools/vendor_assets.py $(STAMP)
 	$(BIN)/python tools/vendor_assets.py
-	touch $(VENDOR_STAMP)
+	touch $@
 
-install: $(STAMP) $(VENDOR_STAMP)
+install: $(STAMP) $(VENDOR_STAMPS)
 
 # The synthetic DECP is generated and imported once, then its synthetic reference (SIRENE, ESUS, inclusive
 # employers) built once (the stamps live in the store, so deleting var/store rebuilds both); migrate, load_demo

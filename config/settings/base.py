@@ -141,6 +141,11 @@ vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Spaser <ne-pas-repondre@spaser.example>")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Who runs this instance, named by the legal notice, the accessibility statement and the personal data page.
+SPASER_OPERATOR = env("SPASER_OPERATOR", default="l'organisme qui exploite cette instance de Spaser")
+SPASER_HOSTING = env("SPASER_HOSTING", default="l'hébergeur choisi par l'exploitant de cette instance")
+SPASER_CONTACT_EMAIL = env("SPASER_CONTACT_EMAIL", default="contact@spaser.example")
+
 # The analytics store built by `spaser decp import` (DuckDB), opened read-only by the platform.
 SPASER_STORE_DIR = Path(env("SPASER_STORE_DIR", default=str(BASE_DIR / "var" / "store")))
 # After a store swap, pages show the previous store's values while one background thread per process computes the
@@ -206,7 +211,8 @@ PERMISSIONS_POLICY = (
 )
 
 # ---------------------------------------------------------------------------------------------------------------
-# Logging: one JSON object per line on stderr (stdout stays the commands' output), each with the request id (spaser.www.middleware.RequestIdMiddleware)
+# Logging: one JSON object per line on stderr (stdout stays the commands' output), each with the request id
+# (spaser.www.middleware.RequestIdMiddleware)
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 LOGGING = {

@@ -44,7 +44,7 @@ def test_the_public_scheme_page_draws_its_charts_without_violation(page, scheme,
     scheme.save()
     page.goto(scheme.public_url())
 
-    expect(page.locator("line-chart canvas")).to_be_visible()
+    expect(page.locator("bar-line-chart canvas")).to_be_visible()
     expect(page.locator("#menu-mobile")).to_be_attached()
     assert page.evaluate("document.documentElement.dataset.frJs") == "true"  # the DSFR's script ran
     assert violations() == []
@@ -55,19 +55,24 @@ def test_a_private_dashboard_draws_its_charts_without_violation(page, scheme, vi
     log_in(page, member.user.email)
     page.goto(f"/espace/spaser/{scheme.pk}/pilotage/")
 
-    expect(page.locator("line-chart canvas")).to_be_visible()
+    expect(page.locator("bar-line-chart canvas")).to_be_visible()
     assert violations() == []
 
 
-def test_a_deletion_asks_for_confirmation_through_the_site_script(page, scheme, violations):
-    editor = MembershipFactory(organisation=scheme.organisation, role=Role.EDITOR)
-    log_in(page, editor.user.email)
+def test_a_deletion_asks_for_confirmation_in_a_dsfr_modal(page, scheme, violations):
+    admin = MembershipFactory(organisation=scheme.organisation, role=Role.ADMIN)
+    log_in(page, admin.user.email)
     page.goto(scheme.get_absolute_url())
-    questions = []
-    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
 
     page.get_by_role("button", name="Supprimer ce SPASER").click()
+    dialog = page.get_by_role("dialog", name=f"Supprimer le SPASER « {scheme.title} » ?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Seront aussi supprimés : 1 axe, 1 engagement et 1 objectif.")
+    dialog.get_by_role("button", name="Annuler").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("heading", name=scheme.title, level=1)).to_be_visible()  # nothing deleted
 
-    assert questions == ["Supprimer définitivement ce SPASER ?"]
-    expect(page.get_by_role("heading", name=scheme.title)).to_be_visible()  # dismissed: nothing deleted
+    page.get_by_role("button", name="Supprimer ce SPASER").click()
+    dialog.get_by_role("button", name="Supprimer le SPASER").click()
+    expect(page.get_by_role("heading", name="Mon espace")).to_be_visible()
     assert violations() == []

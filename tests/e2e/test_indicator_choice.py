@@ -53,7 +53,10 @@ def test_an_editor_finds_an_indicator_and_sees_its_unit(page, decp_store, width,
     page.goto(f"/espace/spaser/objectifs/{engagement.pk}/nouveau/")
     page.fill("input[name=title]", "Plus de concurrence")
     submit(page)
-    expect(page.get_by_text("Choisissez l'indicateur que cet objectif suit.")).to_be_visible()
+    expect(
+        page.get_by_text("Choisissez l'indicateur que cet objectif suit.", exact=True)
+    ).to_be_visible()  # by the field
+    expect(page.get_by_role("link", name="Indicateur suivi")).to_be_visible()  # and in the error summary
     screenshot(page, "objectif-erreurs")
 
     page.get_by_label("Rechercher un indicateur").fill("offre")
@@ -65,5 +68,5 @@ def test_an_editor_finds_an_indicator_and_sees_its_unit(page, decp_store, width,
     screenshot(page, "objectif-recherche")
     submit(page)
 
-    expect(page.get_by_text("Plus de concurrence")).to_be_visible()
+    expect(page.get_by_text("Plus de concurrence", exact=True)).to_be_visible()
     assert violations() == []

@@ -47,10 +47,10 @@ def test_an_editor_builds_a_scheme_and_sees_its_dashboard_drawn(page, decp_store
     page.fill("input[name=baseline_value]", "20")
     page.fill("input[name=target_2026]", "30")
     submit(page)
-    expect(page.get_by_text("30 % de marchés avec une considération sociale")).to_be_visible()
+    expect(page.get_by_text("30 % de marchés avec une considération sociale", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Tableau de bord").click()
-    expect(page.locator("line-chart canvas")).to_be_visible()
+    expect(page.locator("bar-line-chart canvas")).to_be_visible()
     # S1 of buyer A (tests/indicators/factories.py): 75 % in 2024, 100 % in 2025 → the 2026 target of 30 % is met.
     expect(page.get_by_text("atteint", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="75,0\u00a0%")).to_be_visible()
@@ -69,7 +69,7 @@ def test_a_published_scheme_is_public_without_login(page, decp_store):
     page.get_by_role("link", name=scheme.title).click()
 
     expect(page.get_by_role("heading", name=scheme.title)).to_be_visible()
-    expect(page.locator("line-chart canvas")).to_be_visible()
+    expect(page.locator("bar-line-chart canvas")).to_be_visible()
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
 

@@ -158,8 +158,9 @@ def test_dashboard_shows_the_values_the_chart_and_the_status_rule(client, scheme
     response = client.get(reverse("plans:dashboard", args=[scheme.pk]))
 
     html = response.content.decode()
-    assert "<line-chart" in html
-    assert "[[75.0, 100.0, null], [20.0, 25.0, 30.0]]".replace('"', "&quot;") in html
+    assert "<bar-line-chart" in html
+    assert 'y-bar="[75.0, 100.0, null]" y-line="[20.0, 25.0, 30.0]"' in html
+    assert 'y-bar-max="100" y-line-max="100"' in html  # a share: both axes from 0 to 100
     assert "75,0\u00a0%" in html and "atteint" in html
     assert "« atteint » si la cible finale est atteinte" in html
 
@@ -173,7 +174,7 @@ def test_dashboard_rounds_half_up_in_the_table_and_the_chart(client, scheme, obj
 
     # 0.1818 is 18.18 %, shown « 18,2 % » (not truncated to « 18,1 % »); the coverage 66.666… % is « 66,7 % ».
     assert "<td>18,2\u00a0%</td>" in html and "<td>66,7\u00a0%</td>" in html
-    assert "[[18.2, 100.0, null], [20.0, 25.0, 30.0]]" in html
+    assert 'y-bar="[18.2, 100.0, null]"' in html
 
 
 def test_dashboard_writes_counts_as_units_never_as_nombre(client, scheme):
@@ -190,7 +191,7 @@ def test_dashboard_writes_counts_as_units_never_as_nombre(client, scheme):
     # R2 for buyer A in 2024: one reserved marché (tests/indicators/test_engine.py); 2 500 typed in « nombre ».
     assert "<td>1\u00a0marché</td>" in html and "<td>3\u00a0marchés</td>" in html
     assert "<td>2\u202f500</td>" in html and "<td>1</td>" in html
-    assert 'unit-tooltip="marchés"' in html and 'unit-tooltip=""' in html
+    assert 'unit-tooltip-bar="marchés"' in html and 'unit-tooltip-bar=""' in html
     assert not re.search(r"\d\s*nombre", html)
 
 
@@ -279,7 +280,7 @@ def test_public_page_needs_no_login_and_drafts_are_never_public(client, scheme, 
     Scheme.objects.filter(pk=scheme.pk).update(status=Status.PUBLISHED)
 
     page = client.get(reverse("public:scheme", args=[scheme.slug]))
-    assert page.status_code == 200 and "<line-chart" in page.content.decode()
+    assert page.status_code == 200 and "<bar-line-chart" in page.content.decode()
     assert scheme.title in client.get(reverse("public:schemes")).content.decode()
     assert client.get(reverse("public:contracts", args=[scheme.slug, objective.pk, 2024])).status_code == 200
     assert client.get(reverse("public:audit", args=[scheme.slug, objective.pk, 2024])).status_code == 200

@@ -1,13 +1,5 @@
 // Behaviours the pages ask for with data- attributes: the Content-Security-Policy forbids inline scripts.
 
-// <form data-confirm="Question ?">: the browser asks before sending.
-document.addEventListener("submit", (event) => {
-  const question = event.target.dataset.confirm;
-  if (question && !window.confirm(question)) {
-    event.preventDefault();
-  }
-});
-
 // <button data-spaser-back hidden>: shown, and going back, when there is a page to go back to.
 for (const button of document.querySelectorAll("[data-spaser-back]")) {
   if (window.history.length > 1) {

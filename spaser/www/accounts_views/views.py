@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 
 from spaser.organisations.invitations import InvitationRefused, accept
 from spaser.organisations.models import Invitation
+from spaser.www import breadcrumbs
 from spaser.www.accounts_views.forms import InvitationSignupForm, PasswordChangeForm
 
 
@@ -38,7 +39,8 @@ def accept_invitation(request, token: str):
                 return _refused(request, str(refused), status=410)
             messages.success(request, f"Vous avez rejoint {invitation.organisation}.")
             return redirect("organisations:detail", invitation.organisation.pk)
-        return render(request, "accounts/invitation.html", {"invitation": invitation, "existing": existing})
+        context = {"title": f"Rejoindre {invitation.organisation}", "invitation": invitation, "existing": existing}
+        return render(request, "accounts/invitation.html", context)
     form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +58,8 @@ def accept_invitation(request, token: str):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Bienvenue ! Vous avez rejoint {invitation.organisation}.")
         return redirect("organisations:detail", invitation.organisation.pk)
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form})
+    context = {"title": f"Rejoindre {invitation.organisation}", "invitation": invitation, "form": form}
+    return render(request, "accounts/invitation.html", context)
 
 
 def _refused(request, reason: str, status: int):
@@ -69,4 +72,8 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     success_url = reverse_lazy("organisations:home")
     success_message = "Votre mot de passe a été modifié."
-    extra_context = {"title": "Changer de mot de passe", "submit_label": "Changer le mot de passe"}
+    extra_context = {
+        "title": "Changer de mot de passe",
+        "submit_label": "Changer le mot de passe",
+        "breadcrumb_data": breadcrumbs.trail((reverse_lazy("organisations:home"), "Mon espace")),
+    }

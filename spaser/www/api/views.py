@@ -25,6 +25,7 @@ from spaser.indicators.readers import StoreUnavailable
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
 from spaser.plans.store_cache import cache_key, computed_once
+from spaser.www import breadcrumbs
 from spaser.www.api import schemas
 from spaser.www.unavailable import RETRY_AFTER_S
 
@@ -392,5 +393,10 @@ def documentation(request):
         {"name": name, "description": schema.get("description", ""), "fields": _fields(schema)}
         for name, schema in document["components"]["schemas"].items()
     ]
-    context = {"title": "Documentation de l'API", "info": document["info"], "operations": operations}
+    context = {
+        "title": "Documentation de l'API",
+        "breadcrumb_data": breadcrumbs.trail((reverse("public:api"), "Données ouvertes et API")),
+        "info": document["info"],
+        "operations": operations,
+    }
     return render(request, "api/docs.html", context | {"components": components})

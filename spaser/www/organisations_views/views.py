@@ -15,6 +15,7 @@ from spaser.organisations.models import Establishment, Invitation, Membership, O
 from spaser.organisations.permissions import EDIT_ROLES, MANUAL_DATA_ROLES, require_role
 from spaser.plans import progress
 from spaser.plans.models import Partnership, PartnershipStatus, Scheme
+from spaser.www import breadcrumbs
 from spaser.www.organisations_views.forms import InvitationForm, MembershipRoleForm, OrganisationCreationForm
 from spaser.www.unavailable import unavailable
 
@@ -131,8 +132,8 @@ def detail(request, pk: int):
 
 def _detail(request, organisation: Organisation, role: str, invitation_form: InvitationForm):
     context = {
-        "title": ("Erreur : " if invitation_form.errors else "") + str(organisation),
-        "breadcrumb_data": {"links": [MY_SPACE_LINK], "current": str(organisation)},
+        "title": str(organisation),
+        "breadcrumb_data": breadcrumbs.space(),
         "organisation": organisation,
         "role": role,
         "role_label": Role(role).label,
@@ -219,6 +220,7 @@ def create(request):
     form = OrganisationCreationForm(request.POST or None)
     context = {
         "title": "Ajouter une organisation",
+        "breadcrumb_data": breadcrumbs.space(),
         "form": form,
         "submit_label": "Créer",
         "cancel_url": reverse("organisations:home"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
@@ -20,6 +21,7 @@ from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
 from spaser.tables import INDICATOR_CONTRACTS_CSV
+from spaser.www import breadcrumbs
 from spaser.www.unavailable import unavailable
 
 
@@ -34,19 +36,26 @@ def public_scheme(slug: str) -> Scheme:
 
 
 def chart(series: steering.ObjectiveSeries) -> dict:
-    """Attributes of a DSFR Chart <line-chart>: the measured values and the trajectory towards the targets, rounded
-    as the table below shows them."""
+    """Attributes of a DSFR Chart <bar-line-chart>: bars for the measured values, a line for the trajectory towards
+    the targets (told apart by their shape, not only their colour), rounded as the table below shows them.
+
+    Its two vertical axes both start at zero and get the same suggested top (100 for a share), so that they read the
+    same; DSFR Chart offers no axis title (the unit is written above the chart) and abbreviates thousands « K »."""
     years = [str(point.year) for point in series.points]
     unit = UNITS[series.unit]
 
     def shown(values: list[float | None]) -> list[float | None]:
         return [None if value is None else float(rounded(value, unit.decimals)) for value in values]
 
+    measured, trajectory = shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])
+    known = [value for value in measured + trajectory if value is not None]
+    top = 100 if series.unit == "%" else max(known, default=0)
     return {
-        "x": json.dumps([years, years]),
-        "y": json.dumps([shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])]),
-        "name": json.dumps(["Valeur mesurée", "Trajectoire vers la cible"], ensure_ascii=False),
+        "x": json.dumps(years),
+        "measured": json.dumps(measured),
+        "trajectory": json.dumps(trajectory),
         "unit": unit.plural,
+        "top": top or 1,
     }
 
 
@@ -79,9 +88,24 @@ class DashboardBody:
         return {status: count for status, count in counts.items() if count}
 
 
+def page_title(text: str, public: bool) -> str:
+    """The public and the private version of a page get distinct titles (two tabs of a member tell them apart)."""
+    return f"{text} (page publique)" if public else text
+
+
+def dashboard_trail(scheme: Scheme, public: bool) -> dict:
+    """The breadcrumb of a page under a scheme's dashboard (the public scheme page is its dashboard)."""
+    if public:
+        return breadcrumbs.scheme_page(scheme, public=True)
+    return breadcrumbs.scheme_page(scheme, False, (reverse("plans:dashboard", args=[scheme.pk]), "Tableau de bord"))
+
+
 def dashboard_context(scheme: Scheme, public: bool) -> dict:
     return {
-        "title": f"Pilotage — {scheme.title}",
+        "title": page_title(scheme.title, public) if public else f"Tableau de bord — {scheme.title}",
+        "breadcrumb_data": breadcrumbs.trail((reverse("public:schemes"), "SPASER publiés"))
+        if public
+        else breadcrumbs.scheme_page(scheme),
         "scheme": scheme,
         "body": DashboardBody(scheme),
         "version": f"{steering.dashboard_version(scheme)}:{public}",
@@ -114,7 +138,8 @@ def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Ob
 def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
     objective, indicator = measured_objective(scheme, objective_pk, year)
     context = {
-        "title": f"Marchés {year} — {indicator.label}",
+        "title": page_title(f"Marchés {year} — {indicator.label} — {scheme.title}", public),
+        "breadcrumb_data": dashboard_trail(scheme, public),
         "scheme": scheme,
         "objective": objective,
         "indicator": indicator,
@@ -184,7 +209,8 @@ def audit(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
     """How one value was computed: definition, SQL, counts, data version, and the status it gives."""
     objective, indicator = measured_objective(scheme, objective_pk, year)
     context = {
-        "title": f"Détail du calcul {year} — {indicator.label}",
+        "title": page_title(f"Détail du calcul {year} — {indicator.label} — {scheme.title}", public),
+        "breadcrumb_data": dashboard_trail(scheme, public),
         "scheme": scheme,
         "objective": objective,
         "indicator": indicator,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from spaser.plans import partnerships
 from spaser.plans.access import can_edit, require_answer, require_edit, require_end
 from spaser.plans.models import Partnership, PartnershipStatus, Scheme
+from spaser.www import breadcrumbs
 from spaser.www.plans_views.forms import PartnerInvitationForm, SharedIndicatorsForm
 
 
@@ -76,6 +77,9 @@ def answer(request, pk: int):
             return redirect("plans:partnership", partnership.pk)
     context = {
         "title": f"Partenariat — {partnership.scheme.title}",
+        "breadcrumb_data": breadcrumbs.space(
+            (reverse("organisations:detail", args=[partnership.organisation_id]), str(partnership.organisation))
+        ),
         "partnership": partnership,
         "scheme": partnership.scheme,
         "form": form,

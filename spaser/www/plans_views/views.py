@@ -11,6 +11,7 @@ from spaser.organisations.permissions import editable_organisations, require_rol
 from spaser.plans.access import can_edit, require_edit, require_read
 from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
+from spaser.www import breadcrumbs
 from spaser.www.plans_views.forms import ObjectiveForm, PartnerInvitationForm, SchemeForm
 from spaser.www.plans_views.nodes import NODES
 from spaser.www.plans_views.publishing_views import PUBLISHERS
@@ -32,6 +33,7 @@ def create(request):
         return redirect(scheme)
     context = {
         "title": "Nouveau SPASER",
+        "breadcrumb_data": breadcrumbs.space(),
         "form": form,
         "submit_label": "Créer",
         "cancel_url": reverse("organisations:home"),
@@ -58,6 +60,9 @@ def detail(request, pk: int):
         "can_edit": editing,
         "can_publish": editing and role_in(request.user, scheme.organisation) in PUBLISHERS,
     }
+    context["breadcrumb_data"] = breadcrumbs.space(
+        (reverse("organisations:detail", args=[scheme.organisation_id]), str(scheme.organisation))
+    )
     if editing:
         context["partnerships"] = scheme.partnerships.select_related("organisation").prefetch_related(
             "shared_indicators"
@@ -77,7 +82,12 @@ def edit(request, pk: int):
             delete_after_commit(former_document, scheme.document.name)
         messages.success(request, "SPASER enregistré.")
         return redirect(scheme)
-    context = {"title": f"Modifier « {scheme.title} »", "form": form, "cancel_url": scheme.get_absolute_url()}
+    context = {
+        "title": f"Modifier « {scheme.title} »",
+        "form": form,
+        "cancel_url": scheme.get_absolute_url(),
+        "breadcrumb_data": breadcrumbs.scheme_page(scheme),
+    }
     return render(request, "layouts/form.html", context)
 
 
@@ -141,6 +151,7 @@ def _render_node_form(request, form, title, scheme, parent):
         "scheme": scheme,
         "parent": parent,
         "cancel_url": scheme.get_absolute_url(),
+        "breadcrumb_data": breadcrumbs.scheme_page(scheme),
     }
     return render(request, template, context)
 

@@ -13,5 +13,8 @@ urlpatterns = [
     path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/", views.contracts, name="contracts"),
     path("spaser/<slug:slug>/objectifs/<int:objective_pk>/<int:year>/calcul/", views.audit, name="audit"),
     path("donnees-et-api/", views.api, name="api"),
+    path("accessibilite/", views.information_page, {"page": "accessibility"}, name="accessibility"),
+    path("mentions-legales/", views.information_page, {"page": "legal"}, name="legal"),
+    path("donnees-personnelles/", views.information_page, {"page": "personal_data"}, name="personal_data"),
     path("indicateurs/", indicators.catalogue, name="indicators"),
 ]

@@ -80,6 +80,29 @@ def api(request):
     return render(request, "public/api.html", {"title": "Données ouvertes et API"})
 
 
+INFORMATION_PAGES = {
+    "accessibility": "Déclaration d'accessibilité",
+    "legal": "Mentions légales",
+    "personal_data": "Données personnelles",
+}
+
+
+@login_not_required
+@require_safe
+def information_page(request, page: str):
+    """The statements every public service site links from its footer (accessibility, legal notice, personal data)."""
+    context = {
+        "title": INFORMATION_PAGES[page],
+        "operator": settings.SPASER_OPERATOR,
+        "hosting": settings.SPASER_HOSTING,
+        "contact_email": settings.SPASER_CONTACT_EMAIL,
+        "login_failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "invitation_days": settings.SPASER_INVITATION_DAYS,
+    }
+    return render(request, f"public/{page}.html", context)
+
+
 @login_not_required
 def audit(request, slug: str, objective_pk: int, year: int):
     return audit_page(request, public_scheme(slug), objective_pk, year, public=True)

@@ -1,14 +1,23 @@
 import re
 
 from django import template
+from django.forms import BaseForm
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from spaser import formatting
+from spaser.plans.models import Action, Axis, Engagement, Objective
 
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context) -> str:
+    """« Erreur : » before the page title when a form of the page has errors (RGAA 11.10: the title says it)."""
+    forms = (value for value in context.flatten().values() if isinstance(value, BaseForm))
+    return "Erreur : " if any(form.is_bound and form.errors for form in forms) else ""
 
 
 @register.filter
@@ -63,3 +72,31 @@ def inline_code(text: str) -> str:  # {{ operation.description|inline_code }}: t
 
 def _known(value):
     return None if value == "" else value
+
+
+# What a deletion takes with it, counted from the prefetched tree: « 2 engagements, 5 objectifs et 3 actions ».
+
+
+@register.filter
+def deleted_with(item) -> str:  # {{ axis|deleted_with }}; a scheme's list of axes too
+    if isinstance(item, Action):
+        return ""
+    if isinstance(item, Objective):
+        counts = {"cible annuelle": len(item.targets.all())}
+    elif isinstance(item, Engagement):
+        counts = {"objectif": len(item.objectives.all()), "action": len(item.actions.all())}
+    else:
+        axes = [item] if isinstance(item, Axis) else list(item)
+        engagements = [engagement for axis in axes for engagement in axis.engagements.all()]
+        counts = {
+            "axe": 0 if isinstance(item, Axis) else len(axes),
+            "engagement": len(engagements),
+            "objectif": sum(len(engagement.objectives.all()) for engagement in engagements),
+            "action": sum(len(engagement.actions.all()) for engagement in engagements),
+        }
+    parts = [formatting.count(count, noun, _plural(noun)) for noun, count in counts.items() if count]
+    return " et ".join(filter(None, [", ".join(parts[:-1]), parts[-1]])) if parts else ""
+
+
+def _plural(noun: str) -> str:  # « cible annuelle » → « cibles annuelles »
+    return " ".join(f"{word}s" for word in noun.split())
