@@ -141,6 +141,13 @@ def _add_reference(groups) -> None:
 
 
 def _add_store(groups) -> None:
+    observatory = groups.add_parser("observatory", help="Observatoire national des SPASER").add_subparsers(
+        dest="command", required=True
+    )
+    refresh = observatory.add_parser("refresh", help="Recalculer les tableaux de l'observatoire depuis l'entrepôt")
+    refresh.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    refresh.set_defaults(handler="spaser.observatory.commands:run_refresh")
+
     store = groups.add_parser("store", help="Vérifier, sauvegarder et restaurer l'entrepôt analytique")
     commands = store.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="Vérifier l'entrepôt : fichiers lisibles, tables, imports, rejets")
