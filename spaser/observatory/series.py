@@ -13,22 +13,13 @@ import duckdb
 from spaser.analytics.classes import reference_relations
 from spaser.indicators.catalogue import BY_CODE, Indicator, _share
 from spaser.indicators.engine import Filters, Scope, compute
+from spaser.observatory.vocabulary import COUNTED, EVERY_CONTRACT, NATIONAL, OECP, SUBJECTS, VALUED
+from spaser.tables import SERIES_PARQUET
 
 
 TABLE = "series"
 # OECP universe: contracts from 90 k€ HT until 2023; from 2024 the census is built from the DECP, from 40 k€ HT.
 OECP_THRESHOLDS = ((2023, 90_000), (9999, 40_000))
-UNIVERSES = {
-    "oecp": "Marchés du recensement OECP (≥ 90 k€ HT jusqu'en 2023, ≥ 40 k€ HT dès 2024)",
-    "tous": "Tous les marchés",
-}
-NATIONAL = "ensemble"
-GROUPS = {
-    NATIONAL: "Ensemble des acheteurs",
-    "collectivites": "Collectivités territoriales et leurs établissements",
-    "etat_hopitaux": "État et hôpitaux",
-    "autres": "Autres organismes publics",
-}
 # spaser.analytics.buyer_types.BUYER_TYPES → OECP group (docs/decisions.md).
 GROUP_OF_TYPE = {
     "Région": "collectivites",
@@ -42,15 +33,13 @@ GROUP_OF_TYPE = {
     "Service de l'État": "etat_hopitaux",
     "Autre": "autres",
 }
-COUNTED, VALUED = "nombre", "valeur"
 # Unknown included (decp.info): every contract, or the amount of every contract with a usable amount.
 ALL_CONTRACTS = {COUNTED: "COUNT(*)", VALUED: "SUM(CASE WHEN amount_ok THEN montant ELSE 0 END)"}
 
 
 @dataclass(frozen=True)
 class Series:
-    code: str
-    label: str
+    code: str  # a key of SUBJECTS
     measure: str  # COUNTED or VALUED
     indicator: Indicator  # unknown excluded: the catalogue's definition
 
@@ -61,62 +50,31 @@ class Series:
         )
 
 
-def _variant(code: str, label: str, condition: str, known: str, by_value: bool) -> Indicator:
-    """A measure the catalogue defines in one unit only, with its share's definition in the other."""
+def _variant(code: str, subject: str, condition: str, known: str, by_value: bool) -> Indicator:
+    """A share the catalogue defines in one measure only (count or value), in the other with the same condition."""
+    label = SUBJECTS[subject]
     return _share(code, label, label, label, label, condition, known, evidence="''", by_value=by_value)
 
 
 SERIES: tuple[Series, ...] = (
-    Series("social", "Considération sociale", COUNTED, BY_CODE["S1"]),
-    Series("social", "Considération sociale", VALUED, BY_CODE["S2"]),
-    Series("environnement", "Considération environnementale", COUNTED, BY_CODE["E1"]),
-    Series("environnement", "Considération environnementale", VALUED, BY_CODE["E2"]),
-    Series("reserve", "Marché réservé", COUNTED, BY_CODE["S3_RESERVE"]),
-    Series(
-        "reserve",
-        "Marché réservé",
-        VALUED,
-        _variant("S3_RESERVE_VALEUR", "Part en valeur des marchés réservés", "reserved", "social_known", True),
-    ),
-    Series(
-        "esus",
-        "Titulaire agréé ESUS",
-        COUNTED,
-        _variant("A2_NOMBRE", "Part des marchés attribués à une ESUS", "any_esus", "awardees_known", False),
-    ),
-    Series("esus", "Titulaire agréé ESUS", VALUED, BY_CODE["A2"]),
-    Series(
-        "inclusif",
-        "Titulaire employeur inclusif (SIAE, EA, ESAT, GEIQ)",
-        COUNTED,
-        _variant(
-            "A3_NOMBRE", "Part des marchés attribués à un employeur inclusif", "any_inclusive", "awardees_known", False
-        ),
-    ),
-    Series("inclusif", "Titulaire employeur inclusif (SIAE, EA, ESAT, GEIQ)", VALUED, BY_CODE["A3"]),
-    Series("pme", "Titulaire PME", COUNTED, BY_CODE["P1"]),
-    Series(
-        "pme",
-        "Titulaire PME",
-        VALUED,
-        _variant("P1_VALEUR", "Part en valeur des marchés attribués à des PME", "any_pme", "category_known", True),
-    ),
+    Series("social", COUNTED, BY_CODE["S1"]),
+    Series("social", VALUED, BY_CODE["S2"]),
+    Series("environnement", COUNTED, BY_CODE["E1"]),
+    Series("environnement", VALUED, BY_CODE["E2"]),
+    Series("reserve", COUNTED, BY_CODE["S3_RESERVE"]),
+    Series("reserve", VALUED, _variant("S3_RESERVE_VALEUR", "reserve", "reserved", "social_known", True)),
+    Series("esus", COUNTED, _variant("A2_NOMBRE", "esus", "any_esus", "awardees_known", False)),
+    Series("esus", VALUED, BY_CODE["A2"]),
+    Series("inclusif", COUNTED, _variant("A3_NOMBRE", "inclusif", "any_inclusive", "awardees_known", False)),
+    Series("inclusif", VALUED, BY_CODE["A3"]),
+    Series("pme", COUNTED, BY_CODE["P1"]),
+    Series("pme", VALUED, _variant("P1_VALEUR", "pme", "any_pme", "category_known", True)),
 )
 INDICATORS = tuple(ind for s in SERIES for ind in (s.indicator, s.unknown_included))
 
-COLUMNS = (
-    ("year", "INTEGER"),
-    ("universe", "VARCHAR"),
-    ("buyer_group", "VARCHAR"),
-    ("series", "VARCHAR"),
-    ("measure", "VARCHAR"),
-    ("contracts", "BIGINT"),
-    ("numerator", "DOUBLE"),
-    ("known_denominator", "DOUBLE"),
-    ("known_share", "DOUBLE"),
-    ("all_denominator", "DOUBLE"),
-    ("all_share", "DOUBLE"),
-)
+DUCKDB_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "string": "VARCHAR"}
+# The files' columns but the data date, which comes from the observatory's `sources`.
+COLUMNS = tuple((f.name, DUCKDB_TYPES[f.type]) for f in SERIES_PARQUET.fields if f.name != "decp_date")
 
 
 def build(connection: duckdb.DuckDBPyConnection) -> None:
@@ -146,7 +104,7 @@ def universe_filters(connection) -> dict[str, tuple[Filters, ...]]:
         if chosen := tuple(sorted(year for year in years if first <= year <= last)):
             oecp.append(Filters(years=chosen, threshold=threshold))
         first = last + 1
-    return {"oecp": tuple(oecp), "tous": (Filters(),)}
+    return {OECP: tuple(oecp), EVERY_CONTRACT: (Filters(),)}
 
 
 def series_rows(connection, refs: dict[str, str]) -> list[tuple]:
@@ -172,3 +130,28 @@ def series_rows(connection, refs: dict[str, str]) -> list[tuple]:
 
 def _share_of(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
+
+
+def read(connection, universe: str, group: str) -> list[dict]:
+    """The materialised series of one universe and group, ordered by series, measure and year."""
+    names = [name for name, _ in COLUMNS]
+    order = {(s.code, s.measure): index for index, s in enumerate(SERIES)}
+    found = connection.execute(
+        f"SELECT {', '.join(names)} FROM {TABLE} WHERE universe = ? AND buyer_group = ? ORDER BY year",
+        [universe, group],
+    ).fetchall()
+    rows = [dict(zip(names, row, strict=True)) for row in found]
+    return sorted(rows, key=lambda row: order[(row["series"], row["measure"])])
+
+
+def export_rows(connection) -> list[tuple]:
+    """Every row of the series as the files declare them (SERIES_CSV, SERIES_PARQUET), the data date last."""
+    names = ", ".join(name for name, _ in COLUMNS)
+    return connection.execute(
+        f"SELECT {names}, (SELECT {DECP_DATE} FROM sources) AS decp_date FROM {TABLE} "
+        "ORDER BY year, universe, buyer_group, series, measure"
+    ).fetchall()
+
+
+# The DECP store's date: its version is « <modification time in ns>-<size> » (spaser.observatory.store).
+DECP_DATE = "CAST(to_timestamp(CAST(split_part(decp_version, '-', 1) AS BIGINT) // 1000000000) AS DATE)"
