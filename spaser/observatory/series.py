@@ -7,10 +7,13 @@ SQL); the groups add the types' numerators and denominators up.
 """
 
 from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
 
 import duckdb
 
 from spaser.analytics.classes import reference_relations
+from spaser.analytics.files import sql_path
 from spaser.indicators.catalogue import BY_CODE, Indicator, _share
 from spaser.indicators.engine import Filters, Scope, compute
 from spaser.observatory.vocabulary import COUNTED, EVERY_CONTRACT, NATIONAL, OECP, SUBJECTS, VALUED
@@ -144,14 +147,18 @@ def read(connection, universe: str, group: str) -> list[dict]:
     return sorted(rows, key=lambda row: order[(row["series"], row["measure"])])
 
 
-def export_rows(connection) -> list[tuple]:
-    """Every row of the series as the files declare them (SERIES_CSV, SERIES_PARQUET), the data date last."""
+def _export_sql(decp_date: date) -> str:
+    """The rows of the files (SERIES_CSV, SERIES_PARQUET), in their columns' order, the data date last."""
     names = ", ".join(name for name, _ in COLUMNS)
-    return connection.execute(
-        f"SELECT {names}, (SELECT {DECP_DATE} FROM sources) AS decp_date FROM {TABLE} "
+    return (
+        f"SELECT {names}, DATE '{decp_date.isoformat()}' AS decp_date FROM {TABLE} "
         "ORDER BY year, universe, buyer_group, series, measure"
-    ).fetchall()
+    )
 
 
-# The DECP store's date: its version is « <modification time in ns>-<size> » (spaser.observatory.store).
-DECP_DATE = "CAST(to_timestamp(CAST(split_part(decp_version, '-', 1) AS BIGINT) // 1000000000) AS DATE)"
+def export_rows(connection, decp_date: date) -> list[tuple]:
+    return connection.execute(_export_sql(decp_date)).fetchall()
+
+
+def write_parquet(connection, decp_date: date, out: Path) -> None:
+    connection.execute(f"COPY ({_export_sql(decp_date)}) TO '{sql_path(out)}' (FORMAT parquet)")
