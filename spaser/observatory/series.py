@@ -99,15 +99,19 @@ def _reference_relations(connection) -> dict[str, str]:
 
 
 def universe_filters(connection) -> dict[str, tuple[Filters, ...]]:
-    """The engine's filters of each universe: the OECP one takes each year's threshold."""
-    query = "SELECT DISTINCT annee_notification FROM contracts WHERE kind = 'marche' AND annee_notification > 0"
-    years = [year for (year,) in connection.execute(query).fetchall()]
+    """The engine's filters of each universe: the OECP one takes each year's threshold. Years after the current
+    one are dates of notification in the future, errors of the data (flagged `date_future` by the import)."""
+    query = (
+        "SELECT DISTINCT annee_notification FROM contracts WHERE kind = 'marche' "
+        "AND annee_notification BETWEEN 1 AND year(current_date)"
+    )
+    years = sorted(year for (year,) in connection.execute(query).fetchall())
     oecp, first = [], 0
     for last, threshold in OECP_THRESHOLDS:
-        if chosen := tuple(sorted(year for year in years if first <= year <= last)):
+        if chosen := tuple(year for year in years if first <= year <= last):
             oecp.append(Filters(years=chosen, threshold=threshold))
         first = last + 1
-    return {OECP: tuple(oecp), EVERY_CONTRACT: (Filters(),)}
+    return {OECP: tuple(oecp), EVERY_CONTRACT: (Filters(years=tuple(years)),) if years else ()}
 
 
 def series_rows(connection, refs: dict[str, str]) -> list[tuple]:

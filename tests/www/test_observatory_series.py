@@ -38,7 +38,7 @@ def test_the_page_shows_both_denominators_in_the_universe_chosen(client, observa
     assert "<td>60,0\xa0%</td>" in social
     assert "<td>50,0\xa0%</td>" in social
     assert 'y-bar="[60.0, 100.0]" y-line="[50.0, 100.0]"' in social
-    assert 'hline="[30.0]"' in social  # the PNAD target
+    assert "Cible PNAD 2025 : 30,0\xa0%" in social and "<td>30,0\xa0%</td>" in social
     assert "Donnée inconnue exclue" in every and "Donnée inconnue incluse" in every
 
     oecp = client.get(PAGE, {"univers": "oecp", "groupe": "collectivites"}).content.decode()

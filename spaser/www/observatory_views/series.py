@@ -39,25 +39,19 @@ def chosen(request, name: str, choices: dict, default: str) -> str:
     return value if value in choices else default
 
 
-def chart(points: list[dict], target) -> dict:
+def chart(points: list[dict]) -> dict:
     """Attributes of a DSFR Chart <bar-line-chart>: bars for the share with unknown data left out, a line for the
-    share over every contract (told apart by their shape), in percent rounded as the table shows them; the PNAD
-    target as a horizontal line."""
+    share over every contract (told apart by their shape), in percent rounded as the table shows them. DSFR Chart
+    2.0.4 parses `hline` but does not draw it: the PNAD target is written above the chart and in the table."""
 
     def shown(values):
         return json.dumps([None if v is None else float(rounded(in_percent(v), 1)) for v in values])
 
-    attributes = {
+    return {
         "x": json.dumps([str(p["year"]) for p in points]),
         "known": shown([p["known_share"] for p in points]),
         "all": shown([p["all_share"] for p in points]),
     }
-    if target:
-        attributes |= {
-            "hline": json.dumps([in_percent(target.value)]),
-            "hlinename": json.dumps([f"Cible PNAD {target.year}"]),
-        }
-    return attributes
 
 
 def blocks(rows: list[dict]) -> list[dict]:
@@ -74,7 +68,7 @@ def blocks(rows: list[dict]) -> list[dict]:
                 "unit": "marchés" if measure == COUNTED else "euros",
                 "points": points,
                 "target": target,
-                "chart": chart(points, target),
+                "chart": chart(points),
             }
         )
     return found
