@@ -6,15 +6,20 @@ considerations published, a foreign awardee), M5 999 999 999 € (a sentinel amo
 social, env., T1 and T2), M7 60 000 € (no social, env., T3). 2025: M6 80 000 € (clause sociale, T1).
 """
 
+import datetime
+
+import orjson
 import pytest
 import sqlglot
 
 from spaser.analytics.classes import reference_relations
+from spaser.decp.importer import import_files
 from spaser.indicators.engine import aggregates
 from spaser.indicators.facts import facts_sql
 from spaser.observatory.refresh import refresh
 from spaser.observatory.series import INDICATORS, TABLE
 from spaser.observatory.store import open_read_only
+from tests.indicators.factories import A1, MARCHES, NONE_E, NONE_S, marche
 
 
 def rows(store, **where) -> dict[tuple[str, str], tuple]:
@@ -75,3 +80,16 @@ def test_the_series_sql_transpiles_to_spark():
 
     assert "ARRAY_CONTAINS" in spark
     assert spark.count("SUM(CASE WHEN") >= len(INDICATORS)
+
+
+def test_years_after_the_current_one_are_left_out(tmp_path):
+    future = datetime.date.today().year + 1
+    source = tmp_path / "decp.json"
+    marches = [*MARCHES, marche(8, A1, 50_000, NONE_S, NONE_E, year=future)]
+    source.write_bytes(orjson.dumps({"marches": {"marche": marches}}))
+    import_files([source], tmp_path / "store")
+
+    refresh(tmp_path / "store")
+
+    with open_read_only(tmp_path / "store") as connection:
+        assert connection.execute(f"SELECT DISTINCT year FROM {TABLE} ORDER BY 1").fetchall() == [(2024,), (2025,)]
