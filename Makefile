@@ -45,6 +45,7 @@ $(DEMO_STORE)/.demo-referenced: $(DEMO_STORE)/.demo-imported
 demo: install $(DEMO_STORE)/.demo-referenced
 	@$(BIN)/python -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', 8000)) == 0 and \
 		'Le port 8000 est déjà occupé (une autre démo tourne-t-elle ?) : arrêtez ce service puis relancez make demo.')"
+	$(BIN)/spaser observatory refresh --store $(DEMO_STORE)
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py load_demo
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py collectstatic --noinput -v0

@@ -14,6 +14,7 @@ import orjson
 
 from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, number
 from spaser.indicators.catalogue import CATALOGUE
+from spaser.observatory.vocabulary import GROUPS, MEASURES, SUBJECTS, UNIVERSES
 
 
 FIRST_YEAR, LAST_YEAR = 2015, 2050
@@ -281,7 +282,98 @@ INSERTION_HOURS_CSV = Table(
     conventions=(FRENCH,),
 )
 
-TABLES = (INDICATORS_CSV, INDICATORS_PARQUET, INDICATOR_CONTRACTS_CSV, INSERTION_HOURS_CSV)
+# The observatory's national series (/observatoire/indicateurs/, its downloads and the API)
+
+_SHARE = "entre 0 et 1 ; vide quand le dénominateur est nul"
+SERIES_FIELDS = (
+    Field("year", "integer", "Année", "Année de notification des marchés.", required=True),
+    Field(
+        "universe",
+        "string",
+        "Univers",
+        "Marchés comptés : " + " ; ".join(f"« {code} » {label}" for code, label in UNIVERSES.items()) + ".",
+        required=True,
+        enum=tuple(UNIVERSES),
+    ),
+    Field(
+        "buyer_group",
+        "string",
+        "Groupe d'acheteurs",
+        "Groupes de l'OECP : " + " ; ".join(f"« {code} » {label}" for code, label in GROUPS.items()) + ".",
+        required=True,
+        enum=tuple(GROUPS),
+    ),
+    Field(
+        "series",
+        "string",
+        "Série",
+        "Ce qui est compté : " + " ; ".join(f"« {code} » {label}" for code, label in SUBJECTS.items()) + ".",
+        required=True,
+        enum=tuple(SUBJECTS),
+    ),
+    Field(
+        "measure",
+        "string",
+        "Mesure",
+        "« nombre » : en nombre de marchés ; « valeur » : en montant initial HT (montants absents ou suspects "
+        "exclus).",
+        required=True,
+        enum=tuple(MEASURES),
+    ),
+    Field("contracts", "integer", "Marchés", "Marchés notifiés dans l'année, groupe et univers.", required=True),
+    Field("numerator", "number", "Numérateur", "Marchés, ou euros, comptés.", required=True, minimum=0),
+    Field(
+        "known_denominator",
+        "number",
+        "Dénominateur (donnée inconnue exclue)",
+        "Marchés, ou euros, dont la donnée est renseignée : le dénominateur du catalogue des indicateurs.",
+        required=True,
+        minimum=0,
+    ),
+    Field(
+        "known_share", "number", "Part (donnée inconnue exclue)", f"Numérateur / dénominateur, {_SHARE}.", minimum=0
+    ),
+    Field(
+        "all_denominator",
+        "number",
+        "Dénominateur (donnée inconnue incluse)",
+        "Tous les marchés, ou tous les euros, de l'année : le dénominateur de decp.info.",
+        required=True,
+        minimum=0,
+    ),
+    Field("all_share", "number", "Part (donnée inconnue incluse)", f"Numérateur / dénominateur, {_SHARE}.", minimum=0),
+    Field(
+        "decp_date", "date", "Données DECP du", "Date de l'entrepôt DECP dont la série est calculée.", required=True
+    ),
+)
+_SERIES_DESCRIPTION = (
+    "Séries nationales de l'observatoire par année, univers, groupe d'acheteurs et série, avec les deux "
+    "dénominateurs ; valeurs non arrondies."
+)
+SERIES_CSV = Table(
+    "observatoire-series",
+    "Séries nationales des achats responsables",
+    _SERIES_DESCRIPTION,
+    SERIES_FIELDS,
+    primary_key=("year", "universe", "buyer_group", "series", "measure"),
+)
+SERIES_PARQUET = Table(
+    "observatoire-series-parquet",
+    "Séries nationales des achats responsables (Parquet)",
+    _SERIES_DESCRIPTION,
+    SERIES_FIELDS,
+    conventions=(PARQUET,),
+    primary_key=("year", "universe", "buyer_group", "series", "measure"),
+)
+
+TABLES = (
+    INDICATORS_CSV,
+    INDICATORS_PARQUET,
+    INDICATOR_CONTRACTS_CSV,
+    INSERTION_HOURS_CSV,
+    SERIES_CSV,
+    SERIES_PARQUET,
+)
 
 
 def schema_files() -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from spaser.tables import Table
 
 
 SCHEMAS = Path(__file__).parents[1] / "docs" / "schemas"
-DUCKDB_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "INTEGER": "integer", "DOUBLE": "number"}
+DUCKDB_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "INTEGER": "integer", "DOUBLE": "number", "DATE": "date"}
 
 
 def published_schema(table: Table, convention: str) -> Schema:

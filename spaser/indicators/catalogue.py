@@ -59,7 +59,7 @@ CLASS_TABLES = {
 }
 
 
-def _share(code, label, definition, numerator, denominator, condition, known, evidence, source=DECP, by_value=False):
+def share(code, label, definition, numerator, denominator, condition, known, evidence, source=DECP, by_value=False):
     measure = _value if by_value else _count
     universe = f"({known}) AND amount_ok" if by_value else f"({known})"
     return Indicator(
@@ -196,7 +196,7 @@ _ORIGIN = (
 _SOC = "Clause sociale, Critère social ou Marché réservé"
 
 CATALOGUE: tuple[Indicator, ...] = (
-    _share(
+    share(
         "E1",
         "Part des marchés avec au moins une considération environnementale",
         f"Part des marchés notifiés dans l'année dont les considérations environnementales comportent {_ENV}.",
@@ -206,7 +206,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "env_known",
         evidence=ENVIRONMENTAL,
     ),
-    _share(
+    share(
         "E2",
         "Part en valeur des marchés avec au moins une considération environnementale",
         "Même définition que E1, en montant initial (HT) des marchés.",
@@ -217,7 +217,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         by_value=True,
         evidence=_by_value(ENVIRONMENTAL),
     ),
-    _share(
+    share(
         "E3_CLAUSE",
         "Part des marchés avec une clause environnementale",
         "Part des marchés dont les considérations environnementales comportent « Clause environnementale ».",
@@ -227,7 +227,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "env_known",
         evidence=ENVIRONMENTAL,
     ),
-    _share(
+    share(
         "E3_CRITERE",
         "Part des marchés avec un critère environnemental",
         "Part des marchés dont les considérations environnementales comportent « Critère environnemental ».",
@@ -237,7 +237,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "env_known",
         evidence=ENVIRONMENTAL,
     ),
-    _share(
+    share(
         "E3_LES_DEUX",
         "Part des marchés avec une clause et un critère environnementaux",
         "Part des marchés qui comportent à la fois une clause et un critère environnementaux.",
@@ -247,7 +247,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "env_known",
         evidence=ENVIRONMENTAL,
     ),
-    _share(
+    share(
         "S1",
         "Part des marchés avec au moins une considération sociale",
         f"Part des marchés notifiés dans l'année dont les considérations sociales comportent {_SOC}.",
@@ -257,7 +257,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "social_known",
         evidence=SOCIAL,
     ),
-    _share(
+    share(
         "S2",
         "Part en valeur des marchés avec au moins une considération sociale",
         "Même définition que S1, en montant initial (HT) des marchés.",
@@ -268,7 +268,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         by_value=True,
         evidence=_by_value(SOCIAL),
     ),
-    _share(
+    share(
         "S3_CLAUSE",
         "Part des marchés avec une clause sociale",
         "Part des marchés dont les considérations sociales comportent « Clause sociale » (dont clauses d'insertion).",
@@ -278,7 +278,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "social_known",
         evidence=SOCIAL,
     ),
-    _share(
+    share(
         "S3_CRITERE",
         "Part des marchés avec un critère social",
         "Part des marchés dont les considérations sociales comportent « Critère social ».",
@@ -288,7 +288,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "social_known",
         evidence=SOCIAL,
     ),
-    _share(
+    share(
         "S3_RESERVE",
         "Part des marchés réservés",
         "Part des marchés dont les considérations sociales comportent « Marché réservé » (ESAT/EA, SIAE, ESS).",
@@ -298,7 +298,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "social_known",
         evidence=SOCIAL,
     ),
-    _share(
+    share(
         "R1",
         "Part des marchés avec une considération sociale ou environnementale",
         "Part des marchés qui comportent au moins une considération sociale ou environnementale.",
@@ -324,7 +324,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         universe="social_known",
         evidence=SOCIAL,
     ),
-    _share(
+    share(
         "A1",
         "Part en valeur des achats auprès de l'économie sociale et solidaire",
         "Part du montant des marchés attribués à au moins une structure de l'ESS (SIRENE : "
@@ -337,7 +337,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         by_value=True,
         evidence=_by_value(ESS),
     ),
-    _share(
+    share(
         "A2",
         "Part en valeur des achats auprès d'entreprises solidaires d'utilité sociale (ESUS)",
         "Part du montant des marchés attribués à au moins une entreprise agréée ESUS (article L3332-17-1 du "
@@ -350,7 +350,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         by_value=True,
         evidence=_by_value(ESUS),
     ),
-    _share(
+    share(
         "A3",
         "Part en valeur des achats auprès d'employeurs inclusifs",
         "Part du montant des marchés attribués à au moins un employeur de personnes défavorisées ou handicapées "
@@ -363,7 +363,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         by_value=True,
         evidence=_by_value(INCLUSIVE),
     ),
-    _share(
+    share(
         "P1",
         "Part des marchés attribués à des PME",
         "Part des marchés dont au moins un titulaire est une PME (SIRENE : categorieEntreprise = PME).",
@@ -374,7 +374,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         source=DECP_SIRENE,
         evidence=SME,
     ),
-    _share(
+    share(
         "P2",
         "Part en valeur des marchés attribués à des entreprises du département",
         "Part du montant des marchés dont au moins un titulaire a son établissement dans le département de "
@@ -387,7 +387,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         by_value=True,
         evidence=_by_value(LOCAL_DEPARTEMENT),
     ),
-    _share(
+    share(
         "P2_REGION",
         "Part en valeur des marchés attribués à des entreprises de la région",
         "Même définition que P2, à l'échelle de la région de l'acheteur.",
@@ -410,7 +410,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         evidence=OFFERS,
         summed="offres",
     ),
-    _share(
+    share(
         "P3_OFFRE_UNIQUE",
         "Part des marchés n'ayant reçu qu'une offre",
         "Part des marchés dont offresRecues = 1.",
@@ -420,7 +420,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "offers IS NOT NULL",
         evidence=OFFERS,
     ),
-    _share(
+    share(
         "P4",
         "Part des marchés avec une avance",
         "Part des marchés dont attributionAvance est vrai.",
@@ -456,7 +456,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         evidence=ORIGIN_EU,
         summed="",
     ),
-    _share(
+    share(
         "I1",
         "Part des marchés innovants",
         "Part des marchés dont marcheInnovant est vrai.",

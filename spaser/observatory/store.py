@@ -6,6 +6,8 @@ in place to tell a current observatory from one awaiting its refresh.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -61,3 +63,19 @@ def rebuilding(store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
         for name in ("decp", "ref"):
             connection.execute(f"DETACH DATABASE IF EXISTS {name}")
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What every observatory page and file says of its data: « Données DECP du … », computed on …"""
+
+    decp_date: date | None
+    refreshed_at: datetime
+
+
+def sources(connection: duckdb.DuckDBPyConnection) -> Sources:
+    # Seconds since the epoch: a TIMESTAMP WITH TIME ZONE would need pytz to reach Python.
+    version, refreshed = connection.execute("SELECT decp_version, epoch(refreshed_at) FROM sources").fetchone()
+    # A version is « <modification time in ns>-<size> » (_file_version): the day the DECP store was written.
+    decp_date = None if version is None else datetime.fromtimestamp(int(version.split("-")[0]) / 1e9, UTC).date()
+    return Sources(decp_date, datetime.fromtimestamp(refreshed, UTC))

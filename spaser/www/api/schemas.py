@@ -6,7 +6,7 @@ others, so a client validating against the document notices any change. Descript
 published documentation.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from django.db.models import TextChoices
@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
 from spaser.indicators.catalogue import BY_CODE
+from spaser.observatory.vocabulary import GROUPS, MEASURES, SUBJECTS, UNIVERSES
 from spaser.plans import exchange_format
 from spaser.plans.models import (
     Action as ActionModel,
@@ -26,9 +27,11 @@ from spaser.plans.models import (
     Theme,
 )
 from spaser.plans.steering import STATUS_BADGES, ObjectiveSeries
+from spaser.tables import SERIES_FIELDS
 
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SERIES_FIELDS_BY_NAME = {field.name: field for field in SERIES_FIELDS}
 
 
 def _closed(schema: dict) -> None:
@@ -355,3 +358,33 @@ class SchemeIndicators(ApiSchema):
     scheme: SchemeRef
     status_rule: str = Field(description="La règle qui donne le statut de chaque objectif, en français.")
     objectives: list[ObjectiveValues]
+
+
+# The observatory's national series (spaser.observatory.series; the same fields as its files, SERIES_CSV)
+
+ObservatoryUniverse = Literal[tuple(UNIVERSES)]
+ObservatoryGroup = Literal[tuple(GROUPS)]
+
+
+class SeriesPoint(ApiSchema):
+    """Une série d'une année, d'un univers et d'un groupe d'acheteurs, avec ses deux dénominateurs."""
+
+    year: int = Field(description=SERIES_FIELDS_BY_NAME["year"].description)
+    universe: ObservatoryUniverse = Field(description=SERIES_FIELDS_BY_NAME["universe"].description)
+    buyer_group: ObservatoryGroup = Field(description=SERIES_FIELDS_BY_NAME["buyer_group"].description)
+    series: Literal[tuple(SUBJECTS)] = Field(description=SERIES_FIELDS_BY_NAME["series"].description)
+    measure: Literal[tuple(MEASURES)] = Field(description=SERIES_FIELDS_BY_NAME["measure"].description)
+    contracts: int = Field(description=SERIES_FIELDS_BY_NAME["contracts"].description, ge=0)
+    numerator: float = Field(description=SERIES_FIELDS_BY_NAME["numerator"].description, ge=0)
+    known_denominator: float = Field(description=SERIES_FIELDS_BY_NAME["known_denominator"].description, ge=0)
+    known_share: float | None = Field(description=SERIES_FIELDS_BY_NAME["known_share"].description)
+    all_denominator: float = Field(description=SERIES_FIELDS_BY_NAME["all_denominator"].description, ge=0)
+    all_share: float | None = Field(description=SERIES_FIELDS_BY_NAME["all_share"].description)
+
+
+class ObservatorySeries(ApiSchema):
+    """Les séries nationales de l'observatoire et la version des données dont elles sont calculées."""
+
+    decp_date: date = Field(description="Date de l'entrepôt DECP dont les séries sont calculées.")
+    refreshed_at: datetime = Field(description="Date et heure du calcul des séries.")
+    results: list[SeriesPoint]

@@ -22,11 +22,15 @@ from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
 from spaser.indicators.readers import StoreUnavailable
+from spaser.observatory import series
+from spaser.observatory.store import sources
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
 from spaser.plans.store_cache import cache_key, computed_once
+from spaser.tables import SERIES_CSV
 from spaser.www import breadcrumbs
 from spaser.www.api import schemas
+from spaser.www.observatory_views.reading import observatory
 from spaser.www.unavailable import RETRY_AFTER_S
 
 
@@ -81,6 +85,8 @@ PARAMETER_RULES = {
     "page": "doit être un entier positif",
     "annee": "doit être un entier positif",
     "siren": "compte exactement 9 chiffres",
+    "univers": "vaut « oecp » ou « tous »",
+    "groupe": "vaut « ensemble », « collectivites », « etat_hopitaux » ou « autres »",
 }
 
 
@@ -239,6 +245,46 @@ def scheme_indicators(request, slug: str = SLUG):
     # dumped, already checked against its schema: answered as is, not validated again.
     key = cache_key("api-indicators", dashboard_version(scheme), sorted(names.items()))
     return API.create_response(request, computed_once(key, payload), status=200)
+
+
+UNIVERSE = Query(None, description="« oecp » (recensement OECP) ou « tous » (tous les marchés) ; les deux sinon.")
+GROUP = Query(None, description="Groupe d'acheteurs (« ensemble » : tous les acheteurs) ; chacun sinon.")
+
+
+@ROUTER.get(
+    "/observatoire/indicateurs/",
+    response={200: schemas.ObservatorySeries, 400: schemas.Error, 503: schemas.Error},
+    url_name="observatory_series",
+    operation_id="lireSeriesObservatoire",
+    summary="Séries nationales des achats responsables",
+    description=(
+        "Par année de notification, univers (recensement OECP ou tous les marchés) et groupe d'acheteurs : part "
+        "des marchés, en nombre et en valeur, avec une considération sociale, environnementale, réservés, attribués "
+        "à une ESUS, à un employeur inclusif, à une PME ; chacune avec ses deux dénominateurs (donnée inconnue "
+        "exclue ou incluse). Calculées une fois par version des données ; mêmes champs que les fichiers CSV et "
+        "Parquet de /observatoire/indicateurs/."
+    ),
+    openapi_extra=described(
+        {
+            200: "Les séries demandées.",
+            400: "Paramètre invalide (univers ou groupe).",
+            503: "Observatoire pas encore calculé ou illisible (réessayer après `Retry-After`).",
+        }
+    ),
+)
+def observatory_series(
+    request,
+    univers: schemas.ObservatoryUniverse | None = UNIVERSE,
+    groupe: schemas.ObservatoryGroup | None = GROUP,
+):
+    with observatory() as connection:
+        found = sources(connection)
+        rows = [
+            dict(zip(SERIES_CSV.names, row, strict=True))
+            for row in series.export_rows(connection, found.decp_date)
+            if univers in (None, row[1]) and groupe in (None, row[2])
+        ]
+    return {"decp_date": found.decp_date, "refreshed_at": found.refreshed_at, "results": rows}
 
 
 API.add_router("", ROUTER)
