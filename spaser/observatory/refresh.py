@@ -5,12 +5,13 @@ from pathlib import Path
 
 import duckdb
 
+from spaser.observatory import obligation
 from spaser.observatory.store import rebuilding, source_versions
 
 
 # A builder creates its tables in the new observatory from `decp` and `ref` (attached read-only).
 Builder = Callable[[duckdb.DuckDBPyConnection], None]
-BUILDERS: tuple[Builder, ...] = ()
+BUILDERS: tuple[Builder, ...] = (obligation.build,)
 
 
 def refresh(store: Path, builders: tuple[Builder, ...] = BUILDERS) -> dict[str, str | None]:
