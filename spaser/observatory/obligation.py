@@ -106,7 +106,58 @@ def build(connection) -> None:
     spend = balances.file_path(Path(databases["decp"]).parent)
     connection.execute("CREATE TEMP TABLE spend (siren VARCHAR, annee INTEGER, montant_depenses DOUBLE)")
     if spend.exists():
-        connection.execute("INSERT INTO spend SELECT siren, annee, montant_depenses FROM read_parquet(?)", [str(spend)])
+        connection.execute(
+            "INSERT INTO spend SELECT siren, annee, montant_depenses FROM read_parquet(?)", [str(spend)]
+        )
     units = "ref.unites_legales" if "ref" in databases else NO_UNITS
     connection.execute(f"CREATE TABLE {TABLE} AS {register_sql('decp.contracts', units, 'spend')} ORDER BY 1, 2")
     connection.execute("DROP TABLE spend")
+
+
+COLUMNS = (
+    "siren",
+    "annee",
+    "nom",
+    "type_acheteur",
+    "type_incertain",
+    "montant_marches",
+    "montant_accords_cadres",
+    "nombre_marches",
+    "nombre_accords_cadres",
+    "nombre_montants_ecartes",
+    "montant_depenses",
+    "statut",
+    "motif",
+)
+
+
+def years(connection) -> list[int]:
+    return [row[0] for row in connection.execute(f"SELECT DISTINCT annee FROM {TABLE} ORDER BY 1").fetchall()]
+
+
+def rows(connection, year: int | None = None, buyer_type: str = "", status: str = "", query: str = "", siren=""):
+    """The register's rows as dicts, largest DECP amount first, filtered by year, type, status, name or SIREN."""
+    conditions, parameters = [], []
+    for column, value in (("annee", year), ("type_acheteur", buyer_type), ("statut", status), ("siren", siren)):
+        if value:
+            conditions.append(f"{column} = ?")
+            parameters.append(value)
+    if query:
+        conditions.append("(siren = ? OR upper(coalesce(nom, '')) LIKE '%' || upper(?) || '%')")
+        parameters += [query.strip(), query.strip()]
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    cursor = connection.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM {TABLE} {where} "
+        "ORDER BY annee DESC, coalesce(montant_marches, 0) DESC, siren",
+        parameters,
+    )
+    return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def export_sql() -> str:
+    """Every row of the register for the CSV and Parquet files: the uncertain type as « oui » / « non »."""
+    columns = ", ".join(
+        "CASE WHEN type_incertain THEN 'oui' ELSE 'non' END AS type_incertain" if name == "type_incertain" else name
+        for name in COLUMNS
+    )
+    return f"SELECT {columns} FROM {TABLE} ORDER BY siren, annee"

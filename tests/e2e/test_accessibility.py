@@ -25,6 +25,8 @@ PAGES = [
     ("public:audit", "anonymous"),
     ("public:api", "anonymous"),
     ("public:indicators", "anonymous"),
+    ("observatory:obligation", "anonymous"),
+    ("observatory:obligation_buyer", "anonymous"),
     ("public:accessibility", "anonymous"),
     ("public:legal", "anonymous"),
     ("public:personal_data", "anonymous"),
