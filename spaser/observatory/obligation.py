@@ -48,8 +48,8 @@ decp_years AS (
            SUM(CASE WHEN s.uid IS NULL THEN m.montant ELSE 0 END) AS montant_marches,
            SUM(CASE WHEN s.uid IS NULL AND m.accord_cadre = 1 THEN m.montant ELSE 0 END) AS montant_accords_cadres,
            COUNT(*) AS nombre_marches,
-           SUM(m.accord_cadre) AS nombre_accords_cadres,
-           SUM(CASE WHEN s.uid IS NULL THEN 0 ELSE 1 END) AS nombre_montants_ecartes
+           CAST(SUM(m.accord_cadre) AS BIGINT) AS nombre_accords_cadres,
+           CAST(SUM(CASE WHEN s.uid IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS nombre_montants_ecartes
     FROM marches m LEFT JOIN suspects s ON s.uid = m.uid
     GROUP BY m.siren, m.annee
 ),
