@@ -6,6 +6,7 @@ from django.urls import reverse
 from spaser.tables import OBLIGATION_CSV, OBLIGATION_PARQUET
 from tests.observatory.test_obligation import AUTRE, COMMUNE, DEPARTEMENT, HOPITAL, REGION, build_obligation_store
 from tests.table_schemas import csv_errors, parquet_errors
+from tests.www.test_api import get
 
 
 @pytest.fixture
@@ -58,3 +59,19 @@ def test_the_downloads_follow_their_published_table_schemas(client, store, tmp_p
     parquet = tmp_path / "registre.parquet"
     parquet.write_bytes(b"".join(client.get(reverse("observatory:obligation_download", args=["parquet"]))))
     assert parquet_errors(parquet, OBLIGATION_PARQUET) == []
+
+
+def test_the_api_answers_the_register_as_its_openapi_document_describes(client, store):
+    url = reverse("api:obligation")
+
+    last_year = get(client, url).json()
+    by_buyer = get(client, url, siren=HOPITAL).json()
+    probable = get(client, url, annee=2024, statut="obligé probable").json()
+
+    assert {row["annee"] for row in last_year["results"]} == {2025} and last_year["donnees_decp"]
+    assert [(row["annee"], row["statut"]) for row in by_buyer["results"]] == [
+        (2025, "aucune donnée DECP"),
+        (2024, "incertain"),
+    ]
+    assert [(row["siren"], row["montant_marches"]) for row in probable["results"]] == [(DEPARTEMENT[:9], 60_000_000)]
+    assert get(client, url, siren="12345").status_code == 400

@@ -125,6 +125,7 @@ MATRIX = {
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:obligation": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:openapi": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:index": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:docs": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},

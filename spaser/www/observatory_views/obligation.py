@@ -34,7 +34,7 @@ def _connection():
         return None
 
 
-def _sources(connection) -> dict:
+def observatory_sources(connection) -> dict:
     """The dates of the DECP store and of the refresh the observatory was computed from (its `sources` row)."""
     decp_version, refreshed = connection.execute(
         "SELECT decp_version, CAST(refreshed_at AS DATE) FROM sources"
@@ -65,7 +65,7 @@ def register(request):
             year = default_year(years)
         filters = {key: request.GET.get(key, "").strip() for key in ("type", "statut", "q")}
         rows = obligation.rows(connection, year, filters["type"], filters["statut"], filters["q"])
-        sources = _sources(connection)
+        sources = observatory_sources(connection)
     counts = {status: sum(row["statut"] == status for row in rows) for status in obligation.STATUSES}
     return render(
         request,
@@ -97,7 +97,7 @@ def buyer_history(request, siren: str):
         raise Http404("Aucun acheteur à cette adresse.")
     with connection:
         rows = obligation.rows(connection, siren=siren)
-        sources = _sources(connection)
+        sources = observatory_sources(connection)
     if not rows:
         raise Http404("Aucun acheteur à cette adresse.")
     name = rows[0]["nom"] or f"SIREN {siren}"
@@ -126,7 +126,7 @@ def download(request, file_format: str):
     if connection is None:
         raise Http404("Observatoire pas encore calculé.")
     with connection:
-        refreshed = _sources(connection)["refreshed_at"]
+        refreshed = observatory_sources(connection)["refreshed_at"]
         filename = f"registre-obligation-spaser-{refreshed:%Y-%m-%d}.{file_format}" if refreshed else None
         if file_format == "parquet":
             folder = Path(tempfile.mkdtemp())
