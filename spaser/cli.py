@@ -147,6 +147,12 @@ def _add_store(groups) -> None:
     refresh = observatory.add_parser("refresh", help="Recalculer les tableaux de l'observatoire depuis l'entrepôt")
     refresh.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
     refresh.set_defaults(handler="spaser.observatory.commands:run_refresh")
+    balances = observatory.add_parser(
+        "balances", help="Importer les balances comptables DGFiP (dépenses par SIREN et exercice)"
+    )
+    balances.add_argument("file", type=Path, help="Fichier CSV des balances comptables (data.economie.gouv.fr)")
+    balances.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    balances.set_defaults(handler="spaser.observatory.commands:run_balances")
 
     store = groups.add_parser("store", help="Vérifier, sauvegarder et restaurer l'entrepôt analytique")
     commands = store.add_subparsers(dest="command", required=True)

@@ -7,6 +7,7 @@ import orjson
 import pytest
 import sqlglot
 
+from spaser.cli import main
 from spaser.decp.importer import import_files
 from spaser.observatory import balances
 from spaser.observatory.obligation import register_sql
@@ -135,3 +136,17 @@ def test_a_balances_file_without_the_amount_columns_is_refused(tmp_path):
 
     with pytest.raises(balances.BalancesError, match="colonne\\(s\\) manquante\\(s\\) : obnetdeb, obnetcre"):
         balances.load_balances(bad, tmp_path)
+
+
+def test_the_balances_command_imports_the_file_and_refuses_a_bad_one_in_french(tmp_path, capsys):
+    store = tmp_path / "store"
+    store.mkdir()
+    bad = tmp_path / "balances.csv"
+    bad.write_text("exer;siren;compte;obnetdeb;obnetcre\n20x4;260000054;6011;1;0\n", encoding="utf-8")
+
+    assert main(["observatory", "balances", str(FIXTURE), "--store", str(store)]) == 0
+    assert "2 acheteurs × exercices" in capsys.readouterr().out
+    assert main(["observatory", "balances", str(bad), "--store", str(store)]) != 0
+    assert "balances.csv, ligne 2 : champ « exer » : « 20x4 » n'est pas une année\nRien n'a été importé." in (
+        capsys.readouterr().err
+    )
