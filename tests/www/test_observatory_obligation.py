@@ -57,7 +57,7 @@ def test_the_downloads_follow_their_published_table_schemas(client, store, tmp_p
     )
     assert f"{COMMUNE[:9]};2025;" in content and f"{HOPITAL};2024;" in content
     parquet = tmp_path / "registre.parquet"
-    parquet.write_bytes(b"".join(client.get(reverse("observatory:obligation_download", args=["parquet"]))))
+    parquet.write_bytes(client.get(reverse("observatory:obligation_download", args=["parquet"])).content)
     assert parquet_errors(parquet, OBLIGATION_PARQUET) == []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -129,13 +129,14 @@ def download(request, file_format: str):
         refreshed = observatory_sources(connection)["refreshed_at"]
         filename = f"registre-obligation-spaser-{refreshed:%Y-%m-%d}.{file_format}" if refreshed else None
         if file_format == "parquet":
-            folder = Path(tempfile.mkdtemp())
-            target = folder / "registre.parquet"
-            connection.execute(f"COPY ({obligation.export_sql()}) TO '{target}' (FORMAT parquet)")
-            return FileResponse(target.open("rb"), as_attachment=True, filename=filename)
-        rows = connection.execute(obligation.export_sql()).fetchall()
-    output = io.StringIO()
-    write_csv(output, OBLIGATION_CSV.names, rows)
-    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / "registre.parquet"
+                connection.execute(f"COPY ({obligation.export_sql()}) TO '{target}' (FORMAT parquet)")
+                content, content_type = target.read_bytes(), "application/vnd.apache.parquet"
+        else:
+            output = io.StringIO()
+            write_csv(output, OBLIGATION_CSV.names, connection.execute(obligation.export_sql()).fetchall())
+            content, content_type = output.getvalue(), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
