@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reference.add_argument("--seed", type=int, default=7)
     reference.set_defaults(handler="spaser.demo.commands:run_reference")
+    balances = demo.add_parser("balances", help="Générer des balances comptables synthétiques des acheteurs locaux")
+    balances.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    balances.add_argument("--out", required=True, type=Path, help="Fichier CSV à écrire")
+    balances.set_defaults(handler="spaser.demo.commands:run_balances")
     return parser
 
 

@@ -45,8 +45,9 @@ suspects AS (
 ),
 decp_years AS (
     SELECT m.siren, m.annee,
-           SUM(CASE WHEN s.uid IS NULL THEN m.montant ELSE 0 END) AS montant_marches,
-           SUM(CASE WHEN s.uid IS NULL AND m.accord_cadre = 1 THEN m.montant ELSE 0 END) AS montant_accords_cadres,
+           ROUND(SUM(CASE WHEN s.uid IS NULL THEN m.montant ELSE 0 END), 2) AS montant_marches,
+           ROUND(SUM(CASE WHEN s.uid IS NULL AND m.accord_cadre = 1 THEN m.montant ELSE 0 END), 2)
+               AS montant_accords_cadres,
            COUNT(*) AS nombre_marches,
            CAST(SUM(m.accord_cadre) AS BIGINT) AS nombre_accords_cadres,
            CAST(SUM(CASE WHEN s.uid IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS nombre_montants_ecartes
