@@ -40,6 +40,9 @@ $(DEMO_STORE)/.demo-imported: $(DEMO_DIR)/decp-demo.json
 
 $(DEMO_STORE)/.demo-referenced: $(DEMO_STORE)/.demo-imported
 	$(BIN)/spaser demo reference --store $(DEMO_STORE)
+	$(BIN)/spaser demo balances --store $(DEMO_STORE) --out $(DEMO_DIR)/balances-demo.csv
+	$(BIN)/spaser observatory balances $(DEMO_DIR)/balances-demo.csv --store $(DEMO_STORE)
+	$(BIN)/spaser observatory refresh --store $(DEMO_STORE)
 	touch $@
 
 demo: install $(DEMO_STORE)/.demo-referenced

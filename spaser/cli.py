@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reference.add_argument("--seed", type=int, default=7)
     reference.set_defaults(handler="spaser.demo.commands:run_reference")
+    balances = demo.add_parser("balances", help="Générer des balances comptables synthétiques des acheteurs locaux")
+    balances.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    balances.add_argument("--out", required=True, type=Path, help="Fichier CSV à écrire")
+    balances.set_defaults(handler="spaser.demo.commands:run_balances")
     return parser
 
 
@@ -147,6 +151,12 @@ def _add_store(groups) -> None:
     refresh = observatory.add_parser("refresh", help="Recalculer les tableaux de l'observatoire depuis l'entrepôt")
     refresh.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
     refresh.set_defaults(handler="spaser.observatory.commands:run_refresh")
+    balances = observatory.add_parser(
+        "balances", help="Importer les balances comptables DGFiP (dépenses par SIREN et exercice)"
+    )
+    balances.add_argument("file", type=Path, help="Fichier CSV des balances comptables (data.economie.gouv.fr)")
+    balances.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    balances.set_defaults(handler="spaser.observatory.commands:run_balances")
 
     store = groups.add_parser("store", help="Vérifier, sauvegarder et restaurer l'entrepôt analytique")
     commands = store.add_subparsers(dest="command", required=True)

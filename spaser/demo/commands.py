@@ -1,7 +1,8 @@
-"""Command-line handler of `spaser demo reference`."""
+"""Command-line handlers of `spaser demo reference` and `spaser demo balances`."""
 
 from pathlib import Path
 
+from spaser.demo.balances import write_demo_balances
 from spaser.demo.reference import TABLES, build_reference
 from spaser.formatting import count, number
 from spaser.reference.commands import reclassify
@@ -27,3 +28,9 @@ def reference_summary_lines(sizes: dict, path: Path, seed: int) -> list[str]:
             line += f", dont les {number(sizes[known_count])} {name} des contrats de l'entrepôt"
         lines.append(line)
     return lines
+
+
+def run_balances(args) -> int:
+    lines = write_demo_balances(args.store, args.out)
+    print(f"Balances comptables synthétiques : {count(lines, 'ligne')} écrites dans {args.out}.")
+    return 0

@@ -27,6 +27,8 @@ PAGES = [
     ("public:api", "anonymous"),
     ("public:indicators", "anonymous"),
     ("observatory:series", "anonymous"),
+    ("observatory:obligation", "anonymous"),
+    ("observatory:obligation_buyer", "anonymous"),
     ("public:accessibility", "anonymous"),
     ("public:legal", "anonymous"),
     ("public:personal_data", "anonymous"),

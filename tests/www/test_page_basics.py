@@ -16,7 +16,15 @@ FOOTER_LINKS = {
     "Mentions légales": "public:legal",
     "Données personnelles": "public:personal_data",
 }
-NOT_HTML = {"public:document", "manual:template", "exchange:export", "exchange:schema", "admin:index"}
+NOT_HTML = {
+    "public:document",
+    "manual:template",
+    "exchange:export",
+    "exchange:schema",
+    "admin:index",
+    "observatory:obligation_download",
+    "observatory:series_download",
+}
 
 
 def html_pages() -> list[tuple[str, str]]:

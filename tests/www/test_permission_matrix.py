@@ -20,7 +20,9 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from spaser.observatory.refresh import refresh
 from spaser.organisations.models import Invitation, Role
+from tests.indicators.factories import SIREN_A
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import (
     ActionFactory,
@@ -117,13 +119,16 @@ MATRIX = {
     "public:legal": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:personal_data": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:obligation": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:obligation_buyer": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:obligation_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
-    # The matrix's store has no observatory computed: public, and 503 (tests/www/observatory/ shows the 200).
-    "api:observatory_series": {"GET": expect(everyone=503), "POST": PUBLIC_READ_ONLY},
-    "observatory:series": {"GET": expect(everyone=503), "POST": PUBLIC_READ_ONLY},
-    "observatory:series_download": {"GET": expect(everyone=503), "POST": PUBLIC_READ_ONLY},
+    "api:observatory_series": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:series": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:series_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:obligation": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:openapi": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:index": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:docs": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
@@ -212,6 +217,7 @@ def world(decp_store):
     objective = ObjectiveFactory(engagement__axis__scheme=scheme, indicator_code="S1")
     TargetFactory(objective=objective, year=2026, value=30)
     indicator = ManualIndicatorFactory(organisation=owner)
+    refresh(decp_store)
     return World(
         users=users,
         scheme=scheme,
@@ -265,6 +271,8 @@ def arguments(name: str, world: World) -> dict:
         "manual:import_undo": {"pk": world.indicator.pk, "import_pk": world.manual_import.pk},
         "manual:value_delete": {"pk": world.indicator.pk, "value_pk": world.value.pk},
         "manual:template": {"pk": world.indicator.pk},
+        "observatory:obligation_buyer": {"siren": SIREN_A},
+        "observatory:obligation_download": {"file_format": "csv"},
     }.get(name, {})
 
 

@@ -8,6 +8,7 @@ HEAD only, French errors, any origin, caching).
 import json
 from functools import cache, wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
@@ -21,15 +22,17 @@ from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
+from spaser.errors import SpaserError
 from spaser.indicators.readers import StoreUnavailable
-from spaser.observatory import series
-from spaser.observatory.store import sources
+from spaser.observatory import obligation, series
+from spaser.observatory.store import open_read_only as open_observatory, sources
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
 from spaser.plans.store_cache import cache_key, computed_once
 from spaser.tables import SERIES_CSV
 from spaser.www import breadcrumbs
 from spaser.www.api import schemas
+from spaser.www.observatory_views.obligation import default_year, observatory_sources
 from spaser.www.observatory_views.reading import observatory
 from spaser.www.unavailable import RETRY_AFTER_S
 
@@ -285,6 +288,45 @@ def observatory_series(
             if univers in (None, row[1]) and groupe in (None, row[2])
         ]
     return {"decp_date": found.decp_date, "refreshed_at": found.refreshed_at, "results": rows}
+
+
+@ROUTER.get(
+    "/observatoire/obligation/",
+    response={200: schemas.ObligationPage, 400: schemas.Error, 503: schemas.Error},
+    url_name="obligation",
+    operation_id="lireRegistreObligation",
+    summary="Registre des acheteurs soumis au SPASER",
+    description=(
+        "Pour chaque acheteur (SIREN) et année civile : montant des marchés notifiés publiés dans les DECP, "
+        "dépenses comptables quand elles sont importées, statut (obligé probable, incertain, non obligé, aucune "
+        "donnée DECP) et son motif. Sans filtre d'année ni de SIREN, la dernière année complète."
+    ),
+    openapi_extra=described(
+        {
+            200: "Les lignes du registre, du plus gros montant au plus petit.",
+            400: "Paramètre invalide.",
+            503: "Registre pas encore calculé.",
+        }
+    ),
+)
+def obligation_register(
+    request,
+    annee: int | None = Query(None, ge=1990, description="Année civile."),
+    siren: str | None = Query(None, pattern=r"^\d{9}$", description="Un acheteur, toutes ses années."),
+    statut: str = Query(
+        "", description="« obligé probable », « incertain », « non obligé » ou « aucune donnée DECP »."
+    ),
+    type: str = Query("", description="Type d'acheteur (« Région », « Hôpital »…)."),
+):
+    try:
+        connection = open_observatory(settings.SPASER_STORE_DIR)
+    except SpaserError:
+        raise ApiError(503, "Registre pas encore calculé : réessayez plus tard.") from None
+    with connection:
+        year = annee or (None if siren else default_year(obligation.years(connection)))
+        rows = obligation.rows(connection, year, type, statut, siren=siren or "")
+        decp_date = observatory_sources(connection)["decp_date"]
+    return {"donnees_decp": decp_date, "count": len(rows), "results": rows}
 
 
 API.add_router("", ROUTER)

@@ -1,0 +1,1 @@
+"""Public pages of the national observatory, read from the materialised `observatory.duckdb`."""

@@ -1,0 +1,142 @@
+"""`/observatoire/obligation/`: who is probably obliged to adopt a SPASER (L2111-3), by buyer and year."""
+
+import datetime
+import io
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from spaser.analytics.buyer_types import BUYER_TYPES
+from spaser.errors import SpaserError
+from spaser.formatting import write_csv
+from spaser.observatory import obligation
+from spaser.observatory.store import open_read_only
+from spaser.tables import OBLIGATION_CSV
+from spaser.www.breadcrumbs import trail
+from spaser.www.page_cache import cached_public_page
+
+
+def _version(**_kwargs):
+    path = settings.SPASER_STORE_DIR / "observatory.duckdb"
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
+def _connection():
+    try:
+        return open_read_only(settings.SPASER_STORE_DIR)
+    except SpaserError:
+        return None
+
+
+def observatory_sources(connection) -> dict:
+    """The dates of the DECP store and of the refresh the observatory was computed from (its `sources` row)."""
+    decp_version, refreshed = connection.execute(
+        "SELECT decp_version, CAST(refreshed_at AS DATE) FROM sources"
+    ).fetchone()
+    decp_date = datetime.date.fromtimestamp(int(decp_version.split("-")[0]) / 1e9) if decp_version else None
+    return {"decp_date": decp_date, "refreshed_at": refreshed}
+
+
+def default_year(years: list[int]) -> int | None:
+    """The last complete calendar year with data, else the last year with data."""
+    complete = [year for year in years if year < datetime.date.today().year]
+    return (complete or years or [None])[-1]
+
+
+@login_not_required
+@require_safe
+@cached_public_page(_version)
+def register(request):
+    context = {"title": "Registre des acheteurs soumis au SPASER", "breadcrumb_data": trail()}
+    connection = _connection()
+    if connection is None:
+        return render(request, "observatory/obligation.html", context | {"unavailable": True})
+    with connection:
+        years = obligation.years(connection)
+        try:
+            year = int(request.GET.get("annee") or default_year(years) or 0)
+        except ValueError:
+            year = default_year(years)
+        filters = {key: request.GET.get(key, "").strip() for key in ("type", "statut", "q")}
+        rows = obligation.rows(connection, year, filters["type"], filters["statut"], filters["q"])
+        sources = observatory_sources(connection)
+    counts = {status: sum(row["statut"] == status for row in rows) for status in obligation.STATUSES}
+    return render(
+        request,
+        "observatory/obligation.html",
+        context
+        | sources
+        | filters
+        | {
+            "years": years,
+            "year": year,
+            "rows": rows[:500],
+            "total": len(rows),
+            "counts": counts,
+            "types": BUYER_TYPES,
+            "statuses": obligation.STATUSES,
+            "threshold": obligation.THRESHOLD,
+            # Wired by the lead to spaser.directory.status.adoption_status(sirens, year): SIREN → SPASER status.
+            "spaser_status": None,
+        },
+    )
+
+
+@login_not_required
+@require_safe
+@cached_public_page(_version)
+def buyer_history(request, siren: str):
+    connection = _connection()
+    if connection is None or not (siren.isdigit() and len(siren) == 9):
+        raise Http404("Aucun acheteur à cette adresse.")
+    with connection:
+        rows = obligation.rows(connection, siren=siren)
+        sources = observatory_sources(connection)
+    if not rows:
+        raise Http404("Aucun acheteur à cette adresse.")
+    name = rows[0]["nom"] or f"SIREN {siren}"
+    return render(
+        request,
+        "observatory/obligation_buyer.html",
+        sources
+        | {
+            "title": f"{name} — obligation d'adopter un SPASER",
+            "name": name,
+            "siren": siren,
+            "rows": rows,
+            "threshold": obligation.THRESHOLD,
+            "breadcrumb_data": trail((reverse("observatory:obligation"), "Registre des acheteurs soumis au SPASER")),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def download(request, file_format: str):
+    """The whole register (every year) as CSV (French convention) or Parquet, as OBLIGATION_CSV declares."""
+    if file_format not in ("csv", "parquet"):
+        raise Http404("Format inconnu : csv ou parquet.")
+    connection = _connection()
+    if connection is None:
+        raise Http404("Observatoire pas encore calculé.")
+    with connection:
+        refreshed = observatory_sources(connection)["refreshed_at"]
+        filename = f"registre-obligation-spaser-{refreshed:%Y-%m-%d}.{file_format}" if refreshed else None
+        if file_format == "parquet":
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / "registre.parquet"
+                connection.execute(f"COPY ({obligation.export_sql()}) TO '{target}' (FORMAT parquet)")
+                content, content_type = target.read_bytes(), "application/vnd.apache.parquet"
+        else:
+            output = io.StringIO()
+            write_csv(output, OBLIGATION_CSV.names, connection.execute(obligation.export_sql()).fetchall())
+            content, content_type = output.getvalue(), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

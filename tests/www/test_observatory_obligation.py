@@ -1,0 +1,77 @@
+"""`/observatoire/obligation/`: the register of the hand-counted store (tests/observatory/test_obligation.py)."""
+
+import pytest
+from django.urls import reverse
+
+from spaser.tables import OBLIGATION_CSV, OBLIGATION_PARQUET
+from tests.observatory.test_obligation import AUTRE, COMMUNE, DEPARTEMENT, HOPITAL, REGION, build_obligation_store
+from tests.table_schemas import csv_errors, parquet_errors
+from tests.www.test_api import get
+
+
+@pytest.fixture
+def store(tmp_path, settings):
+    settings.SPASER_STORE_DIR = build_obligation_store(tmp_path)
+    return settings.SPASER_STORE_DIR
+
+
+def test_the_register_shows_the_last_complete_year_with_both_methods_and_the_evidence(client, store):
+    page = client.get(reverse("observatory:obligation")).content.decode()
+
+    assert '<option value="2025" selected>' in page
+    assert "DÉPARTEMENT EXEMPLE" in page and "10\u202f000\u202f000" in page  # 2025: one marché of 10 M€
+    assert "aucun marché publié cette année" in page  # the commune in 2025
+    assert "Données DECP du " in page
+    assert "Marché de défense ou de sécurité" in page  # the biases are on the page
+
+
+def test_filters_by_status_type_and_name_or_siren(client, store):
+    url = reverse("observatory:obligation")
+
+    probable = client.get(url, {"annee": 2024, "statut": "obligé probable"}).content.decode()
+    assert "DÉPARTEMENT EXEMPLE" in probable and "RÉGION EXEMPLE" not in probable
+    assert "60\u202f000\u202f000" in probable and "1\u202f000\u202f000" in probable  # DECP and balances side by side
+    hospitals = client.get(url, {"annee": 2024, "type": "Hôpital"}).content.decode()
+    assert "HÔPITAL EXEMPLE" in hospitals and "79\u202f999\u202f500" in hospitals and "COMMUNE" not in hospitals
+    by_siren = client.get(url, {"annee": 2024, "q": AUTRE[:9]}).content.decode()
+    assert "SOCIÉTÉ EXEMPLE" in by_siren and "(type incertain)" in by_siren and "COMMUNE" not in by_siren
+    assert "COMMUNE EXEMPLE" in client.get(url, {"annee": 2024, "q": "commune"}).content.decode()
+
+
+def test_a_buyer_page_shows_its_history_and_an_unknown_siren_is_404(client, store):
+    page = client.get(reverse("observatory:obligation_buyer", args=[REGION[:9]])).content.decode()
+
+    assert "<h1>RÉGION EXEMPLE : obligation d'adopter un SPASER</h1>" in page
+    assert "seuil franchi grâce aux maximums des accords-cadres" in page and "25\u202f000\u202f000" in page
+    assert page.count('<th scope="row">') == 2  # 2024 and 2025
+    assert client.get(reverse("observatory:obligation_buyer", args=["123456789"])).status_code == 404
+
+
+def test_the_downloads_follow_their_published_table_schemas(client, store, tmp_path):
+    response = client.get(reverse("observatory:obligation_download", args=["csv"]))
+    content = response.content.decode("utf-8-sig")
+
+    assert csv_errors(content, OBLIGATION_CSV) == []
+    assert f"{DEPARTEMENT[:9]};2024;DÉPARTEMENT EXEMPLE;Département;non;60000000;0;2;0;1;1000000;obligé probable" in (
+        content
+    )
+    assert f"{COMMUNE[:9]};2025;" in content and f"{HOPITAL};2024;" in content
+    parquet = tmp_path / "registre.parquet"
+    parquet.write_bytes(client.get(reverse("observatory:obligation_download", args=["parquet"])).content)
+    assert parquet_errors(parquet, OBLIGATION_PARQUET) == []
+
+
+def test_the_api_answers_the_register_as_its_openapi_document_describes(client, store):
+    url = reverse("api:obligation")
+
+    last_year = get(client, url).json()
+    by_buyer = get(client, url, siren=HOPITAL).json()
+    probable = get(client, url, annee=2024, statut="obligé probable").json()
+
+    assert {row["annee"] for row in last_year["results"]} == {2025} and last_year["donnees_decp"]
+    assert [(row["annee"], row["statut"]) for row in by_buyer["results"]] == [
+        (2025, "aucune donnée DECP"),
+        (2024, "incertain"),
+    ]
+    assert [(row["siren"], row["montant_marches"]) for row in probable["results"]] == [(DEPARTEMENT[:9], 60_000_000)]
+    assert get(client, url, siren="12345").status_code == 400
