@@ -3,6 +3,7 @@
 import datetime
 import io
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
@@ -16,15 +17,11 @@ from spaser.analytics.buyer_types import BUYER_TYPES
 from spaser.errors import SpaserError
 from spaser.formatting import write_csv
 from spaser.observatory import obligation
-from spaser.observatory.store import open_read_only
+from spaser.observatory.store import open_read_only, sources
 from spaser.tables import OBLIGATION_CSV
 from spaser.www.breadcrumbs import trail
+from spaser.www.observatory_views.reading import observatory_version
 from spaser.www.page_cache import cached_public_page
-
-
-def _version(**_kwargs):
-    path = settings.SPASER_STORE_DIR / "observatory.duckdb"
-    return path.stat().st_mtime_ns if path.exists() else None
 
 
 def _connection():
@@ -36,11 +33,7 @@ def _connection():
 
 def observatory_sources(connection) -> dict:
     """The dates of the DECP store and of the refresh the observatory was computed from (its `sources` row)."""
-    decp_version, refreshed = connection.execute(
-        "SELECT decp_version, CAST(refreshed_at AS DATE) FROM sources"
-    ).fetchone()
-    decp_date = datetime.date.fromtimestamp(int(decp_version.split("-")[0]) / 1e9) if decp_version else None
-    return {"decp_date": decp_date, "refreshed_at": refreshed}
+    return asdict(sources(connection))
 
 
 def default_year(years: list[int]) -> int | None:
@@ -51,7 +44,7 @@ def default_year(years: list[int]) -> int | None:
 
 @login_not_required
 @require_safe
-@cached_public_page(_version)
+@cached_public_page(observatory_version)
 def register(request):
     context = {"title": "Registre des acheteurs soumis au SPASER", "breadcrumb_data": trail()}
     connection = _connection()
@@ -90,7 +83,7 @@ def register(request):
 
 @login_not_required
 @require_safe
-@cached_public_page(_version)
+@cached_public_page(observatory_version)
 def buyer_history(request, siren: str):
     connection = _connection()
     if connection is None or not (siren.isdigit() and len(siren) == 9):
