@@ -47,6 +47,7 @@ demo: install $(DEMO_STORE)/.demo-referenced
 		'Le port 8000 est déjà occupé (une autre démo tourne-t-elle ?) : arrêtez ce service puis relancez make demo.')"
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py load_demo
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py load_demo_directory
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Spaser est disponible sur http://127.0.0.1:8000/"
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 \
