@@ -70,6 +70,7 @@ class DirectoryEntry(models.Model):
         related_name="entries",
         verbose_name="import",
     )
+    changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "start_year"]

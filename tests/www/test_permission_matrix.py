@@ -20,6 +20,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from spaser.directory.models import DirectoryImport
 from spaser.organisations.models import Invitation, Role
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import (
@@ -118,6 +119,13 @@ MATRIX = {
     "public:personal_data": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_csv": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_schema": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_template": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_import": {"GET": STAFF, "POST": STAFF},
+    "observatory:directory_undo": {"GET": NOT_GET, "POST": expect(anonymous=LOGIN, members=403, staff=302)},
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:openapi": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
@@ -231,6 +239,10 @@ def arguments(name: str, world: World) -> dict:
         "public:audit": {"slug": scheme.slug, "objective_pk": objective.pk, "year": 2024},
         "api:scheme": {"slug": scheme.slug},
         "api:indicators": {"slug": scheme.slug},
+        "observatory:directory_schema": {"name": "annuaire-spaser"},
+        "observatory:directory_undo": {
+            "pk": DirectoryImport.objects.get_or_create(file_name="annuaire.csv", rows=0)[0].pk
+        },
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "jeton-perime"},
         "accounts:invitation": {"token": world.invitation.token},
         "organisations:detail": {"pk": scheme.organisation.pk},

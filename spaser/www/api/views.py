@@ -21,6 +21,7 @@ from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
+from spaser.directory.listing import known_schemes
 from spaser.indicators.readers import StoreUnavailable
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
@@ -239,6 +240,34 @@ def scheme_indicators(request, slug: str = SLUG):
     # dumped, already checked against its schema: answered as is, not validated again.
     key = cache_key("api-indicators", dashboard_version(scheme), sorted(names.items()))
     return API.create_response(request, computed_once(key, payload), status=200)
+
+
+@ROUTER.get(
+    "/annuaire/",
+    response={200: schemas.Directory, 400: schemas.Error},
+    url_name="directory",
+    operation_id="lireAnnuaire",
+    summary="Annuaire des SPASER",
+    description=(
+        "Tous les SPASER connus de la plateforme : publiés sur la plateforme (avec leurs partenaires), importés de "
+        "l'annuaire national des SPASER ou saisis par l'équipe de la plateforme ; champ `source`. Un SPASER importé "
+        "qui décrit un SPASER publié (même acheteur, même première année) n'y figure qu'une fois, publié."
+    ),
+    openapi_extra=described({200: "Les SPASER de l'annuaire.", 400: "Paramètre invalide (siren ou année)."}),
+)
+def directory(
+    request,
+    siren: str | None = Query(
+        None, pattern=r"^\d{9}$", description="SPASER portés par cet acheteur ou mutualisés avec lui."
+    ),
+    annee: int | None = Query(None, ge=1, description="SPASER en vigueur cette année."),
+):
+    schemes = [
+        listed
+        for listed in known_schemes()
+        if (siren is None or siren in listed.sirens) and (annee is None or listed.in_force(annee))
+    ]
+    return {"count": len(schemes), "results": schemes}
 
 
 API.add_router("", ROUTER)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from spaser.www.observatory_views import directory
+
+
+app_name = "observatory"
+urlpatterns = [
+    path("annuaire/", directory.page, name="directory"),
+    path("annuaire/annuaire-spaser.csv", directory.export_csv, name="directory_csv"),
+    path("annuaire/schemas/<slug:name>.json", directory.table_schema, name="directory_schema"),
+    path("annuaire/modele.csv", directory.template_download, name="directory_template"),
+    path("annuaire/importer/", directory.upload, name="directory_import"),
+    path("annuaire/imports/<int:pk>/annuler/", directory.undo, name="directory_undo"),
+]
