@@ -122,7 +122,7 @@ def _from_scheme(scheme: Scheme) -> Listed:
         published_on=scheme.published_at.date() if scheme.published_at else None,
         updated_on=scheme.updated_at.date(),
         description=scheme.summary,
-        url=scheme.get_absolute_url(),
+        url=scheme.public_url(),
     )
 
 

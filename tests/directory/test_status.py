@@ -39,5 +39,5 @@ def test_published_schemes_and_their_partners_count_drafts_do_not():
     statuses = adoption_status({owner.siren, partner.siren, draft_owner.siren}, 2025)
 
     assert statuses[owner.siren].adoption == statuses[partner.siren].adoption == Adoption.IN_FORCE
-    assert statuses[owner.siren].evidence.url == scheme.get_absolute_url()
+    assert statuses[owner.siren].evidence.url == scheme.public_url()
     assert statuses[draft_owner.siren].adoption == Adoption.ABSENT

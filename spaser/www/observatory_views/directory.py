@@ -37,6 +37,13 @@ from spaser.www.public_views.forms import counted
 
 IN_FORCE, EXPIRED = "en-vigueur", "expire"
 UNLOCATED = "Non localisé"
+# Every département of the map, so that its colour scale starts at zero (the map leaves unknown codes uncoloured)
+DEPARTMENTS = (
+    *(f"{number:02d}" for number in range(1, 96) if number != 20),
+    "2A",
+    "2B",
+    *("971", "972", "973", "974", "976"),
+)
 # The RTES count of adopted SPASERs at 31 March 2023 (seed « Points de RepérESS », observatory.md §2).
 RTES_2023 = {"Régions": 10, "Départements": 14, "Métropoles": 7, "Autres EPCI": 12, "Communes": 18}
 SCHEMAS = {table.name: table for table in (DIRECTORY_CSV, DIRECTORY_EXPORT_CSV)}
@@ -89,10 +96,12 @@ class DirectorySearchForm(forms.Form):
             "Toutes les régions", [item.place and item.place.region_code for item in schemes], regions.get
         )
         self.fields["departement"].choices = counted("Tous les départements", [item.department for item in schemes])
-        years = [
-            year for item in schemes for year in range(item.listed.start_year, (item.listed.end_year or year) + 1)
+        covered = [
+            covered
+            for item in schemes
+            for covered in range(item.listed.start_year, (item.listed.end_year or year) + 1)
         ]
-        self.fields["annee"].choices = counted("Toutes les années", years)
+        self.fields["annee"].choices = counted("Toutes les années", covered)
         self.fields["edition"].choices = counted("Toutes les éditions", [item.listed.edition for item in schemes])
         statuses = [_status(item.listed, year) for item in schemes]
         labels = {IN_FORCE: f"En vigueur en {year}", EXPIRED: f"Expiré en {year}"}
@@ -165,11 +174,17 @@ def page(request):
         "regions": tallies(results, lambda item: item.place.region if item.place else "", year),
         "departments": by_department,
         "rows": [(item, _status(item.listed, year)) for item in results],
-        "map_data": json.dumps({tally.name: tally.schemes for tally in by_department if tally.name != UNLOCATED}),
+        "map_data": _map_data(by_department),
         "criteria": request.GET.urlencode(),
         "breadcrumb_data": breadcrumbs.trail(),
     }
     return render(request, "observatory/directory.html", context)
+
+
+def _map_data(by_department: list[Tally]) -> str:
+    """The map's JSON, empty when no scheme is located (a map of zeros says nothing)."""
+    located = {tally.name: tally.schemes for tally in by_department if tally.name != UNLOCATED}
+    return json.dumps(dict.fromkeys(DEPARTMENTS, 0) | located) if located else ""
 
 
 def export_rows(schemes: list[Located]) -> list[list]:
