@@ -2,6 +2,7 @@
 with it). Imported entries stay editable: the national directory itself is corrected by hand."""
 
 from django.contrib import admin
+from django.db import models
 
 from spaser.directory.models import DirectoryEntry, DirectoryImport
 
@@ -12,6 +13,7 @@ class DirectoryEntryAdmin(admin.ModelAdmin):
     list_filter = ["source", "structure_type", "mutualised"]
     search_fields = ["name", "siren", "other_sirens", "title"]
     readonly_fields = ["source", "directory_import"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(DirectoryImport)

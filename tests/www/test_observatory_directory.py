@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from spaser.directory.models import DirectoryEntry, DirectoryImport, Source
 from spaser.formatting import FRENCH
+from spaser.plans.directory import Place
 from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV
 from tests.directory.factories import DirectoryEntryFactory
 from tests.directory.test_importing import csv_of, line
@@ -164,3 +165,31 @@ def test_the_template_is_offered_to_anyone(client):
     response = client.get(reverse("observatory:directory_template"))
 
     assert csv_errors(response.content.decode("utf-8"), DIRECTORY_CSV, FRENCH) == []
+
+
+@pytest.mark.django_db
+def test_staff_enter_an_entry_and_a_wrong_period_or_siren_is_refused(staff_client):
+    url = reverse("observatory:directory_add")
+    fields = {"siren": "180000994", "name": "Établissement public Exemple", "start_year": 2025}
+
+    wrong = staff_client.post(url, {**fields, "siren": "180000995", "end_year": 2024})
+    staff_client.post(url, fields)
+
+    assert wrong.context["form"].errors == {
+        "siren": ["SIREN invalide (clé de Luhn) : 180000995."],
+        "end_year": ["La période se termine en 2024, avant de commencer en 2025."],
+    }
+    entry = DirectoryEntry.objects.get()
+    assert (entry.source, entry.end_year, entry.population) == (Source.STAFF, None, "")
+
+
+@pytest.mark.django_db
+def test_regions_and_departments_come_from_the_buyers_head_office(client, three_sources, monkeypatch):
+    places = {"243300001": Place("33063", "Bordeaux", "75", "Nouvelle-Aquitaine")}
+    monkeypatch.setattr("spaser.www.observatory_views.directory.published.places", lambda sirens: places)
+
+    response = client.get(reverse("observatory:directory"), {"departement": "33"})
+
+    assert [name for name, _ in results(response)] == ["Agglo Exemple"]
+    assert [(tally.name, tally.schemes) for tally in response.context["regions"]] == [("Nouvelle-Aquitaine", 1)]
+    assert json.loads(response.context["map_data"])["33"] == 1

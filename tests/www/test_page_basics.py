@@ -16,7 +16,16 @@ FOOTER_LINKS = {
     "Mentions légales": "public:legal",
     "Données personnelles": "public:personal_data",
 }
-NOT_HTML = {"public:document", "manual:template", "exchange:export", "exchange:schema", "admin:index"}
+NOT_HTML = {
+    "public:document",
+    "manual:template",
+    "exchange:export",
+    "exchange:schema",
+    "admin:index",
+    "observatory:directory_csv",
+    "observatory:directory_schema",
+    "observatory:directory_template",
+}
 
 
 def html_pages() -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ from spaser.plans.directory import Place
 from spaser.plans.models import Scheme
 from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, NO, YES
 from spaser.www import breadcrumbs
-from spaser.www.forms import DsfrForm
+from spaser.www.forms import DsfrForm, DsfrModelForm
 from spaser.www.manual_views.forms import MAX_UPLOAD_BYTES
 from spaser.www.page_cache import cached_public_page
 from spaser.www.public_views.forms import counted
@@ -271,10 +271,11 @@ def upload(request):
             messages.success(request, f"« {source.file_name} » importé : {source.rows} fiche(s) ajoutée(s).")
             return redirect("observatory:directory_import")
     context = {
-        "title": "Importer des fiches dans l'annuaire",
+        "title": "Compléter l'annuaire",
         "form": form,
         "errors": errors,
         "imports": DirectoryImport.objects.select_related("imported_by").annotate(count=Count("entries")),
+        "entries": DirectoryEntry.objects.select_related("directory_import"),
         "columns": DIRECTORY_CSV.fields,
         "breadcrumb_data": breadcrumbs.trail((reverse("observatory:directory"), "Annuaire des SPASER")),
     }
@@ -288,6 +289,65 @@ def undo(request, pk: int):
     removed = importing.undo_import(source)
     messages.success(request, f"Import de « {source.file_name} » annulé : {removed} fiche(s) retirée(s).")
     return redirect("observatory:directory_import")
+
+
+class EntryForm(DsfrModelForm):
+    document_url = forms.URLField(label="Lien du document", required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = DirectoryEntry
+        fields = [
+            "siren",
+            "name",
+            "structure_type",
+            "title",
+            "population",
+            "purchase_volume",
+            "start_year",
+            "end_year",
+            "edition",
+            "mutualised",
+            "other_sirens",
+            "document_url",
+            "published_on",
+            "updated_on",
+            "description",
+        ]
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "updated_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("siren", "other_sirens"):
+            wrong = [siren for siren in (cleaned.get(name) or "").split() if not importing.valid_siren(siren)]
+            if wrong:
+                self.add_error(name, f"SIREN invalide (clé de Luhn) : {', '.join(wrong)}.")
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", f"La période se termine en {end}, avant de commencer en {start}.")
+        return cleaned
+
+
+def entry_form(request, pk: int | None = None):
+    """Staff only: adds an entry (« saisi par l'équipe ») or corrects one, imported entries included."""
+    _staff_only(request)
+    entry = get_object_or_404(DirectoryEntry, pk=pk) if pk else None
+    form = EntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"Fiche « {saved} » enregistrée.")
+        return redirect("observatory:directory_import")
+    context = {
+        "title": f"Modifier la fiche « {entry} »" if entry else "Ajouter une fiche à l'annuaire",
+        "form": form,
+        "breadcrumb_data": breadcrumbs.trail(
+            (reverse("observatory:directory"), "Annuaire des SPASER"),
+            (reverse("observatory:directory_import"), "Compléter l'annuaire"),
+        ),
+    }
+    return render(request, "observatory/directory_entry.html", context)
 
 
 @login_not_required

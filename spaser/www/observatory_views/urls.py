@@ -10,5 +10,7 @@ urlpatterns = [
     path("annuaire/schemas/<slug:name>.json", directory.table_schema, name="directory_schema"),
     path("annuaire/modele.csv", directory.template_download, name="directory_template"),
     path("annuaire/importer/", directory.upload, name="directory_import"),
+    path("annuaire/fiches/ajouter/", directory.entry_form, name="directory_add"),
+    path("annuaire/fiches/<int:pk>/", directory.entry_form, name="directory_edit"),
     path("annuaire/imports/<int:pk>/annuler/", directory.undo, name="directory_undo"),
 ]
