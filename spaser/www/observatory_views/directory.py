@@ -77,6 +77,15 @@ def version() -> tuple:
     return *schemes.values(), *entries.values(), data, timezone.localdate().year
 
 
+def last_change():
+    """When the directory last changed: a published scheme or an entry saved."""
+    changes = [
+        Scheme.objects.published().aggregate(last=Max("updated_at"))["last"],
+        DirectoryEntry.objects.aggregate(last=Max("changed_at"))["last"],
+    ]
+    return max((change for change in changes if change), default=None)
+
+
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Acheteur, titre ou SIREN", required=False, max_length=100)
     categorie = forms.ChoiceField(label="Type d'acheteur", required=False)
@@ -176,6 +185,7 @@ def page(request):
         "rows": [(item, _status(item.listed, year)) for item in results],
         "map_data": _map_data(by_department),
         "criteria": request.GET.urlencode(),
+        "last_change": last_change(),
         "breadcrumb_data": breadcrumbs.trail(),
     }
     return render(request, "observatory/directory.html", context)
