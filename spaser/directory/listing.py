@@ -26,6 +26,8 @@ REGIONS, DEPARTMENTS, METROPOLES, OTHER_EPCI, COMMUNES, OTHERS = (
     "Autres acheteurs",
 )
 RTES_CATEGORIES = (REGIONS, DEPARTMENTS, METROPOLES, OTHER_EPCI, COMMUNES, OTHERS)
+# RTES's count at 31 March 2023 (seed « Points de RepérESS », observatory.md §2): collectivités and groupements only
+RTES_2023 = {REGIONS: 10, DEPARTMENTS: 14, METROPOLES: 7, OTHER_EPCI: 12, COMMUNES: 18}
 _CATEGORY_WORDS = (
     (("region", "collectivite territoriale unique", "collectivite de corse"), REGIONS),
     (("departement",), DEPARTMENTS),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from spaser.directory import importing
-from spaser.directory.listing import RTES_CATEGORIES, SOURCES, Listed, folded, known_schemes
+from spaser.directory.listing import RTES_2023, RTES_CATEGORIES, SOURCES, Listed, folded, known_schemes
 from spaser.directory.models import DirectoryEntry, DirectoryImport
 from spaser.formatting import FRENCH, write_csv
 from spaser.plans import directory as published, steering
@@ -44,8 +44,6 @@ DEPARTMENTS = (
     "2B",
     *("971", "972", "973", "974", "976"),
 )
-# The RTES count of adopted SPASERs at 31 March 2023 (seed « Points de RepérESS », observatory.md §2).
-RTES_2023 = {"Régions": 10, "Départements": 14, "Métropoles": 7, "Autres EPCI": 12, "Communes": 18}
 SCHEMAS = {table.name: table for table in (DIRECTORY_CSV, DIRECTORY_EXPORT_CSV)}
 
 
