@@ -1,6 +1,8 @@
+import datetime
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from spaser.directory.models import DirectoryEntry, DirectoryImport, Source
@@ -20,13 +22,7 @@ YEAR = 2026  # the page's « en vigueur » year is the current one: the tests fr
 
 @pytest.fixture(autouse=True)
 def this_year(monkeypatch):
-    monkeypatch.setattr("spaser.www.observatory_views.directory.timezone.localdate", lambda: _day(YEAR))
-
-
-def _day(year):
-    import datetime
-
-    return datetime.date(year, 6, 1)
+    monkeypatch.setattr("spaser.www.observatory_views.directory.timezone.localdate", lambda: datetime.date(YEAR, 6, 1))
 
 
 @pytest.fixture
@@ -134,8 +130,6 @@ def staff_client(client):
 
 
 def upload(client, content: bytes):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     file = SimpleUploadedFile("annuaire.csv", content, content_type="text/csv")
     return client.post(reverse("observatory:directory_import"), {"file": file}, follow=True)
 
