@@ -8,6 +8,7 @@ international one (`,`, decimal point, ISO dates) are two dialects of one table.
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import orjson
@@ -65,7 +66,11 @@ class Field:
         if self.type == "string":
             if self.max_length is not None and len(raw) > self.max_length:
                 raise CellError(f"{quoted(raw)} dépasse {self.max_length} caractères")
+            if self.enum and raw not in self.enum:
+                raise CellError(f"{quoted(raw)} n'est pas une valeur acceptée ({' ; '.join(self.enum)})")
             return raw
+        if self.type == "date":
+            return _date(raw)
         if self.type == "year":
             if not re.fullmatch(r"\d{4}", raw):
                 raise CellError(f"{quoted(raw)} n'est pas une année (4 chiffres attendus, par exemple 2024)")
@@ -102,6 +107,16 @@ def _number(raw: str) -> float:
     if not NUMBER.fullmatch(text):
         raise CellError(f"{quoted(raw)} n'est pas un nombre")
     return float(text)
+
+
+def _date(raw: str) -> date:
+    """dd/mm/yyyy as the French convention writes it, or ISO."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(f"{quoted(raw)} n'est pas une date (jj/mm/aaaa attendu, par exemple 31/01/2025)")
 
 
 @dataclass(frozen=True)
@@ -432,6 +447,115 @@ OBLIGATION_PARQUET = Table(
     primary_key=("siren", "annee"),
 )
 
+
+# The national SPASER directory (achats-durables.gouv.fr): entries imported by the platform team, and the
+# observatory's directory export (the same columns, with where each entry comes from)
+
+POPULATION_BRACKETS = (
+    "Moins de 20 000",
+    "Entre 20 000 et 50 000",
+    "Entre 50 000 et 100 000",
+    "Entre 101 000 et 200 000",
+    "Plus de 200 000",
+)
+PURCHASE_VOLUME_BRACKETS = (
+    "Moins de 50 millions d'euros HT",
+    "De 50 à 100 millions d'euros HT",
+    "De 100 à 200 millions d'euros HT",
+    "Plus de 200 millions d'euros HT",
+)
+YES, NO = "oui", "non"
+DIRECTORY_FIELDS = (
+    Field("siren", "string", "SIREN", "SIREN (9 chiffres) de l'acheteur qui porte le SPASER.", required=True),
+    Field("nom", "string", "Nom de la structure", "Nom de l'acheteur.", required=True, max_length=255),
+    Field(
+        "type_structure",
+        "string",
+        "Type de structure",
+        "Type de structure de l'annuaire national (Région, Département, Métropole, Commune…).",
+        max_length=64,
+    ),
+    Field("titre", "string", "Titre", "Titre du SPASER ; vide s'il n'en a pas.", max_length=255),
+    Field(
+        "nombre_habitants",
+        "string",
+        "Nombre d'habitants",
+        "Tranche de l'annuaire national ; vide pour une structure sans population (État, établissement public).",
+        enum=POPULATION_BRACKETS,
+    ),
+    Field(
+        "volume_achat",
+        "string",
+        "Volume annuel d'achat estimé",
+        "Tranche de l'annuaire national.",
+        enum=PURCHASE_VOLUME_BRACKETS,
+    ),
+    Field(
+        "annee_debut",
+        "year",
+        "Première année",
+        "Première année de la période du SPASER.",
+        required=True,
+        minimum=FIRST_YEAR,
+        maximum=LAST_YEAR,
+    ),
+    Field(
+        "annee_fin",
+        "year",
+        "Dernière année",
+        "Dernière année de la période ; vide quand l'annuaire ne la donne pas.",
+        minimum=FIRST_YEAR,
+        maximum=LAST_YEAR,
+    ),
+    Field("edition", "integer", "Édition", "Numéro d'édition du SPASER de l'acheteur (1, 2…).", minimum=1, maximum=99),
+    Field("mutualise", "string", "Mutualisé", "« oui » pour un SPASER commun à plusieurs acheteurs.", enum=(YES, NO)),
+    Field(
+        "sirens_mutualises",
+        "string",
+        "SIREN des autres acheteurs",
+        "SIREN des autres acheteurs d'un SPASER mutualisé, séparés par des espaces.",
+        max_length=500,
+    ),
+    Field("lien_document", "string", "Lien du document", "Adresse (https://…) du document du SPASER.", max_length=500),
+    Field("date_publication", "date", "Publié le", "Date de publication de la fiche dans l'annuaire."),
+    Field("date_mise_a_jour", "date", "Mis à jour le", "Date de la dernière mise à jour de la fiche."),
+    Field("description", "string", "Présentation", "Texte libre de la fiche."),
+)
+DIRECTORY_CSV = Table(
+    "annuaire-spaser",
+    "Fiches de l'annuaire des SPASER",
+    "Fichier importé dans l'annuaire de l'observatoire (et modèle proposé au téléchargement), aux champs de "
+    "l'annuaire national des SPASER (achats-durables.gouv.fr). Une ligne par SPASER et par édition ; les SIREN "
+    "sont vérifiés (9 chiffres, clé de Luhn).",
+    DIRECTORY_FIELDS,
+    conventions=(FRENCH,),
+    primary_key=("siren", "annee_debut", "edition"),
+)
+DIRECTORY_EXPORT_CSV = Table(
+    "observatoire-annuaire",
+    "Annuaire des SPASER de l'observatoire",
+    "Export de la page « Annuaire des SPASER » de l'observatoire : les SPASER publiés sur la plateforme, importés "
+    "de l'annuaire national ou saisis par l'équipe, avec leur source et leur catégorie RTES.",
+    (
+        *DIRECTORY_FIELDS,
+        Field(
+            "source",
+            "string",
+            "Source",
+            "Où la plateforme connaît ce SPASER.",
+            required=True,
+            enum=("publié sur la plateforme", "importé", "saisi par l'équipe"),
+        ),
+        Field(
+            "categorie_rtes", "string", "Catégorie RTES", "Catégorie d'acheteur du décompte du RTES.", required=True
+        ),
+        Field("region", "string", "Région", "Région du siège de l'acheteur, d'après le répertoire SIRENE."),
+        Field("departement", "string", "Département", "Code du département du siège de l'acheteur."),
+        Field("adresse", "string", "Adresse de la fiche", "Page du SPASER sur la plateforme, s'il y est publié."),
+    ),
+    conventions=(FRENCH,),
+)
+
 TABLES = (
     INDICATORS_CSV,
     INDICATORS_PARQUET,
@@ -441,6 +565,8 @@ TABLES = (
     SERIES_PARQUET,
     OBLIGATION_CSV,
     OBLIGATION_PARQUET,
+    DIRECTORY_CSV,
+    DIRECTORY_EXPORT_CSV,
 )
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "spaser.organisations",
     "spaser.plans",
+    "spaser.directory",
     "spaser.www",
 ]
 

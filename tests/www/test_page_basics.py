@@ -24,6 +24,9 @@ NOT_HTML = {
     "admin:index",
     "observatory:obligation_download",
     "observatory:series_download",
+    "observatory:directory_csv",
+    "observatory:directory_schema",
+    "observatory:directory_template",
 }
 
 

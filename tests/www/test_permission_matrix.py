@@ -20,6 +20,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from spaser.directory.models import DirectoryEntry, DirectoryImport
 from spaser.observatory.refresh import refresh
 from spaser.organisations.models import Invitation, Role
 from tests.indicators.factories import SIREN_A
@@ -123,6 +124,15 @@ MATRIX = {
     "observatory:obligation_buyer": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:obligation_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_csv": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_schema": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_template": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_import": {"GET": STAFF, "POST": STAFF},
+    "observatory:directory_add": {"GET": STAFF, "POST": STAFF},
+    "observatory:directory_edit": {"GET": STAFF, "POST": STAFF},
+    "observatory:directory_undo": {"GET": NOT_GET, "POST": expect(anonymous=LOGIN, members=403, staff=302)},
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:observatory_series": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
@@ -242,6 +252,13 @@ def arguments(name: str, world: World) -> dict:
         "api:scheme": {"slug": scheme.slug},
         "api:indicators": {"slug": scheme.slug},
         "observatory:series_download": {"name": "series.csv"},
+        "observatory:directory_schema": {"name": "annuaire-spaser"},
+        "observatory:directory_edit": {
+            "pk": DirectoryEntry.objects.get_or_create(siren="216900001", start_year=2024, name="Commune")[0].pk
+        },
+        "observatory:directory_undo": {
+            "pk": DirectoryImport.objects.get_or_create(file_name="annuaire.csv", rows=0)[0].pk
+        },
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "jeton-perime"},
         "accounts:invitation": {"token": world.invitation.token},
         "organisations:detail": {"pk": scheme.organisation.pk},

@@ -421,3 +421,46 @@ class ObligationPage(ApiSchema):
     donnees_decp: date | None = Field(description="Date des données DECP dont le registre est calculé.")
     count: int = Field(description="Nombre de lignes correspondant aux filtres.", ge=0)
     results: list[ObligationRow]
+
+
+class DirectoryItem(ApiSchema):
+    """Un SPASER de l'annuaire de l'observatoire : publié sur la plateforme, importé de l'annuaire national ou saisi
+    par l'équipe. Les champs absents de la source sont vides (null ou chaîne vide)."""
+
+    siren: str = Field(description="SIREN de l'acheteur qui porte le SPASER.", pattern=r"^\d{9}$")
+    name: str = Field(description="Nom de l'acheteur.")
+    structure_type: str = Field(description="Type de structure ; vide si inconnu.")
+    rtes_category: str = Field(description="Catégorie d'acheteur du décompte du RTES.")
+    title: str = Field(description="Titre du SPASER ; vide s'il n'en a pas.")
+    start_year: int = Field(description="Première année de la période.")
+    end_year: int | None = Field(description="Dernière année de la période ; null quand la source ne la donne pas.")
+    edition: int | None = Field(description="Numéro d'édition ; null si inconnu.")
+    mutualised: bool = Field(description="Vrai pour un SPASER commun à plusieurs acheteurs.")
+    other_sirens: list[str] = Field(description="SIREN des autres acheteurs d'un SPASER mutualisé.")
+    population: str = Field(description="Tranche du nombre d'habitants ; vide si sans objet ou inconnue.")
+    purchase_volume: str = Field(description="Tranche du volume annuel d'achat estimé ; vide si inconnue.")
+    document_url: str = Field(description="Lien du document du SPASER ; vide si inconnu.")
+    published_on: date | None = Field(description="Date de publication de la fiche.")
+    updated_on: date | None = Field(description="Date de la dernière mise à jour de la fiche.")
+    source: Literal["publié sur la plateforme", "importé", "saisi par l'équipe"] = Field(
+        description="Où la plateforme connaît ce SPASER."
+    )
+    page: str | None = Field(
+        description="Page publique du SPASER sur la plateforme, s'il y est publié.",
+        json_schema_extra={"format": "uri-reference"},
+    )
+
+    @staticmethod
+    def resolve_rtes_category(listed) -> str:
+        return listed.category
+
+    @staticmethod
+    def resolve_page(listed) -> str | None:
+        return listed.url or None
+
+
+class Directory(ApiSchema):
+    """Les SPASER de l'annuaire de l'observatoire."""
+
+    count: int = Field(description="Nombre de SPASER.")
+    results: list[DirectoryItem]

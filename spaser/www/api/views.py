@@ -22,6 +22,7 @@ from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
+from spaser.directory.listing import known_schemes
 from spaser.errors import SpaserError
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation, series
@@ -327,6 +328,34 @@ def obligation_register(
         rows = obligation.rows(connection, year, type, statut, siren=siren or "")
         decp_date = observatory_sources(connection)["decp_date"]
     return {"donnees_decp": decp_date, "count": len(rows), "results": rows}
+
+
+@ROUTER.get(
+    "/annuaire/",
+    response={200: schemas.Directory, 400: schemas.Error},
+    url_name="directory",
+    operation_id="lireAnnuaire",
+    summary="Annuaire des SPASER",
+    description=(
+        "Tous les SPASER connus de la plateforme : publiés sur la plateforme (avec leurs partenaires), importés de "
+        "l'annuaire national des SPASER ou saisis par l'équipe de la plateforme ; champ `source`. Un SPASER importé "
+        "qui décrit un SPASER publié (même acheteur, même première année) n'y figure qu'une fois, publié."
+    ),
+    openapi_extra=described({200: "Les SPASER de l'annuaire.", 400: "Paramètre invalide (siren ou année)."}),
+)
+def directory(
+    request,
+    siren: str | None = Query(
+        None, pattern=r"^\d{9}$", description="SPASER portés par cet acheteur ou mutualisés avec lui."
+    ),
+    annee: int | None = Query(None, ge=1, description="SPASER en vigueur cette année."),
+):
+    schemes = [
+        listed
+        for listed in known_schemes()
+        if (siren is None or siren in listed.sirens) and (annee is None or listed.in_force(annee))
+    ]
+    return {"count": len(schemes), "results": schemes}
 
 
 API.add_router("", ROUTER)

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from spaser.www.observatory_views import obligation, series
+from spaser.www.observatory_views import directory, obligation, series
 
 
 app_name = "observatory"
 
 urlpatterns = [
+    path("annuaire/", directory.page, name="directory"),
+    path("annuaire/annuaire-spaser.csv", directory.export_csv, name="directory_csv"),
+    path("annuaire/schemas/<slug:name>.json", directory.table_schema, name="directory_schema"),
+    path("annuaire/modele.csv", directory.template_download, name="directory_template"),
+    path("annuaire/importer/", directory.upload, name="directory_import"),
+    path("annuaire/fiches/ajouter/", directory.entry_form, name="directory_add"),
+    path("annuaire/fiches/<int:pk>/", directory.entry_form, name="directory_edit"),
+    path("annuaire/imports/<int:pk>/annuler/", directory.undo, name="directory_undo"),
     path("indicateurs/", series.page, name="series"),
     path("indicateurs/<str:name>", series.download, name="series_download"),
     path("obligation/", obligation.register, name="obligation"),
