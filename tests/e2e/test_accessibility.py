@@ -26,6 +26,7 @@ PAGES = [
     ("public:audit", "anonymous"),
     ("public:api", "anonymous"),
     ("public:indicators", "anonymous"),
+    ("observatory:home", "anonymous"),
     ("observatory:series", "anonymous"),
     ("observatory:obligation", "anonymous"),
     ("observatory:obligation_buyer", "anonymous"),

@@ -136,6 +136,7 @@ MATRIX = {
     "api:scheme": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:observatory_series": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:home": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:series": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:series_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:obligation": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from spaser.www.observatory_views import directory, obligation, series
+from spaser.www.observatory_views import directory, home, obligation, series
 
 
 app_name = "observatory"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("annuaire/", directory.page, name="directory"),
     path("annuaire/annuaire-spaser.csv", directory.export_csv, name="directory_csv"),
     path("annuaire/schemas/<slug:name>.json", directory.table_schema, name="directory_schema"),

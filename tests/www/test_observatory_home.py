@@ -1,0 +1,12 @@
+"""/observatoire/ leads to each part of the observatory, and every page's menu leads to it."""
+
+from django.urls import reverse
+
+
+def test_the_observatory_home_links_its_three_parts_and_the_menu_links_it(client):
+    page = client.get(reverse("observatory:home")).content.decode()
+
+    for name in ("observatory:directory", "observatory:obligation", "observatory:series"):
+        assert f'href="{reverse(name)}"' in page
+    menu = client.get(reverse("public:home")).content.decode()
+    assert f'<a class="fr-nav__link" href="{reverse("observatory:home")}">Observatoire</a>' in menu
