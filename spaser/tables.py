@@ -386,49 +386,49 @@ SERIES_PARQUET = Table(
 
 _OBLIGATION_FIELDS = (
     Field("siren", "string", "SIREN", "SIREN de l'acheteur.", required=True, max_length=9),
-    Field("annee", "integer", "Année", "Année civile de notification des marchés comptés.", required=True),
-    Field("nom", "string", "Nom", "Dénomination SIRENE de l'acheteur."),
-    Field("type_acheteur", "string", "Type d'acheteur", "D'après la catégorie juridique SIRENE.", required=True),
+    Field("year", "integer", "Année", "Année civile de notification des marchés comptés.", required=True),
+    Field("name", "string", "Nom", "Dénomination SIRENE de l'acheteur."),
+    Field("buyer_type", "string", "Type d'acheteur", "D'après la catégorie juridique SIRENE.", required=True),
     Field(
-        "type_incertain",
+        "uncertain_type",
         "string",
         "Type incertain",
         "« oui » quand la catégorie juridique ne dit pas si l'acheteur est soumis (type « Autre »).",
         enum=("oui", "non"),
     ),
     Field(
-        "montant_marches",
+        "contracts_amount",
         "number",
         "Montant des marchés (DECP)",
         "Somme des montants HT des marchés notifiés dans l'année, en euros : concessions, marchés de défense ou de "
         "sécurité et montants signalés comme suspects exclus ; accords-cadres à leur maximum.",
     ),
-    Field("montant_accords_cadres", "number", "Dont accords-cadres", "Part des accords-cadres, en euros."),
-    Field("nombre_marches", "integer", "Marchés", "Marchés notifiés dans l'année.", required=True, minimum=0),
-    Field("nombre_accords_cadres", "integer", "Accords-cadres", "Dont accords-cadres.", minimum=0),
+    Field("framework_amount", "number", "Dont accords-cadres", "Part des accords-cadres, en euros."),
+    Field("contracts", "integer", "Marchés", "Marchés notifiés dans l'année.", required=True, minimum=0),
+    Field("framework_contracts", "integer", "Accords-cadres", "Dont accords-cadres.", minimum=0),
     Field(
-        "nombre_montants_ecartes",
+        "excluded_amounts",
         "integer",
         "Montants écartés",
         "Marchés dont le montant, signalé comme manquant ou aberrant, n'est pas additionné.",
         minimum=0,
     ),
     Field(
-        "montant_depenses",
+        "spend_amount",
         "number",
         "Dépenses comptables (DGFiP)",
         "Dépenses nettes des comptes 60 (hors 603), 61, 62, 20 (hors 204), 21 et 23 des balances comptables, en "
         "euros ; vide sans balance importée.",
     ),
     Field(
-        "statut",
+        "status",
         "string",
         "Statut",
         "Obligation probable d'adopter un SPASER (seuil de 50 M€ HT, article D2111-3).",
         required=True,
         enum=("obligé probable", "incertain", "non obligé", "aucune donnée DECP"),
     ),
-    Field("motif", "string", "Motif", "Ce qui décide du statut.", required=True),
+    Field("reason", "string", "Motif", "Ce qui décide du statut.", required=True),
 )
 OBLIGATION_CSV = Table(
     "registre-obligation",
@@ -436,7 +436,7 @@ OBLIGATION_CSV = Table(
     "Export de /observatoire/obligation.csv : un acheteur par année, montants non arrondis.",
     _OBLIGATION_FIELDS,
     conventions=(FRENCH,),
-    primary_key=("siren", "annee"),
+    primary_key=("siren", "year"),
 )
 OBLIGATION_PARQUET = Table(
     "registre-obligation-parquet",
@@ -444,7 +444,7 @@ OBLIGATION_PARQUET = Table(
     "Export de /observatoire/obligation.parquet : les mêmes colonnes que le CSV.",
     _OBLIGATION_FIELDS,
     conventions=(PARQUET,),
-    primary_key=("siren", "annee"),
+    primary_key=("siren", "year"),
 )
 
 

@@ -13,7 +13,7 @@ from spaser.observatory import balances
 THRESHOLD = 50_000_000
 UNCERTAIN_FROM = 40_000_000
 STATUSES = ("obligé probable", "incertain", "non obligé", "aucune donnée DECP")
-TABLE = "obligation_registre"
+TABLE = "obligation_register"
 # Book V (defence and security) is outside the D2111-3 count; only contracts labelled so can be told apart.
 DEFENCE = "Marché de défense ou de sécurité"
 SUSPECT_AMOUNT_FLAGS = (
@@ -32,7 +32,7 @@ def register_sql(contracts: str, unites_legales: str, spend: str) -> str:
     suspects = ", ".join(f"'{code}'" for code in SUSPECT_AMOUNT_FLAGS)
     return f"""
 WITH marches AS (
-    SELECT uid, acheteur_siren AS siren, annee_notification AS annee, montant,
+    SELECT uid, acheteur_siren AS siren, annee_notification AS year, montant,
            CASE WHEN nature = 'Accord-cadre' OR coalesce(array_contains(techniques, 'Accord-cadre'), false)
                 THEN 1 ELSE 0 END AS accord_cadre
     FROM {contracts}
@@ -44,68 +44,68 @@ suspects AS (
     WHERE flag.field = 'montant' AND flag.code IN ({suspects})
 ),
 decp_years AS (
-    SELECT m.siren, m.annee,
-           ROUND(SUM(CASE WHEN s.uid IS NULL THEN m.montant ELSE 0 END), 2) AS montant_marches,
+    SELECT m.siren, m.year,
+           ROUND(SUM(CASE WHEN s.uid IS NULL THEN m.montant ELSE 0 END), 2) AS contracts_amount,
            ROUND(SUM(CASE WHEN s.uid IS NULL AND m.accord_cadre = 1 THEN m.montant ELSE 0 END), 2)
-               AS montant_accords_cadres,
-           COUNT(*) AS nombre_marches,
-           CAST(SUM(m.accord_cadre) AS BIGINT) AS nombre_accords_cadres,
-           CAST(SUM(CASE WHEN s.uid IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS nombre_montants_ecartes
+               AS framework_amount,
+           COUNT(*) AS contracts,
+           CAST(SUM(m.accord_cadre) AS BIGINT) AS framework_contracts,
+           CAST(SUM(CASE WHEN s.uid IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS excluded_amounts
     FROM marches m LEFT JOIN suspects s ON s.uid = m.uid
-    GROUP BY m.siren, m.annee
+    GROUP BY m.siren, m.year
 ),
 sirens AS (
     SELECT DISTINCT acheteur_siren AS siren FROM {contracts}
     UNION SELECT siren FROM {spend}
 ),
-years AS (SELECT DISTINCT annee FROM decp_years UNION SELECT annee FROM {spend}),
+years AS (SELECT DISTINCT year FROM decp_years UNION SELECT year FROM {spend}),
 grid AS (
-    SELECT b.siren, y.annee, d.montant_marches, d.montant_accords_cadres,
-           coalesce(d.nombre_marches, 0) AS nombre_marches,
-           coalesce(d.nombre_accords_cadres, 0) AS nombre_accords_cadres,
-           coalesce(d.nombre_montants_ecartes, 0) AS nombre_montants_ecartes,
-           sp.montant_depenses, ul.denomination AS nom,
-           {buyer_type_sql("b.siren", "ul.categorie_juridique")} AS type_acheteur
+    SELECT b.siren, y.year, d.contracts_amount, d.framework_amount,
+           coalesce(d.contracts, 0) AS contracts,
+           coalesce(d.framework_contracts, 0) AS framework_contracts,
+           coalesce(d.excluded_amounts, 0) AS excluded_amounts,
+           sp.spend_amount, ul.denomination AS name,
+           {buyer_type_sql("b.siren", "ul.categorie_juridique")} AS buyer_type
     FROM sirens b CROSS JOIN years y
-    LEFT JOIN decp_years d ON d.siren = b.siren AND d.annee = y.annee
-    LEFT JOIN {spend} sp ON sp.siren = b.siren AND sp.annee = y.annee
+    LEFT JOIN decp_years d ON d.siren = b.siren AND d.year = y.year
+    LEFT JOIN {spend} sp ON sp.siren = b.siren AND sp.year = y.year
     LEFT JOIN {unites_legales} ul ON ul.siren = b.siren
 )
-SELECT siren, annee, nom, type_acheteur,
-       CASE WHEN type_acheteur = 'Autre' THEN true ELSE false END AS type_incertain,
-       montant_marches, montant_accords_cadres, nombre_marches, nombre_accords_cadres, nombre_montants_ecartes,
-       montant_depenses,
+SELECT siren, year, name, buyer_type,
+       CASE WHEN buyer_type = 'Autre' THEN true ELSE false END AS uncertain_type,
+       contracts_amount, framework_amount, contracts, framework_contracts, excluded_amounts,
+       spend_amount,
        CASE
-           WHEN nombre_marches = 0 AND montant_depenses > {THRESHOLD} THEN 'incertain'
-           WHEN nombre_marches = 0 THEN 'aucune donnée DECP'
-           WHEN montant_marches > {THRESHOLD} AND montant_marches - montant_accords_cadres <= {THRESHOLD}
+           WHEN contracts = 0 AND spend_amount > {THRESHOLD} THEN 'incertain'
+           WHEN contracts = 0 THEN 'aucune donnée DECP'
+           WHEN contracts_amount > {THRESHOLD} AND contracts_amount - framework_amount <= {THRESHOLD}
                THEN 'incertain'
-           WHEN montant_marches > {THRESHOLD} AND type_acheteur = 'Autre' THEN 'incertain'
-           WHEN montant_marches > {THRESHOLD} THEN 'obligé probable'
-           WHEN montant_marches > {UNCERTAIN_FROM} OR montant_depenses > {THRESHOLD} THEN 'incertain'
+           WHEN contracts_amount > {THRESHOLD} AND buyer_type = 'Autre' THEN 'incertain'
+           WHEN contracts_amount > {THRESHOLD} THEN 'obligé probable'
+           WHEN contracts_amount > {UNCERTAIN_FROM} OR spend_amount > {THRESHOLD} THEN 'incertain'
            ELSE 'non obligé'
-       END AS statut,
+       END AS status,
        CASE
-           WHEN nombre_marches = 0 AND montant_depenses > {THRESHOLD}
+           WHEN contracts = 0 AND spend_amount > {THRESHOLD}
                THEN 'aucun marché publié, dépenses comptables au-delà du seuil'
-           WHEN nombre_marches = 0 THEN 'aucun marché publié cette année'
-           WHEN montant_marches > {THRESHOLD} AND montant_marches - montant_accords_cadres <= {THRESHOLD}
+           WHEN contracts = 0 THEN 'aucun marché publié cette année'
+           WHEN contracts_amount > {THRESHOLD} AND contracts_amount - framework_amount <= {THRESHOLD}
                THEN 'seuil franchi grâce aux maximums des accords-cadres'
-           WHEN montant_marches > {THRESHOLD} AND type_acheteur = 'Autre' THEN 'type d''acheteur incertain'
-           WHEN montant_marches > {THRESHOLD} THEN 'marchés notifiés au-delà du seuil'
-           WHEN montant_marches > {UNCERTAIN_FROM} THEN 'marchés notifiés entre 40 et 50 M€'
-           WHEN montant_depenses > {THRESHOLD} THEN 'dépenses comptables au-delà du seuil'
+           WHEN contracts_amount > {THRESHOLD} AND buyer_type = 'Autre' THEN 'type d''acheteur incertain'
+           WHEN contracts_amount > {THRESHOLD} THEN 'marchés notifiés au-delà du seuil'
+           WHEN contracts_amount > {UNCERTAIN_FROM} THEN 'marchés notifiés entre 40 et 50 M€'
+           WHEN spend_amount > {THRESHOLD} THEN 'dépenses comptables au-delà du seuil'
            ELSE 'marchés notifiés sous 40 M€'
-       END AS motif
+       END AS reason
 FROM grid
 """
 
 
 def build(connection) -> None:
-    """Create `obligation_registre` in the observatory being rebuilt (`decp` and `ref` attached)."""
+    """Create `obligation_register` in the observatory being rebuilt (`decp` and `ref` attached)."""
     databases = dict(connection.execute("SELECT database_name, path FROM duckdb_databases()").fetchall())
     spend = balances.file_path(Path(databases["decp"]).parent)
-    connection.execute("CREATE TEMP TABLE spend (siren VARCHAR, annee INTEGER, montant_depenses DOUBLE)")
+    connection.execute("CREATE TEMP TABLE spend (siren VARCHAR, year INTEGER, spend_amount DOUBLE)")
     if spend.exists():
         connection.execute(
             "INSERT INTO spend SELECT siren, annee, montant_depenses FROM read_parquet(?)", [str(spend)]
@@ -117,39 +117,39 @@ def build(connection) -> None:
 
 COLUMNS = (
     "siren",
-    "annee",
-    "nom",
-    "type_acheteur",
-    "type_incertain",
-    "montant_marches",
-    "montant_accords_cadres",
-    "nombre_marches",
-    "nombre_accords_cadres",
-    "nombre_montants_ecartes",
-    "montant_depenses",
-    "statut",
-    "motif",
+    "year",
+    "name",
+    "buyer_type",
+    "uncertain_type",
+    "contracts_amount",
+    "framework_amount",
+    "contracts",
+    "framework_contracts",
+    "excluded_amounts",
+    "spend_amount",
+    "status",
+    "reason",
 )
 
 
 def years(connection) -> list[int]:
-    return [row[0] for row in connection.execute(f"SELECT DISTINCT annee FROM {TABLE} ORDER BY 1").fetchall()]
+    return [row[0] for row in connection.execute(f"SELECT DISTINCT year FROM {TABLE} ORDER BY 1").fetchall()]
 
 
 def rows(connection, year: int | None = None, buyer_type: str = "", status: str = "", query: str = "", siren=""):
     """The register's rows as dicts, largest DECP amount first, filtered by year, type, status, name or SIREN."""
     conditions, parameters = [], []
-    for column, value in (("annee", year), ("type_acheteur", buyer_type), ("statut", status), ("siren", siren)):
+    for column, value in (("year", year), ("buyer_type", buyer_type), ("status", status), ("siren", siren)):
         if value:
             conditions.append(f"{column} = ?")
             parameters.append(value)
     if query:
-        conditions.append("(siren = ? OR upper(coalesce(nom, '')) LIKE '%' || upper(?) || '%')")
+        conditions.append("(siren = ? OR upper(coalesce(name, '')) LIKE '%' || upper(?) || '%')")
         parameters += [query.strip(), query.strip()]
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     cursor = connection.execute(
         f"SELECT {', '.join(COLUMNS)} FROM {TABLE} {where} "
-        "ORDER BY annee DESC, coalesce(montant_marches, 0) DESC, siren",
+        "ORDER BY year DESC, coalesce(contracts_amount, 0) DESC, siren",
         parameters,
     )
     return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
@@ -158,7 +158,7 @@ def rows(connection, year: int | None = None, buyer_type: str = "", status: str 
 def export_sql() -> str:
     """Every row of the register for the CSV and Parquet files: the uncertain type as « oui » / « non »."""
     columns = ", ".join(
-        "CASE WHEN type_incertain THEN 'oui' ELSE 'non' END AS type_incertain" if name == "type_incertain" else name
+        "CASE WHEN uncertain_type THEN 'oui' ELSE 'non' END AS uncertain_type" if name == "uncertain_type" else name
         for name in COLUMNS
     )
-    return f"SELECT {columns} FROM {TABLE} ORDER BY siren, annee"
+    return f"SELECT {columns} FROM {TABLE} ORDER BY siren, year"

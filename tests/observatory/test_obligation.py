@@ -61,30 +61,30 @@ def build_obligation_store(folder: Path, with_balances: bool = True) -> Path:
 @pytest.fixture
 def register(tmp_path) -> dict[tuple[str, int], dict]:
     with open_read_only(build_obligation_store(tmp_path)) as connection:
-        cursor = connection.execute("SELECT * FROM obligation_registre")
+        cursor = connection.execute("SELECT * FROM obligation_register")
         names = [column[0] for column in cursor.description]
         return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def test_a_region_over_the_threshold_only_through_a_framework_agreement_is_uncertain(register):
     row = register[REGION[:9], 2024]
-    assert (row["montant_marches"], row["montant_accords_cadres"]) == (55_000_000, 25_000_000)
-    assert (row["nombre_marches"], row["nombre_accords_cadres"]) == (2, 1)
-    assert (row["statut"], row["type_acheteur"], row["nom"]) == ("incertain", "Région", "RÉGION EXEMPLE")
+    assert (row["contracts_amount"], row["framework_amount"]) == (55_000_000, 25_000_000)
+    assert (row["contracts"], row["framework_contracts"]) == (2, 1)
+    assert (row["status"], row["buyer_type"], row["name"]) == ("incertain", "Région", "RÉGION EXEMPLE")
 
 
 def test_sentinel_amounts_defence_contracts_and_concessions_stay_out_of_the_sum(register):
     row = register[DEPARTEMENT[:9], 2024]
-    assert (row["montant_marches"], row["nombre_marches"], row["nombre_montants_ecartes"]) == (60_000_000, 2, 1)
-    assert row["statut"] == "obligé probable"
-    assert row["montant_depenses"] == 1_000_000
-    assert register[DEPARTEMENT[:9], 2025]["statut"] == "non obligé"
+    assert (row["contracts_amount"], row["contracts"], row["excluded_amounts"]) == (60_000_000, 2, 1)
+    assert row["status"] == "obligé probable"
+    assert row["spend_amount"] == 1_000_000
+    assert register[DEPARTEMENT[:9], 2025]["status"] == "non obligé"
 
 
 def test_between_40_and_50_million_or_of_an_uncertain_type_the_status_is_uncertain(register):
-    assert register[COMMUNE[:9], 2024]["statut"] == "incertain"
+    assert register[COMMUNE[:9], 2024]["status"] == "incertain"
     other = register[AUTRE[:9], 2024]
-    assert (other["statut"], other["type_incertain"], other["motif"]) == (
+    assert (other["status"], other["uncertain_type"], other["reason"]) == (
         "incertain",
         True,
         "type d'acheteur incertain",
@@ -92,13 +92,13 @@ def test_between_40_and_50_million_or_of_an_uncertain_type_the_status_is_uncerta
 
 
 def test_a_year_without_any_marche_says_no_decp_data_never_not_obliged(register):
-    assert register[COMMUNE[:9], 2025]["statut"] == "aucune donnée DECP"
+    assert register[COMMUNE[:9], 2025]["status"] == "aucune donnée DECP"
     hospital = register[HOPITAL, 2024]
-    assert (hospital["nombre_marches"], hospital["montant_marches"]) == (0, None)
+    assert (hospital["contracts"], hospital["contracts_amount"]) == (0, None)
     # 50 M€ (6011) + 12 000 000,50 - 500,50 (6228) + 18 M€ (2313); 6037, 2041 and 6411 are not counted.
-    assert hospital["montant_depenses"] == 79_999_500
-    assert (hospital["statut"], hospital["type_acheteur"]) == ("incertain", "Hôpital")
-    assert register[HOPITAL, 2025]["statut"] == "aucune donnée DECP"
+    assert hospital["spend_amount"] == 79_999_500
+    assert (hospital["status"], hospital["buyer_type"]) == ("incertain", "Hôpital")
+    assert register[HOPITAL, 2025]["status"] == "aucune donnée DECP"
 
 
 def test_the_register_sql_transpiles_to_spark():

@@ -68,10 +68,10 @@ def test_the_api_answers_the_register_as_its_openapi_document_describes(client, 
     by_buyer = get(client, url, siren=HOPITAL).json()
     probable = get(client, url, annee=2024, statut="obligé probable").json()
 
-    assert {row["annee"] for row in last_year["results"]} == {2025} and last_year["donnees_decp"]
-    assert [(row["annee"], row["statut"]) for row in by_buyer["results"]] == [
+    assert {row["year"] for row in last_year["results"]} == {2025} and last_year["decp_date"]
+    assert [(row["year"], row["status"]) for row in by_buyer["results"]] == [
         (2025, "aucune donnée DECP"),
         (2024, "incertain"),
     ]
-    assert [(row["siren"], row["montant_marches"]) for row in probable["results"]] == [(DEPARTEMENT[:9], 60_000_000)]
+    assert [(row["siren"], row["contracts_amount"]) for row in probable["results"]] == [(DEPARTEMENT[:9], 60_000_000)]
     assert get(client, url, siren="12345").status_code == 400

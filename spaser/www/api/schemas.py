@@ -394,31 +394,31 @@ class ObligationRow(ApiSchema):
     """Un acheteur une année dans le registre de l'obligation d'adopter un SPASER (article L2111-3)."""
 
     siren: str = Field(description="SIREN de l'acheteur.", pattern=r"^\d{9}$")
-    annee: int = Field(description="Année civile de notification des marchés comptés.")
-    nom: str | None = Field(description="Dénomination SIRENE.")
-    type_acheteur: str = Field(description="Type d'acheteur, d'après la catégorie juridique SIRENE.")
-    type_incertain: bool = Field(description="Vrai quand la catégorie juridique ne permet pas de conclure.")
-    montant_marches: float | None = Field(
+    year: int = Field(description="Année civile de notification des marchés comptés.")
+    name: str | None = Field(description="Dénomination SIRENE.")
+    buyer_type: str = Field(description="Type d'acheteur, d'après la catégorie juridique SIRENE.")
+    uncertain_type: bool = Field(description="Vrai quand la catégorie juridique ne permet pas de conclure.")
+    contracts_amount: float | None = Field(
         description="Marchés notifiés dans l'année (DECP), en euros HT ; accords-cadres à leur maximum ; "
         "concessions, marchés de défense ou de sécurité et montants suspects exclus ; vide sans marché."
     )
-    montant_accords_cadres: float | None = Field(description="Dont accords-cadres, en euros HT.")
-    nombre_marches: int = Field(description="Marchés notifiés dans l'année.", ge=0)
-    nombre_accords_cadres: int = Field(description="Dont accords-cadres.", ge=0)
-    nombre_montants_ecartes: int = Field(description="Marchés dont le montant suspect n'est pas additionné.", ge=0)
-    montant_depenses: float | None = Field(
+    framework_amount: float | None = Field(description="Dont accords-cadres, en euros HT.")
+    contracts: int = Field(description="Marchés notifiés dans l'année.", ge=0)
+    framework_contracts: int = Field(description="Dont accords-cadres.", ge=0)
+    excluded_amounts: int = Field(description="Marchés dont le montant suspect n'est pas additionné.", ge=0)
+    spend_amount: float | None = Field(
         description="Dépenses comptables (balances DGFiP), en euros ; vide sans balance importée."
     )
-    statut: Literal["obligé probable", "incertain", "non obligé", "aucune donnée DECP"] = Field(
+    status: Literal["obligé probable", "incertain", "non obligé", "aucune donnée DECP"] = Field(
         description="Obligation probable d'adopter un SPASER (seuil de 50 M€ HT, article D2111-3)."
     )
-    motif: str = Field(description="Ce qui décide du statut.")
+    reason: str = Field(description="Ce qui décide du statut.")
 
 
 class ObligationPage(ApiSchema):
     """Le registre de l'obligation, filtré ; données calculées une fois par version des données DECP."""
 
-    donnees_decp: date | None = Field(description="Date des données DECP dont le registre est calculé.")
+    decp_date: date | None = Field(description="Date des données DECP dont le registre est calculé.")
     count: int = Field(description="Nombre de lignes correspondant aux filtres.", ge=0)
     results: list[ObligationRow]
 

@@ -327,7 +327,7 @@ def obligation_register(
         year = annee or (None if siren else default_year(obligation.years(connection)))
         rows = obligation.rows(connection, year, type, statut, siren=siren or "")
         decp_date = observatory_sources(connection)["decp_date"]
-    return {"donnees_decp": decp_date, "count": len(rows), "results": rows}
+    return {"decp_date": decp_date, "count": len(rows), "results": rows}
 
 
 @ROUTER.get(

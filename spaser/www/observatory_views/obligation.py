@@ -59,7 +59,7 @@ def register(request):
         filters = {key: request.GET.get(key, "").strip() for key in ("type", "statut", "q")}
         rows = obligation.rows(connection, year, filters["type"], filters["statut"], filters["q"])
         sources = observatory_sources(connection)
-    counts = {status: sum(row["statut"] == status for row in rows) for status in obligation.STATUSES}
+    counts = {status: sum(row["status"] == status for row in rows) for status in obligation.STATUSES}
     return render(
         request,
         "observatory/obligation.html",
@@ -93,7 +93,7 @@ def buyer_history(request, siren: str):
         sources = observatory_sources(connection)
     if not rows:
         raise Http404("Aucun acheteur à cette adresse.")
-    name = rows[0]["nom"] or f"SIREN {siren}"
+    name = rows[0]["name"] or f"SIREN {siren}"
     return render(
         request,
         "observatory/obligation_buyer.html",
