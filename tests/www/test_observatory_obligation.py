@@ -1,10 +1,14 @@
 """`/observatoire/obligation/`: the register of the hand-counted store (tests/observatory/test_obligation.py)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from spaser.tables import OBLIGATION_CSV, OBLIGATION_PARQUET
 from tests.observatory.test_obligation import AUTRE, COMMUNE, DEPARTEMENT, HOPITAL, REGION, build_obligation_store
+from tests.organisations.factories import OrganisationFactory
+from tests.plans.factories import PublishedSchemeFactory
 from tests.table_schemas import csv_errors, parquet_errors
 from tests.www.test_api import get
 
@@ -75,3 +79,28 @@ def test_the_api_answers_the_register_as_its_openapi_document_describes(client, 
     ]
     assert [(row["siren"], row["contracts_amount"]) for row in probable["results"]] == [(DEPARTEMENT[:9], 60_000_000)]
     assert get(client, url, siren="12345").status_code == 400
+
+
+def spaser_cells(page: str) -> dict[str, str]:
+    """{siren: the text of its row's last cell, the SPASER column}."""
+    cells = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        if siren := re.search(r"obligation/(\d{9})/", row):
+            last = re.findall(r"<td>(.*?)</td>", row, re.S)[-1]
+            cells[siren.group(1)] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", last)).strip()
+    return cells
+
+
+def test_the_register_says_which_buyers_have_a_spaser_in_force_with_the_proof(client, store):
+    PublishedSchemeFactory(
+        organisation=OrganisationFactory(siren=DEPARTEMENT[:9]), title="SPASER du département", start_year=2024
+    )
+    PublishedSchemeFactory(
+        organisation=OrganisationFactory(siren=REGION[:9]), title="Ancien SPASER", start_year=2020, end_year=2022
+    )
+
+    cells = spaser_cells(client.get(reverse("observatory:obligation"), {"annee": 2024}).content.decode())
+
+    assert cells[DEPARTEMENT[:9]] == "En vigueur SPASER du département (2024–2026)"
+    assert cells[REGION[:9]] == "Expiré Ancien SPASER (2020–2022)"
+    assert cells[COMMUNE[:9]] == "Absent"

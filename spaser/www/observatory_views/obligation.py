@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from spaser.analytics.buyer_types import BUYER_TYPES
+from spaser.directory.status import adoption_status
 from spaser.errors import SpaserError
 from spaser.formatting import write_csv
 from spaser.observatory import obligation
 from spaser.observatory.store import open_read_only, sources
 from spaser.tables import OBLIGATION_CSV
 from spaser.www.breadcrumbs import trail
+from spaser.www.observatory_views.directory import version as directory_version
 from spaser.www.observatory_views.reading import observatory_version
 from spaser.www.page_cache import cached_public_page
 
@@ -42,9 +44,14 @@ def default_year(years: list[int]) -> int | None:
     return (complete or years or [None])[-1]
 
 
+def register_version(**_) -> tuple:
+    """The register crossed with the directory: it changes with either."""
+    return observatory_version(), directory_version()
+
+
 @login_not_required
 @require_safe
-@cached_public_page(observatory_version)
+@cached_public_page(register_version)
 def register(request):
     context = {"title": "Registre des acheteurs soumis au SPASER", "breadcrumb_data": trail()}
     connection = _connection()
@@ -75,8 +82,7 @@ def register(request):
             "types": BUYER_TYPES,
             "statuses": obligation.STATUSES,
             "threshold": obligation.THRESHOLD,
-            # Wired by the lead to spaser.directory.status.adoption_status(sirens, year): SIREN → SPASER status.
-            "spaser_status": None,
+            "adoptions": adoption_status({row["siren"] for row in rows[:500]}, year) if year else {},
         },
     )
 
