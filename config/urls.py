@@ -11,7 +11,6 @@ urlpatterns = [
     path("espace/indicateurs-saisis/", include("spaser.www.manual_views.urls")),
     path("observatoire/", include("spaser.www.observatory_views.urls")),
     path("api/", include("spaser.www.api.urls")),
-    path("observatoire/", include("spaser.www.observatory_views.urls")),
     path("admin/", admin.site.urls),
 ]
 
