@@ -8,6 +8,11 @@ def trail(*links: tuple[str, str]) -> dict:
     return {"links": [{"url": url, "title": title} for url, title in links]}
 
 
+def observatory_page(*links: tuple[str, str]) -> dict:
+    """A page of the observatory, under « Observatoire »."""
+    return trail((reverse("observatory:home"), "Observatoire"), *links)
+
+
 def space(*links: tuple[str, str]) -> dict:
     """A page of the organisations' space, under « Mon espace »."""
     return trail((reverse("organisations:home"), "Mon espace"), *links)

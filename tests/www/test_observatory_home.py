@@ -1,5 +1,6 @@
 """/observatoire/ leads to each part of the observatory, and every page's menu leads to it."""
 
+import pytest
 from django.urls import reverse
 
 
@@ -10,3 +11,10 @@ def test_the_observatory_home_links_its_three_parts_and_the_menu_links_it(client
         assert f'href="{reverse(name)}"' in page
     menu = client.get(reverse("public:home")).content.decode()
     assert f'<a class="fr-nav__link" href="{reverse("observatory:home")}">Observatoire</a>' in menu
+
+
+@pytest.mark.parametrize("name", ["observatory:directory", "observatory:obligation", "observatory:series"])
+def test_each_observatory_page_sits_under_the_observatory_in_the_breadcrumb(client, name):
+    page = client.get(reverse(name)).content.decode()
+
+    assert f'<a class="fr-breadcrumb__link" href="{reverse("observatory:home")}">Observatoire</a>' in page

@@ -184,7 +184,7 @@ def page(request):
         "map_data": _map_data(by_department),
         "criteria": request.GET.urlencode(),
         "last_change": last_change(),
-        "breadcrumb_data": breadcrumbs.trail(),
+        "breadcrumb_data": breadcrumbs.observatory_page(),
     }
     return render(request, "observatory/directory.html", context)
 
@@ -285,7 +285,7 @@ def upload(request):
         "imports": DirectoryImport.objects.select_related("imported_by").annotate(count=Count("entries")),
         "entries": DirectoryEntry.objects.select_related("directory_import"),
         "columns": DIRECTORY_CSV.fields,
-        "breadcrumb_data": breadcrumbs.trail((reverse("observatory:directory"), "Annuaire des SPASER")),
+        "breadcrumb_data": breadcrumbs.observatory_page((reverse("observatory:directory"), "Annuaire des SPASER")),
     }
     return render(request, "observatory/directory_import.html", context)
 
@@ -350,7 +350,7 @@ def entry_form(request, pk: int | None = None):
     context = {
         "title": f"Modifier la fiche « {entry} »" if entry else "Ajouter une fiche à l'annuaire",
         "form": form,
-        "breadcrumb_data": breadcrumbs.trail(
+        "breadcrumb_data": breadcrumbs.observatory_page(
             (reverse("observatory:directory"), "Annuaire des SPASER"),
             (reverse("observatory:directory_import"), "Compléter l'annuaire"),
         ),

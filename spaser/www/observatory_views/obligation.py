@@ -20,7 +20,7 @@ from spaser.formatting import write_csv
 from spaser.observatory import obligation
 from spaser.observatory.store import open_read_only, sources
 from spaser.tables import OBLIGATION_CSV
-from spaser.www.breadcrumbs import trail
+from spaser.www.breadcrumbs import observatory_page
 from spaser.www.observatory_views.directory import version as directory_version
 from spaser.www.observatory_views.reading import observatory_version
 from spaser.www.page_cache import cached_public_page
@@ -53,7 +53,7 @@ def register_version(**_) -> tuple:
 @require_safe
 @cached_public_page(register_version)
 def register(request):
-    context = {"title": "Registre des acheteurs soumis au SPASER", "breadcrumb_data": trail()}
+    context = {"title": "Registre des acheteurs soumis au SPASER", "breadcrumb_data": observatory_page()}
     connection = _connection()
     if connection is None:
         return render(request, "observatory/obligation.html", context | {"unavailable": True})
@@ -110,7 +110,9 @@ def buyer_history(request, siren: str):
             "siren": siren,
             "rows": rows,
             "threshold": obligation.THRESHOLD,
-            "breadcrumb_data": trail((reverse("observatory:obligation"), "Registre des acheteurs soumis au SPASER")),
+            "breadcrumb_data": observatory_page(
+                (reverse("observatory:obligation"), "Registre des acheteurs soumis au SPASER")
+            ),
         },
     )
 

@@ -20,6 +20,7 @@ from spaser.observatory.published import OECP_FIGURES, PNAD_SOURCE, PNAD_TARGETS
 from spaser.observatory.store import sources
 from spaser.observatory.vocabulary import COUNTED, GROUPS, MEASURES, NATIONAL, OECP, SUBJECTS, UNIVERSES
 from spaser.tables import SERIES_CSV
+from spaser.www.breadcrumbs import observatory_page
 from spaser.www.observatory_views.reading import observatory, observatory_version
 from spaser.www.page_cache import cached_public_page
 from spaser.www.unavailable import RETRY_AFTER_S, unavailable
@@ -82,7 +83,7 @@ def page(request):
     group = chosen(request, "groupe", GROUPS, NATIONAL)
     context = {
         "title": TITLE,
-        "breadcrumb_data": {"links": [], "current": "Observatoire : séries nationales"},
+        "breadcrumb_data": observatory_page(),
         "universes": UNIVERSES,
         "groups": GROUPS,
         "universe": universe,
