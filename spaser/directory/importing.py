@@ -9,7 +9,7 @@ from django.db import transaction
 
 from spaser.directory.models import DirectoryEntry, DirectoryImport, Source
 from spaser.formatting import write_csv
-from spaser.plans.manual import CSV_HELP, SPREADSHEET_SIGNATURES, CsvError, _column_name, _decode, _separator
+from spaser.plans.csv_uploads import CsvError, column_name, read_upload, separator
 from spaser.plans.models import Population, PurchaseVolume
 from spaser.tables import DIRECTORY_CSV, YES, CellError
 
@@ -44,25 +44,12 @@ class Row:
 
 def parse_csv(data: bytes, filename: str = "") -> tuple[list[Row], list[CsvError]]:
     """The valid rows and every error of the file; callers must store nothing when there are errors."""
-    if data.startswith(SPREADSHEET_SIGNATURES):
-        name = f"« {filename} »" if filename else "Ce fichier"
-        return [], [
-            CsvError(None, None, f"{name} est un classeur (Excel ou LibreOffice), pas un fichier CSV. {CSV_HELP}")
-        ]
-    text, error = _decode(data)
-    if error:
-        return [], [error]
-    if not text.strip():
-        return [], [CsvError(None, None, "Le fichier est vide.")]
-    try:
-        return _parse_text(text)
-    except csv.Error as exc:
-        return [], [CsvError(None, None, f"Le fichier n'est pas un CSV lisible ({exc}).")]
+    return read_upload(data, filename, _parse_text)
 
 
 def _parse_text(text: str) -> tuple[list[Row], list[CsvError]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-    header = [_column_name(cell) for cell in next(reader)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
+    header = [column_name(cell) for cell in next(reader)]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         plural = "s" if len(missing) > 1 else ""

@@ -7,12 +7,9 @@ its line and column, and nothing is stored unless the whole file is valid.
 
 import csv
 import io
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Avg, Count, Sum
@@ -20,6 +17,7 @@ from django.db.models import Avg, Count, Sum
 from spaser.analytics.contract_ids import known_contract_ids
 from spaser.formatting import FRENCH, write_csv
 from spaser.indicators.readers import SHARED_STORES
+from spaser.plans.csv_uploads import CsvError, column_name, read_upload, separator
 from spaser.plans.models import ManualImport, ManualIndicator, ManualUnit, ManualValue
 from spaser.tables import INSERTION_HOURS_CSV, CellError
 
@@ -28,25 +26,6 @@ COLUMNS = INSERTION_HOURS_CSV.names
 YEAR, CONTRACT, PLANNED, DONE, PERSONS = COLUMNS
 MAX_ROWS = 50_000
 MAX_CONTRACT_ID = INSERTION_HOURS_CSV.field(CONTRACT).max_length
-SEPARATORS = (";", ",", "\t")
-CSV_HELP = (
-    "Enregistrez-le au format « CSV UTF-8 » (Excel : Enregistrer sous > CSV UTF-8 ; "
-    "LibreOffice : cochez « Éditer les paramètres du filtre » puis choisissez « Unicode (UTF-8) »)."
-)
-SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx/ods (zip), xls (OLE)
-
-
-class CsvError(NamedTuple):
-    """A problem found in a file: line of the file (1 is the header), column, and a French message."""
-
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [f"ligne {self.line}"] if self.line else []
-        where += [f"colonne « {self.column} »"] if self.column else []
-        return f"{', '.join(where).capitalize()} : {self.message}" if where else self.message
 
 
 @dataclass(frozen=True)
@@ -64,33 +43,12 @@ class Row:
 
 def parse_csv(data: bytes, filename: str = "") -> tuple[list[Row], list[CsvError]]:
     """The valid rows and every error of the file; callers must store nothing when there are errors."""
-    if data.startswith(SPREADSHEET_SIGNATURES):
-        name = f"« {filename} »" if filename else "Ce fichier"
-        message = f"{name} est un classeur (Excel ou LibreOffice), pas un fichier CSV. {CSV_HELP}"
-        return [], [CsvError(None, None, message)]
-    text, error = _decode(data)
-    if error:
-        return [], [error]
-    if not text.strip():
-        return [], [CsvError(None, None, "Le fichier est vide.")]
-    try:
-        return _parse_text(text)
-    except csv.Error as exc:
-        return [], [CsvError(None, None, f"Le fichier n'est pas un CSV lisible ({exc}).")]
-
-
-def _decode(data: bytes) -> tuple[str, CsvError | None]:
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        message = f"Le fichier doit être encodé en UTF-8 : la ligne {line} contient un caractère illisible. {CSV_HELP}"
-        return "", CsvError(None, None, message)
+    return read_upload(data, filename, _parse_text)
 
 
 def _parse_text(text: str) -> tuple[list[Row], list[CsvError]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
-    header = [_column_name(cell) for cell in next(reader)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
+    header = [column_name(cell) for cell in next(reader)]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         return [], [_missing_columns_error(missing)]
@@ -116,17 +74,6 @@ def _parse_lines(reader, positions: dict[str, int]) -> tuple[list[Row], list[Csv
         rows += [row] if row else []
         errors += row_errors
     return rows, errors
-
-
-def _separator(text: str) -> str:
-    header = text.splitlines()[0]
-    return max(SEPARATORS, key=header.count)
-
-
-def _column_name(cell: str) -> str:
-    """`Année`, ` annee ` and `ANNEE` all name the `annee` column."""
-    ascii_name = unicodedata.normalize("NFKD", cell).encode("ascii", "ignore").decode()
-    return re.sub(r"[\s-]+", "_", ascii_name.strip().lower())
 
 
 def _missing_columns_error(missing: list[str]) -> CsvError:

@@ -2,6 +2,7 @@
 error summary at the top of a form that has errors."""
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
@@ -40,3 +41,26 @@ class DsfrForm(DsfrFormMixin, forms.Form):
 
 class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
     pass
+
+
+CSV_MAX_BYTES = 5 * 1024 * 1024
+
+
+class CsvUploadForm(DsfrForm):
+    """A CSV file of at most 5 MB; each import names what the file holds in `label`."""
+
+    label = "Fichier CSV"
+    file = forms.FileField(
+        help_text="Format .csv encodé en UTF-8, séparateur point-virgule ou virgule, 5 Mo au plus.",
+        validators=[FileExtensionValidator(["csv"], "Le fichier doit avoir l'extension .csv.")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = self.label
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
+        return upload

@@ -4,7 +4,7 @@ import pytest
 
 from spaser.indicators.readers import StoreUnavailable
 from spaser.plans import manual
-from spaser.plans.manual import CsvError
+from spaser.plans.csv_uploads import CsvError
 from spaser.plans.models import ManualImport, ManualValue
 from spaser.tables import INSERTION_HOURS_CSV
 from tests.organisations.factories import BuyerAFactory, UserFactory

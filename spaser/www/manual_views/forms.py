@@ -1,16 +1,14 @@
 """Forms of the manual indicators: creating an indicator, typing one value, uploading a CSV file."""
 
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 
 from spaser.plans.manual import MAX_CONTRACT_ID
 from spaser.plans.models import FIRST_YEAR, LAST_YEAR, ManualIndicator, ManualUnit
 from spaser.tables import MAX_HOURS
-from spaser.www.forms import DsfrForm, DsfrModelForm
+from spaser.www.forms import CsvUploadForm, DsfrForm, DsfrModelForm
 
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DECIMAL_INPUT = forms.TextInput(attrs={"inputmode": "decimal"})
 
 
@@ -95,15 +93,5 @@ class ValueForm(DsfrForm):
             )
 
 
-class UploadForm(DsfrForm):
-    file = forms.FileField(
-        label="Fichier CSV des heures d'insertion",
-        help_text="Format .csv encodé en UTF-8, séparateur point-virgule ou virgule, 5 Mo au plus.",
-        validators=[FileExtensionValidator(["csv"], "Le fichier doit avoir l'extension .csv.")],
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
-        return upload
+class UploadForm(CsvUploadForm):
+    label = "Fichier CSV des heures d'insertion"

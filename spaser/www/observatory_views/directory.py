@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.validators import FileExtensionValidator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,8 +28,7 @@ from spaser.plans.directory import Place
 from spaser.plans.models import Scheme
 from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, NO, YES
 from spaser.www import breadcrumbs
-from spaser.www.forms import DsfrForm, DsfrModelForm
-from spaser.www.manual_views.forms import MAX_UPLOAD_BYTES
+from spaser.www.forms import CsvUploadForm, DsfrModelForm
 from spaser.www.page_cache import cached_public_page
 from spaser.www.public_views.forms import counted
 
@@ -248,18 +246,8 @@ def table_schema(request, name: str):
 # The staff's import
 
 
-class UploadForm(DsfrForm):
-    file = forms.FileField(
-        label="Fichier CSV de l'annuaire",
-        help_text="Format .csv encodé en UTF-8, séparateur point-virgule, 5 Mo au plus.",
-        validators=[FileExtensionValidator(["csv"], "Le fichier doit avoir l'extension .csv.")],
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")
-        return upload
+class UploadForm(CsvUploadForm):
+    label = "Fichier CSV de l'annuaire"
 
 
 def _staff_only(request) -> None:
