@@ -104,3 +104,12 @@ def test_the_register_says_which_buyers_have_a_spaser_in_force_with_the_proof(cl
     assert cells[DEPARTEMENT[:9]] == "En vigueur SPASER du département (2024–2026)"
     assert cells[REGION[:9]] == "Expiré Ancien SPASER (2020–2022)"
     assert cells[COMMUNE[:9]] == "Absent"
+
+
+def test_without_an_observatory_the_api_says_so_in_french_and_when_to_retry(client, tmp_path, settings):
+    settings.SPASER_STORE_DIR = tmp_path
+
+    response = client.get(reverse("api:obligation"))
+
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "erreur" in response.json()

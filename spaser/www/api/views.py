@@ -8,7 +8,6 @@ HEAD only, French errors, any origin, caching).
 import json
 from functools import cache, wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
@@ -23,17 +22,16 @@ from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
 from spaser.directory.listing import known_schemes
-from spaser.errors import SpaserError
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation, series
-from spaser.observatory.store import open_read_only as open_observatory, sources
+from spaser.observatory.store import sources
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
 from spaser.plans.store_cache import cache_key, computed_once
 from spaser.tables import SERIES_CSV
 from spaser.www import breadcrumbs
 from spaser.www.api import schemas
-from spaser.www.observatory_views.obligation import default_year, observatory_sources
+from spaser.www.observatory_views.obligation import default_year
 from spaser.www.observatory_views.reading import observatory
 from spaser.www.unavailable import RETRY_AFTER_S
 
@@ -306,7 +304,7 @@ def observatory_series(
         {
             200: "Les lignes du registre, du plus gros montant au plus petit.",
             400: "Paramètre invalide.",
-            503: "Registre pas encore calculé.",
+            503: "Registre pas encore calculé ou illisible (réessayer après `Retry-After`).",
         }
     ),
 )
@@ -319,14 +317,10 @@ def obligation_register(
     ),
     type: str = Query("", description="Type d'acheteur (« Région », « Hôpital »…)."),
 ):
-    try:
-        connection = open_observatory(settings.SPASER_STORE_DIR)
-    except SpaserError:
-        raise ApiError(503, "Registre pas encore calculé : réessayez plus tard.") from None
-    with connection:
+    with observatory() as connection:  # StoreUnavailable → 503 with Retry-After, as every store-backed operation
         year = annee or (None if siren else default_year(obligation.years(connection)))
         rows = obligation.rows(connection, year, type, statut, siren=siren or "")
-        decp_date = observatory_sources(connection)["decp_date"]
+        decp_date = sources(connection).decp_date
     return {"decp_date": decp_date, "count": len(rows), "results": rows}
 
 
