@@ -180,28 +180,40 @@ def _objective_facts(scheme: Scheme) -> list[ObjectiveFacts]:
 
 class FixLinks:
     """Where to add what is missing: the objective form with the indicator chosen, in an engagement of the right
-    theme when there is one; otherwise the form of the engagement or axis it needs first."""
+    theme when there is one; otherwise the form of the engagement, or of the axis, it needs first."""
 
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
+        self.axes = list(scheme.axes.order_by("position", "pk"))
         self.engagements = list(
-            Engagement.objects.filter(axis__scheme=scheme).select_related("axis").order_by("axis__position", "axis")
+            Engagement.objects.filter(axis__scheme=scheme)
+            .select_related("axis")
+            .order_by("axis__position", "axis", "position", "pk")
         )
 
     def objective(self, choice: str, theme: str) -> str:
         """`choice`: the value of the objective form's indicator field, such as « catalogue:A2 »."""
-        fitting = [engagement for engagement in self.engagements if engagement.axis.theme == theme]
-        engagement = (fitting or self.engagements or [None])[0]
-        if engagement is None:
-            return reverse("plans:create_node", args=["axes", self.scheme.pk])
-        return f"{reverse('plans:create_node', args=['objectifs', engagement.pk])}?indicateur={choice}"
+        engagement = _first(self.engagements, lambda engagement: engagement.axis.theme == theme)
+        if engagement is not None:
+            return f"{reverse('plans:create_node', args=['objectifs', engagement.pk])}?indicateur={choice}"
+        axis = _first(self.axes, lambda axis: axis.theme == theme)
+        if axis is not None:
+            return reverse("plans:create_node", args=["engagements", axis.pk])
+        return reverse("plans:create_node", args=["axes", self.scheme.pk])
 
     def catalogue(self, code: str) -> str:
         return self.objective(f"{CATALOGUE_CHOICE}{code}", THEME_OF[code].slug)
 
     def what(self) -> str:
-        """The name of the form the links above lead to: an objective needs an engagement, an engagement an axis."""
-        return "Ajouter un objectif" if self.engagements else "Ajouter d'abord un axe et un engagement"
+        """What the links above lead to adding: an objective needs an engagement, an engagement an axis."""
+        if self.engagements:
+            return "Ajouter un objectif"
+        return "Ajouter d'abord un engagement" if self.axes else "Ajouter d'abord un axe et un engagement"
+
+
+def _first(nodes: list, fits) -> object | None:
+    """The first node that fits, else the first one, else None."""
+    return next((node for node in nodes if fits(node)), nodes[0] if nodes else None)
 
 
 def _with_targets(objectives: list[ObjectiveFacts], codes: tuple[str, ...]) -> list[ObjectiveFacts]:

@@ -81,12 +81,17 @@ def test_a_new_draft_misses_every_element_and_a_single_buyer_needs_no_per_buyer_
     assert legal_checklist(scheme, None, TODAY).summary == "0 élément sur 7"
 
 
-def test_without_an_engagement_the_link_leads_to_adding_an_axis_first():
+def test_without_an_engagement_the_link_leads_to_adding_an_axis_or_an_engagement_first():
     scheme = SchemeFactory()
     social = items(scheme)[SOCIAL_OBJECTIVES].check
 
     assert social.fix_url == reverse("plans:create_node", args=["axes", scheme.pk])
     assert social.fix_label == "Ajouter d'abord un axe et un engagement (S1)"
+
+    axis = AxisFactory(scheme=scheme, theme=Theme.ENVIRONMENTAL)
+    social = items(scheme)[SOCIAL_OBJECTIVES].check
+    assert social.fix_url == reverse("plans:create_node", args=["engagements", axis.pk])
+    assert social.fix_label == "Ajouter d'abord un engagement (S1)"
 
 
 def test_social_and_ecological_objectives_need_a_target_and_link_to_the_form_in_an_engagement_of_their_theme():
