@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spaser.formatting import day, number
-from spaser.indicators.catalogue import BY_CODE, THEME_OF
+from spaser.indicators.catalogue import BY_CODE, THEME_OF, THEMES
 from spaser.plans.models import Engagement, ManualIndicator, ManualUnit, Objective, Scheme
 from spaser.plans.publishing import ChecklistItem
 
@@ -306,9 +306,9 @@ def _count_or_value_item(objectives: list[ObjectiveFacts], links: FixLinks) -> L
         for theme in (SOCIAL, ENVIRONMENTAL)
     }
     lacking = [theme for theme, codes in measured.items() if not codes]
-    names = {SOCIAL: "achats socialement responsables", ENVIRONMENTAL: "achats écologiquement responsables"}
+    names = {theme.slug: theme.label for theme in THEMES}
     explanation = " ; ".join(
-        f"{names[theme].capitalize()} : {', '.join(codes) if codes else 'aucun'}" for theme, codes in measured.items()
+        f"{names[theme]} : {', '.join(codes) if codes else 'aucun'}" for theme, codes in measured.items()
     )
     suggested = "S1" if SOCIAL in lacking else "E1"
     if lacking:
