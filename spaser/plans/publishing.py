@@ -22,6 +22,7 @@ class ChecklistItem:
     fix_url: str
     fix_label: str
     required: bool = True
+    applicable: bool = True  # False: the item does not concern this scheme (a legal item for joint schemes only)
 
 
 class PublishingRefused(Exception):

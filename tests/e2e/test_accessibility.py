@@ -53,6 +53,7 @@ PAGES = [
     ("plans:edit", "owner_editor"),
     ("plans:publish", "owner_admin"),
     ("plans:dashboard", "owner_viewer"),
+    ("plans:legal", "owner_editor"),
     ("plans:contracts", "owner_viewer"),
     ("plans:audit", "owner_viewer"),
     ("plans:create_node", "owner_editor"),

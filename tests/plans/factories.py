@@ -71,8 +71,11 @@ class EngagementFactory(factory.django.DjangoModelFactory):
 
 
 class ObjectiveFactory(factory.django.DjangoModelFactory):
+    """`target=30` gives it a target of 30 in its deadline year."""
+
     class Meta:
         model = Objective
+        skip_postgeneration_save = True
 
     engagement = factory.SubFactory(EngagementFactory)
     title = "30 % de marchés avec une considération sociale"
@@ -81,6 +84,11 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     baseline_value = 20
     deadline_year = 2026
     position = factory.Sequence(int)
+
+    @factory.post_generation
+    def target(objective, create, value, **kwargs):
+        if value is not None:
+            TargetFactory(objective=objective, year=objective.deadline_year, value=value)
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

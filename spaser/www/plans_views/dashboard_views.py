@@ -22,6 +22,7 @@ from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
 from spaser.tables import INDICATOR_CONTRACTS_CSV
 from spaser.www import breadcrumbs
+from spaser.www.plans_views import legal_content
 from spaser.www.unavailable import unavailable
 
 
@@ -111,6 +112,7 @@ def dashboard_context(scheme: Scheme, public: bool) -> dict:
         "version": f"{steering.dashboard_version(scheme)}:{public}",
         "status_rule": steering.STATUS_RULE,
         "public": public,
+        "legal": legal_content.checklist(scheme) if public else None,
     }
 
 

@@ -193,8 +193,9 @@ class IndicatorOption:
 
 
 class ObjectiveForm(DsfrModelForm):
-    """An objective with its indicator, chosen from the catalogue or the manual indicators (never preselected), and
-    one target field per year of the scheme's period, each in the unit of the indicator."""
+    """An objective with its indicator, chosen from the catalogue or the manual indicators (preselected only by a link
+    that names it, `?indicateur=catalogue:A2`), and one target field per year of the scheme's period, each in the
+    unit of the indicator."""
 
     indicator = forms.ChoiceField(
         label="Indicateur suivi",

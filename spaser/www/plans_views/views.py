@@ -12,6 +12,7 @@ from spaser.plans.access import can_edit, require_edit, require_read
 from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
 from spaser.www import breadcrumbs
+from spaser.www.plans_views import legal_content
 from spaser.www.plans_views.forms import ObjectiveForm, PartnerInvitationForm, SchemeForm
 from spaser.www.plans_views.nodes import NODES
 from spaser.www.plans_views.publishing_views import PUBLISHERS
@@ -59,6 +60,7 @@ def detail(request, pk: int):
         "axes": axes,
         "can_edit": editing,
         "can_publish": editing and role_in(request.user, scheme.organisation) in PUBLISHERS,
+        "legal": legal_content.checklist(scheme),
     }
     context["breadcrumb_data"] = breadcrumbs.space(
         (reverse("organisations:detail", args=[scheme.organisation_id]), str(scheme.organisation))
@@ -105,6 +107,8 @@ def delete(request, pk: int):
 
 def _node_form(node, request, instance, scheme):
     extra = {"scheme": scheme} if node.form is ObjectiveForm else {}
+    if node.form is ObjectiveForm and instance.pk is None and "indicateur" in request.GET:
+        extra["initial"] = {"indicator": request.GET["indicateur"]}  # a link of the legal checklist chose it
     return node.form(request.POST or None, instance=instance, **extra)
 
 
