@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from spaser.governance.models import (
+    CalendarFeed,
     Committee,
     CommitteeKind,
     CommitteeMember,
@@ -64,3 +65,27 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     text = "Former les acheteurs aux clauses sociales avant l'été."
     deadline = datetime.date(2025, 6, 30)
+
+
+def matrix_arguments(name: str, scheme) -> dict:
+    """The URL arguments of a governance page of `scheme`, for the permission matrix (objects made once)."""
+    committee = Committee.objects.filter(scheme=scheme).first() or CommitteeFactory(scheme=scheme)
+    member = committee.members.first() or CommitteeMemberFactory(committee=committee)
+    meeting = committee.meetings.first() or MeetingFactory(committee=committee)
+    decision = meeting.decisions.first() or DecisionFactory(meeting=meeting, owner=member)
+    feed, _ = CalendarFeed.objects.get_or_create(scheme=scheme)
+    ids = {"pk": scheme.pk}
+    return {
+        "governance:committee_edit": {**ids, "committee_pk": committee.pk},
+        "governance:committee_delete": {**ids, "committee_pk": committee.pk},
+        "governance:member_add": {**ids, "committee_pk": committee.pk},
+        "governance:member_delete": {**ids, "committee_pk": committee.pk, "member_pk": member.pk},
+        "governance:meeting_create": {**ids, "committee_pk": committee.pk},
+        "governance:meeting": {**ids, "meeting_pk": meeting.pk},
+        "governance:meeting_edit": {**ids, "meeting_pk": meeting.pk},
+        "governance:meeting_delete": {**ids, "meeting_pk": meeting.pk},
+        "governance:decision_create": {**ids, "meeting_pk": meeting.pk},
+        "governance:decision_edit": {**ids, "decision_pk": decision.pk},
+        "governance:decision_delete": {**ids, "decision_pk": decision.pk},
+        "governance:calendar": {**ids, "token": feed.token},
+    }.get(name, ids)

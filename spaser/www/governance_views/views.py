@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from spaser.governance import agenda
 from spaser.governance.calendar import feed, next_meeting
@@ -250,6 +250,7 @@ def decision_delete(request, pk: int, decision_pk: int):
 
 
 @login_not_required
+@require_safe
 def calendar(request, pk: int, token: str):
     """The feed calendar clients subscribe to: they cannot log in, the secret address is the key."""
     calendar_feed = CalendarFeed.objects.select_related("scheme").filter(scheme=pk, token=token).first()
