@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from spaser.formatting import day
 from spaser.plans.models import Action, ActionStatus, Objective, Scheme
 
 
@@ -87,7 +88,7 @@ class Meeting(models.Model):
         verbose_name = "réunion"
 
     def __str__(self) -> str:
-        return f"{self.committee} du {self.date:%d/%m/%Y}"
+        return f"{self.committee} du {day(self.date)}"
 
     @property
     def scheme(self) -> Scheme:

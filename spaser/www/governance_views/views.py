@@ -166,7 +166,7 @@ def meeting(request, pk: int, meeting_pk: int):
     item = _meeting(request, pk, meeting_pk)
     scheme = item.committee.scheme
     context = {
-        "title": f"{item.committee} du {item.date:%d/%m/%Y}",
+        "title": str(item),
         "scheme": scheme,
         "meeting": item,
         "agenda": agenda.build(item),
