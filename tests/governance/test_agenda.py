@@ -107,3 +107,16 @@ def test_the_first_meeting_counts_every_import_and_an_on_demand_committee_lists_
     assert agenda.imports == [source]
     assert agenda.upcoming_actions == [] and agenda.overdue_actions == []
     assert agenda.objectives == [] and agenda.publication == []
+
+
+def test_without_the_decp_store_the_agenda_says_the_objectives_cannot_be_listed(settings, tmp_path):
+    settings.SPASER_STORE_DIR = tmp_path / "absent"
+    objective = ObjectiveFactory(indicator_code="S1")
+    action = ActionFactory(engagement=objective.engagement, due_date=datetime.date(2025, 1, 1))
+    meeting = MeetingFactory(committee__scheme=objective.engagement.axis.scheme)
+
+    agenda = build(meeting)
+
+    assert agenda.objectives == []
+    assert agenda.objectives_unavailable.startswith("Les valeurs des indicateurs DECP sont indisponibles")
+    assert agenda.overdue_actions == [action]

@@ -242,3 +242,32 @@ def test_renewing_the_calendar_address_retires_the_former_one(client, committee)
     feed.refresh_from_db()
     assert client.get(former).status_code == 404
     assert client.get(reverse("governance:calendar", args=[committee.scheme.pk, feed.token])).status_code == 200
+
+
+def test_attendance_is_taken_among_the_committee_members(client, committee):
+    meeting = MeetingFactory(committee=committee, date=datetime.date(2025, 3, 31))
+    present = CommitteeMemberFactory(committee=committee)
+    other_committee = CommitteeMemberFactory(committee=CommitteeFactory(scheme=committee.scheme, steering=True))
+    url = reverse("governance:meeting_edit", args=[committee.scheme.pk, meeting.pk])
+
+    response = client.post(url, {"date": "2025-03-31", "attendees": [present.pk, other_committee.pk]})
+    assert field_errors(response, "attendees") == ["Choisissez les présents parmi les membres du comité."]
+
+    client.post(url, {"date": "2025-03-31", "attendees": [present.pk], "minutes": "Relevé"})
+    meeting.refresh_from_db()
+    assert list(meeting.attendees.all()) == [present] and meeting.minutes == "Relevé"
+
+
+def test_editing_a_decision_text_leaves_its_actions_as_they_are_now(client, committee):
+    action = ActionFactory(engagement__axis__scheme=committee.scheme, status=ActionStatus.PLANNED)
+    decision = DecisionFactory(meeting__committee=committee, action_status=ActionStatus.ONGOING)
+    decision.actions.add(action)
+    action.status = ActionStatus.DONE  # done since the meeting
+    action.save()
+    data = {"text": "Texte corrigé", "status": "a-suivre", "actions": [action.pk], "action_status": "en-cours"}
+
+    client.post(reverse("governance:decision_edit", args=[committee.scheme.pk, decision.pk]), data)
+
+    action.refresh_from_db()
+    decision.refresh_from_db()
+    assert (decision.text, action.status) == ("Texte corrigé", ActionStatus.DONE)
