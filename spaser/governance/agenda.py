@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from spaser.formatting import day
 from spaser.governance.calendar import horizon
@@ -59,14 +59,18 @@ def build(meeting: Meeting, store: Path | None = None) -> Agenda:
     _actions(agenda, scheme)
     _manual_data(agenda, scheme)
     agenda.publication = [item for check in PUBLICATION_CHECKS if (item := check(scheme, meeting.date))]
-    agenda.decisions = list(
-        Decision.objects.filter(
-            meeting__committee__scheme=scheme, meeting__date__lt=meeting.date, status=DecisionStatus.OPEN
-        )
+    agenda.decisions = list(open_decisions(scheme).filter(meeting__date__lt=meeting.date))
+    return agenda
+
+
+def open_decisions(scheme: Scheme):
+    """The decisions of the scheme's meetings still followed, the closest deadline first (none last)."""
+    return (
+        Decision.objects.filter(meeting__committee__scheme=scheme, status=DecisionStatus.OPEN)
         .select_related("meeting__committee", "owner__user", "created_action")
         .prefetch_related("actions", "objectives")
+        .order_by(F("deadline").asc(nulls_last=True), "meeting__date", "pk")
     )
-    return agenda
 
 
 def _actions(agenda: Agenda, scheme: Scheme) -> None:

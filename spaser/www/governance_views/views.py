@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from spaser.governance import agenda
 from spaser.governance.calendar import feed, next_meeting
 from spaser.governance.decisions import apply
-from spaser.governance.models import CalendarFeed, Committee, CommitteeMember, Decision, DecisionStatus, Meeting
+from spaser.governance.models import CalendarFeed, Committee, CommitteeMember, Decision, Meeting
 from spaser.plans.access import can_edit, require_edit, require_read
 from spaser.plans.models import Scheme
 from spaser.www import breadcrumbs
@@ -48,15 +48,6 @@ def _form_page(request, scheme: Scheme, form, title: str, cancel_url: str, *link
     return render(request, "layouts/form.html", context)
 
 
-def open_decisions(scheme: Scheme):
-    return (
-        Decision.objects.filter(meeting__committee__scheme=scheme, status=DecisionStatus.OPEN)
-        .select_related("meeting__committee", "owner__user", "created_action")
-        .prefetch_related("actions")
-        .order_by("deadline", "pk")
-    )
-
-
 def index(request, pk: int):
     scheme = _scheme(request, pk)
     today = timezone.localdate()
@@ -68,7 +59,7 @@ def index(request, pk: int):
         "breadcrumb_data": breadcrumbs.scheme_page(scheme),
         "can_edit": can_edit(request.user, scheme),
         "committees": [(committee, next_meeting(committee, today)) for committee in committees],
-        "decisions": open_decisions(scheme),
+        "decisions": agenda.open_decisions(scheme),
         "today": today,
         "calendar_url": request.build_absolute_uri(reverse("governance:calendar", args=[scheme.pk, calendar.token])),
     }

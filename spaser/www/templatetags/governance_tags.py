@@ -3,8 +3,8 @@
 from django import template
 from django.utils import timezone
 
+from spaser.governance.agenda import open_decisions
 from spaser.governance.calendar import next_meeting
-from spaser.www.governance_views.views import open_decisions
 
 
 register = template.Library()
