@@ -14,7 +14,14 @@ from spaser.organisations.models import Role
 from spaser.plans.models import Action, ActionStatus, Status
 from tests.governance.factories import CommitteeFactory, CommitteeMemberFactory, DecisionFactory, MeetingFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.plans.factories import ActionFactory, EngagementFactory, ObjectiveFactory, SchemeFactory, TargetFactory
+from tests.plans.factories import (
+    ActionFactory,
+    EngagementFactory,
+    ObjectiveFactory,
+    PartnershipFactory,
+    SchemeFactory,
+    TargetFactory,
+)
 
 
 @pytest.fixture
@@ -271,3 +278,12 @@ def test_editing_a_decision_text_leaves_its_actions_as_they_are_now(client, comm
     action.refresh_from_db()
     decision.refresh_from_db()
     assert (decision.text, action.status) == ("Texte corrigé", ActionStatus.DONE)
+
+
+def test_a_user_of_an_accepted_partner_sits_on_the_committee(client, committee):
+    partner = PartnershipFactory(scheme=committee.scheme, accepted=True).organisation
+    partner_user = MembershipFactory(organisation=partner, role=Role.VIEWER).user
+
+    client.post(reverse("governance:member_add", args=[committee.scheme.pk, committee.pk]), {"user": partner_user.pk})
+
+    assert committee.members.get().user == partner_user
