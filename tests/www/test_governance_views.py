@@ -58,6 +58,9 @@ def test_an_editor_creates_a_committee_and_seats_members_inside_and_outside_the_
     add = reverse("governance:member_add", args=[scheme.pk, committee.pk])
 
     assert client.post(add, {"user": editor.user.pk}).status_code == 302
+    assert field_errors(client.post(add, {"user": editor.user.pk}), "user") == [
+        "Cette personne siège déjà dans ce comité."
+    ]
     client.post(add, {"name": "Claire Dubois", "organisation_name": "CRESS", "email": "claire@cress.example"})
     assert [str(member) for member in committee.members.all()] == [
         editor.user.get_full_name(),

@@ -41,9 +41,15 @@ class MemberForm(DsfrModelForm):
 
     def __init__(self, *args, committee: Committee, **kwargs):
         super().__init__(*args, instance=CommitteeMember(committee=committee), **kwargs)
-        seated = committee.members.exclude(user=None).values_list("user", flat=True)
-        self.fields["user"].queryset = rules.scheme_users(committee.scheme).exclude(pk__in=seated).order_by("email")
+        self.committee = committee
+        self.fields["user"].queryset = rules.scheme_users(committee.scheme).order_by("email")
         self.fields["user"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})".lstrip()
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if user and self.committee.members.filter(user=user).exists():
+            raise forms.ValidationError("Cette personne siège déjà dans ce comité.")
+        return user
 
     def clean(self):
         cleaned = super().clean()
