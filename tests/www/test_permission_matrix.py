@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from spaser.directory.models import DirectoryEntry, DirectoryImport
 from spaser.observatory.refresh import refresh
 from spaser.organisations.models import Invitation, Role
+from tests.governance.factories import matrix_arguments
 from tests.indicators.factories import SIREN_A
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import (
@@ -192,6 +193,23 @@ MATRIX = {
     "manual:import_undo": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
     "manual:value_delete": {"GET": NOT_GET, "POST": {**MANUAL_DATA, **dict.fromkeys(OWNER[:3], 302)}},
     "manual:template": {"GET": READ, "POST": READ},
+    # Governance: every reader of the scheme reads committees and meetings, its editors manage them; calendar
+    # clients cannot log in, the feed's secret address (tests/www/test_governance_views.py) lets them in.
+    "governance:index": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "governance:committee_create": {"GET": EDIT, "POST": EDIT},
+    "governance:committee_edit": {"GET": EDIT, "POST": EDIT},
+    "governance:committee_delete": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "governance:member_add": {"GET": EDIT, "POST": EDIT},
+    "governance:member_delete": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "governance:meeting_create": {"GET": EDIT, "POST": EDIT},
+    "governance:meeting": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "governance:meeting_edit": {"GET": EDIT, "POST": EDIT},
+    "governance:meeting_delete": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "governance:decision_create": {"GET": EDIT, "POST": EDIT},
+    "governance:decision_edit": {"GET": EDIT, "POST": EDIT},
+    "governance:decision_delete": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "governance:calendar": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "governance:calendar_renew": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
     # Django's admin sends whoever is not staff to its own login page.
     "admin:index": {"GET": ADMIN_SITE, "POST": ADMIN_SITE},
 }
@@ -246,6 +264,8 @@ def world(decp_store):
 
 def arguments(name: str, world: World) -> dict:
     scheme, objective = world.scheme, world.objective
+    if name.startswith("governance:"):
+        return matrix_arguments(name, scheme)
     return {
         "public:scheme": {"slug": scheme.slug},
         "public:document": {"slug": scheme.slug},

@@ -1,0 +1,91 @@
+import datetime
+
+import factory
+
+from spaser.governance.models import (
+    CalendarFeed,
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    Decision,
+    Frequency,
+    Meeting,
+)
+from tests.organisations.factories import UserFactory
+from tests.plans.factories import SchemeFactory
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    """A monthly COTECH; `steering=True` makes it a half-yearly COPIL."""
+
+    class Meta:
+        model = Committee
+
+    scheme = factory.SubFactory(SchemeFactory)
+    name = "Comité technique achats responsables"
+    kind = CommitteeKind.COTECH
+    frequency = Frequency.MONTHLY
+
+    class Params:
+        steering = factory.Trait(
+            name="Comité de pilotage du SPASER", kind=CommitteeKind.COPIL, frequency=Frequency.HALF_YEARLY
+        )
+
+
+class CommitteeMemberFactory(factory.django.DjangoModelFactory):
+    """A person outside the platform; `inside=True` a user of the platform (give it the scheme's member)."""
+
+    class Meta:
+        model = CommitteeMember
+
+    committee = factory.SubFactory(CommitteeFactory)
+    name = "Claire Dubois"
+    organisation_name = "CRESS"
+    email = ""
+
+    class Params:
+        inside = factory.Trait(user=factory.SubFactory(UserFactory), name="", organisation_name="")
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    committee = factory.SubFactory(CommitteeFactory)
+    date = datetime.date(2025, 3, 31)
+
+    class Params:
+        held = factory.Trait(minutes="Point sur les clauses sociales.", place="Salle du conseil")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = "Former les acheteurs aux clauses sociales avant l'été."
+    deadline = datetime.date(2025, 6, 30)
+
+
+def matrix_arguments(name: str, scheme) -> dict:
+    """The URL arguments of a governance page of `scheme`, for the permission matrix (objects made once)."""
+    committee = Committee.objects.filter(scheme=scheme).first() or CommitteeFactory(scheme=scheme)
+    member = committee.members.first() or CommitteeMemberFactory(committee=committee)
+    meeting = committee.meetings.first() or MeetingFactory(committee=committee)
+    decision = meeting.decisions.first() or DecisionFactory(meeting=meeting, owner=member)
+    feed, _ = CalendarFeed.objects.get_or_create(scheme=scheme)
+    ids = {"pk": scheme.pk}
+    return {
+        "governance:committee_edit": {**ids, "committee_pk": committee.pk},
+        "governance:committee_delete": {**ids, "committee_pk": committee.pk},
+        "governance:member_add": {**ids, "committee_pk": committee.pk},
+        "governance:member_delete": {**ids, "committee_pk": committee.pk, "member_pk": member.pk},
+        "governance:meeting_create": {**ids, "committee_pk": committee.pk},
+        "governance:meeting": {**ids, "meeting_pk": meeting.pk},
+        "governance:meeting_edit": {**ids, "meeting_pk": meeting.pk},
+        "governance:meeting_delete": {**ids, "meeting_pk": meeting.pk},
+        "governance:decision_create": {**ids, "meeting_pk": meeting.pk},
+        "governance:decision_edit": {**ids, "decision_pk": decision.pk},
+        "governance:decision_delete": {**ids, "decision_pk": decision.pk},
+        "governance:calendar": {**ids, "token": feed.token},
+    }.get(name, ids)
