@@ -173,6 +173,12 @@ MATRIX = {
     "plans:dashboard": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:contracts": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:audit": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:history": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    # Admins, editors and clause facilitators comment an action (an empty comment comes back with its error).
+    "plans:action": {
+        "GET": SCHEME_READ,
+        "POST": {**SCHEME_READ, "owner_viewer": 403, **dict.fromkeys(ACCEPTED, 403), "staff": 403},
+    },
     "plans:create_node": {"GET": EDIT, "POST": EDIT},
     "plans:edit_node": {"GET": EDIT, "POST": EDIT},
     "plans:delete_node": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
@@ -272,6 +278,8 @@ def arguments(name: str, world: World) -> dict:
         "plans:publish": {"pk": scheme.pk},
         "plans:unpublish": {"pk": scheme.pk},
         "plans:dashboard": {"pk": scheme.pk},
+        "plans:history": {"pk": scheme.pk},
+        "plans:action": {"pk": world.action.pk},
         "plans:contracts": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
         "plans:audit": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
         "plans:create_node": {"kind": "objectifs", "parent_pk": objective.engagement.pk},
