@@ -55,6 +55,8 @@ PAGES = [
     ("plans:dashboard", "owner_viewer"),
     ("plans:contracts", "owner_viewer"),
     ("plans:audit", "owner_viewer"),
+    ("plans:history", "owner_viewer"),
+    ("plans:action", "owner_facilitator"),
     ("plans:create_node", "owner_editor"),
     ("plans:edit_node", "owner_editor"),
     ("plans:partnership", "pending_partner_admin"),
