@@ -51,6 +51,7 @@ KINDS = {
 HIDDEN_FIELDS = {"id", "scheme", "axis", "engagement", "objective", "indicator", "organisation", "source"}
 HIDDEN_FIELDS |= {"entered_by", "imported_by"}
 VERBS = {"+": "ajout", "~": "modification", "-": "suppression"}
+DONE = {"+": "Ajouté", "~": "Modifié", "-": "Supprimé"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Entry:
     kind: Kind
     label: str
     verb: str
+    done: str  # « Modifié » par X le …
     author: str
     when: datetime
     changes: list[Change]
@@ -117,6 +119,7 @@ def _entry(kind: Kind, record) -> Entry:
         kind,
         _label(record),
         VERBS[record.history_type],
+        DONE[record.history_type],
         author(record.history_user),
         record.history_date,
         _changes(record),
@@ -145,6 +148,8 @@ def _changes(record) -> list[Change]:
     if record.history_type == "-":
         return []
     previous = record.prev_record if record.history_type == "~" else None
+    if previous is None:  # a new node: its rank among its siblings tells nothing
+        fields = [field for field in fields if field.name != "position"]
     changes = []
     for field in fields:
         if field.name not in {f.name for f in record._meta.fields}:

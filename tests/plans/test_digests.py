@@ -49,7 +49,8 @@ def test_the_weekly_digest_lists_overdue_actions_to_their_referent_and_the_admin
     admin_mail = next(message for message in mail.outbox if message.to == ["admin@region.example"])
     assert admin_mail.subject == "Spaser : 2\u00a0actions en retard"
     assert (
-        "Former les acheteurs (Direction de la commande publique, à lancer) : en retard de 7\u00a0jours" in admin_mail.body
+        "Former les acheteurs (Direction de la commande publique, à lancer) : en retard de 7\u00a0jours"
+        in admin_mail.body
     )
     assert "SPASER « SPASER de la Région »" in admin_mail.body
     assert f"{SITE}/espace/spaser/actions/" in admin_mail.body

@@ -11,9 +11,7 @@ from tests.plans.factories import ActionFactory, ManualIndicatorFactory, SchemeF
 
 pytestmark = pytest.mark.django_db
 
-CSV = (
-    "annee;identifiant_marche;heures_prevues;heures_realisees;personnes\n2024;M-1;100;120;2\n2024;M-2;50;40;1\n"
-)
+CSV = "annee;identifiant_marche;heures_prevues;heures_realisees;personnes\n2024;M-1;100;120;2\n2024;M-2;50;40;1\n"
 
 
 def all_entries(scheme, kind=None) -> list[history.Entry]:

@@ -33,7 +33,10 @@ def test_an_editors_change_shows_on_the_history_page_with_who_and_before_after(c
 
     assert "Modification</span> Action « Former les acheteurs »" in page
     assert "Modifié par Alex Dupont le " in page
-    assert '<th scope="row">État</th><td>À lancer</td><td>En cours</td>' in page
+    assert (
+        '<dt>État</dt>\n            <dd>À lancer <span aria-hidden="true">→</span><span class="fr-sr-only">devient</span> En cours</dd>'
+        in page
+    )
     assert "Objectif «" not in page  # filtered on actions
 
 
@@ -77,7 +80,10 @@ def test_the_action_page_shows_the_state_history(client, action):
     page = client.get(reverse("plans:action", args=[action.pk])).content.decode()
 
     assert "À lancer à la création" in page
-    assert "À lancer → Réalisée, modifié par Alex Dupont le " in page
+    assert (
+        'À lancer <span aria-hidden="true">→</span><span class="fr-sr-only">devient</span> Réalisée, modifié par Alex Dupont le '
+        in page
+    )
 
 
 def test_overdue_actions_are_highlighted_on_the_space_the_scheme_and_its_dashboard(client, action):

@@ -53,7 +53,7 @@ def _organisation_progress(organisation: Organisation, role: str) -> dict:
                 "next_step": next_step,
                 "next_action": next_step and _action(next_step, scheme, facts, role),
                 "next_roles": next_step and STEP_ROLES.get(next_step.kind),
-                "overdue": list(progress.overdue_actions(scheme, timezone.localdate())) if scheme else [],
+                "overdue": progress.overdue_actions(scheme, timezone.localdate()).count() if scheme else 0,
             }
         )
     return {
