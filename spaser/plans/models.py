@@ -318,6 +318,21 @@ class Objective(models.Model):
     def scheme(self) -> Scheme:
         return self.engagement.axis.scheme
 
+    def set_targets(self, values: dict[int, float]) -> None:
+        """One target per year given, the others removed; only the targets that differ are written, so that the
+        history tells which target changed, from what to what."""
+        current = {target.year: target for target in self.targets.all()}
+        for year, target in current.items():
+            if year not in values:
+                target.delete()
+        for year, value in values.items():
+            target = current.get(year)
+            if target is None:
+                Target.objects.create(objective=self, year=year, value=value)
+            elif target.value != value:
+                target.value = value
+                target.save(update_fields=["value"])
+
 
 class Target(models.Model):
     """The value the objective aims at in a year; percentages are stored from 0 to 100."""

@@ -5,12 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spaser.organisations.models import Role
+from spaser.plans import history
 from spaser.plans.models import ActionStatus
 from tests.organisations.factories import MembershipFactory, UserFactory
-from tests.plans.factories import ActionFactory, SchemeFactory
+from tests.plans.factories import ActionFactory, ManualImportFactory, ObjectiveFactory, SchemeFactory, TargetFactory
 
 
 pytestmark = pytest.mark.django_db
+
+BECOMES = '<span aria-hidden="true">→</span><span class="fr-sr-only">devient</span>'  # « avant → après »
 
 
 def member(scheme, role, **names):
@@ -33,10 +36,7 @@ def test_an_editors_change_shows_on_the_history_page_with_who_and_before_after(c
 
     assert "Modification</span> Action « Former les acheteurs »" in page
     assert "Modifié par Alex Dupont le " in page
-    assert (
-        '<dt>État</dt>\n            <dd>À lancer <span aria-hidden="true">→</span><span class="fr-sr-only">devient</span> En cours</dd>'
-        in page
-    )
+    assert f"<dt>État</dt>\n            <dd>À lancer {BECOMES} En cours</dd>" in page
     assert "Objectif «" not in page  # filtered on actions
 
 
@@ -80,10 +80,7 @@ def test_the_action_page_shows_the_state_history(client, action):
     page = client.get(reverse("plans:action", args=[action.pk])).content.decode()
 
     assert "À lancer à la création" in page
-    assert (
-        'À lancer <span aria-hidden="true">→</span><span class="fr-sr-only">devient</span> Réalisée, modifié par Alex Dupont le '
-        in page
-    )
+    assert f"À lancer {BECOMES} Réalisée, modifié par Alex Dupont le " in page
 
 
 def test_overdue_actions_are_highlighted_on_the_space_the_scheme_and_its_dashboard(client, action):
@@ -123,3 +120,39 @@ def test_the_referent_is_chosen_among_the_organisations_members(client, action):
 
     assert "Alex Dupont" in page and "Hors Organisation" not in page
     assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_changing_one_target_in_the_objective_form_records_only_that_target(client):
+    objective = ObjectiveFactory(engagement__axis__scheme__start_year=2024, engagement__axis__scheme__end_year=2026)
+    TargetFactory(objective=objective, year=2025, value=25)
+    TargetFactory(objective=objective, year=2026, value=30)
+    scheme = objective.scheme
+    client.force_login(member(scheme, Role.EDITOR, first_name="Alex", last_name="Dupont"))
+    form = client.get(reverse("plans:edit_node", args=["objectifs", objective.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {"indicator": "catalogue:S1", "target_2025": "25", "target_2026": "35"}
+
+    response = client.post(reverse("plans:edit_node", args=["objectifs", objective.pk]), data)
+
+    assert response.status_code == 302
+    entries = history.entries(history.entry_keys(scheme, "cibles"))
+    assert [(e.verb, e.label, e.author) for e in entries][0] == ("modification", "cible 2026", "Alex Dupont")
+    assert [(c.field, c.before, c.after) for c in entries[0].changes] == [("cible", "30", "35")]
+    assert [e.verb for e in entries[1:]] == ["ajout", "ajout"]
+
+
+def test_undoing_an_import_on_its_page_is_recorded_with_who_did_it(client):
+    indicator = ManualImportFactory(values=2).indicator
+    source = indicator.imports.get()
+    scheme = SchemeFactory(organisation=indicator.organisation)
+    client.force_login(member(scheme, Role.FACILITATOR, first_name="Sam", last_name="Leroy"))
+
+    client.post(reverse("manual:import_undo", args=[indicator.pk, source.pk]))
+
+    latest = history.entries(history.entry_keys(scheme))[0]
+    assert (latest.kind.slug, latest.verb, latest.label, latest.author) == (
+        "imports",
+        "suppression",
+        source.filename,
+        "Sam Leroy",
+    )

@@ -22,7 +22,6 @@ from spaser.plans.models import (
     Partnership,
     Scheme,
     Status,
-    Target,
 )
 from spaser.plans.partnerships import OPEN
 from spaser.plans.rules import check_baseline_year, check_period, check_target_value, check_year_in_period
@@ -341,11 +340,12 @@ class ObjectiveForm(DsfrModelForm):
         else:
             objective.manual_indicator_id, objective.indicator_code = None, choice.removeprefix(CATALOGUE_PREFIX)
         objective.save()
-        objective.targets.all().delete()
-        Target.objects.bulk_create(
-            Target(objective=objective, year=year, value=self.cleaned_data[f"target_{year}"])
-            for year in self.scheme.years
-            if self.cleaned_data.get(f"target_{year}") is not None
+        objective.set_targets(
+            {
+                year: self.cleaned_data[f"target_{year}"]
+                for year in self.scheme.years
+                if self.cleaned_data.get(f"target_{year}") is not None
+            }
         )
         return objective
 
