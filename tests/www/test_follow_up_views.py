@@ -8,7 +8,14 @@ from spaser.organisations.models import Role
 from spaser.plans import history
 from spaser.plans.models import ActionStatus
 from tests.organisations.factories import MembershipFactory, UserFactory
-from tests.plans.factories import ActionFactory, ManualImportFactory, ObjectiveFactory, SchemeFactory, TargetFactory
+from tests.plans.factories import (
+    ActionFactory,
+    ManualImportFactory,
+    ObjectiveFactory,
+    PartnershipFactory,
+    SchemeFactory,
+    TargetFactory,
+)
 
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +163,18 @@ def test_undoing_an_import_on_its_page_is_recorded_with_who_did_it(client):
         source.filename,
         "Sam Leroy",
     )
+
+
+def test_partners_read_the_actions_but_not_the_owners_history(client, action):
+    partnership = PartnershipFactory(scheme=action.scheme, accepted=True)
+    partner = MembershipFactory(organisation=partnership.organisation, role=Role.ADMIN).user
+    client.force_login(partner)
+
+    detail = client.get(reverse("plans:detail", args=[action.scheme.pk])).content.decode()
+    action_page = client.get(reverse("plans:action", args=[action.pk]))
+
+    assert reverse("plans:history", args=[action.scheme.pk]) not in detail
+    assert (
+        action_page.status_code == 200 and "Toutes les modifications des actions" not in action_page.content.decode()
+    )
+    assert client.get(reverse("plans:history", args=[action.scheme.pk])).status_code == 403

@@ -18,7 +18,7 @@ from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Sco
 from spaser.indicators.methodology import COUNTING_RULES
 from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
 from spaser.plans import progress, steering
-from spaser.plans.access import require_read
+from spaser.plans.access import can_read_history, require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
 from spaser.tables import INDICATOR_CONTRACTS_CSV
@@ -127,7 +127,8 @@ def dashboard_page(request, scheme: Scheme, public: bool, **extra):
 def dashboard(request, pk: int):
     scheme = private_scheme(request, pk)
     overdue = progress.overdue_actions(scheme, timezone.localdate())
-    return dashboard_page(request, scheme, public=False, overdue_actions=overdue)
+    history_readable = can_read_history(request.user, scheme)
+    return dashboard_page(request, scheme, public=False, overdue_actions=overdue, history_readable=history_readable)
 
 
 def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Objective, Indicator]:

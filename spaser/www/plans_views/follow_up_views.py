@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from spaser.organisations.permissions import EDIT_ROLES, MANUAL_DATA_ROLES, role_in
 from spaser.plans import history
-from spaser.plans.access import require_read
+from spaser.plans.access import can_read_history, require_history, require_read
 from spaser.plans.models import Action, Scheme
 from spaser.www import breadcrumbs
 from spaser.www.plans_views.forms import ActionCommentForm
@@ -21,7 +21,7 @@ COMMENT_ROLES = EDIT_ROLES | MANUAL_DATA_ROLES  # admins, editors and clause fac
 
 def scheme_history(request, pk: int):
     scheme = get_object_or_404(Scheme.objects.select_related("organisation"), pk=pk)
-    require_read(request.user, scheme)
+    require_history(request.user, scheme)
     kind = request.GET.get("type")
     kind = kind if kind in history.KINDS else None
     page = Paginator(history.entry_keys(scheme, kind), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
@@ -64,7 +64,8 @@ def action_detail(request, pk: int):
         "state_changes": _state_changes(states),
         "comments": action.comments.select_related("author"),
         "form": form if may_comment else None,
-        "history_url": reverse("plans:history", args=[scheme.pk]) + "?type=actions",
+        "history_url": can_read_history(request.user, scheme)
+        and reverse("plans:history", args=[scheme.pk]) + "?type=actions",
     }
     return render(request, "plans/action.html", context)
 
