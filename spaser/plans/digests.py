@@ -110,7 +110,7 @@ def meeting_digests(today: date, upcoming_meetings: MeetingDates = no_meetings) 
 
 
 def body(digest: Digest, site_url: str, today: date) -> str:
-    lines = ["Bonjour,", "", digest.introduction, ""]
+    lines = ["Bonjour,", "", digest.introduction]
     scheme = None
     for action in sorted(digest.actions, key=lambda action: (action.scheme.title, action.due_date, action.pk)):
         if action.scheme != scheme:
