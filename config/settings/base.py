@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dsfr",
     "axes",
     "csp",
+    "simple_history",
     "spaser.organisations",
     "spaser.plans",
     "spaser.directory",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,6 +143,8 @@ LOGOUT_REDIRECT_URL = "public:home"
 # smtp+tls://user:password@smtp.example.fr:587; by default the machine's own MTA.
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Spaser <ne-pas-repondre@spaser.example>")
+# Links in mail sent outside a request (the action digests of `send_action_digests`).
+SPASER_SITE_URL = env("SPASER_SITE_URL", default="http://localhost:8000")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Who runs this instance, named by the legal notice, the accessibility statement and the personal data page.

@@ -53,6 +53,16 @@ def horizon(meeting: Meeting) -> datetime.date | None:
     return later.date if later else planned_after(meeting.committee, meeting.date)
 
 
+def meetings_between(start: datetime.date, end: datetime.date) -> dict[int, list[datetime.date]]:
+    """{scheme id: its scheduled meeting dates from `start` to `end`}: the meetings a digest announces (the
+    rhythm's tentative dates are not meetings anyone called)."""
+    found: dict[int, list[datetime.date]] = {}
+    meetings = Meeting.objects.filter(date__range=(start, end)).values_list("committee__scheme_id", "date")
+    for scheme_id, date in meetings.order_by("date"):
+        found.setdefault(scheme_id, []).append(date)
+    return found
+
+
 PRODUCT = "-//Spaser//Gouvernance des SPASER//FR"
 
 

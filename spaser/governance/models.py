@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from spaser.formatting import day
 from spaser.plans.models import Action, ActionStatus, Objective, Scheme
@@ -125,6 +126,7 @@ class Decision(models.Model):
         "nouvel état des actions", max_length=16, choices=ActionStatus.choices, blank=True
     )
     action_due_date = models.DateField("nouvelle échéance des actions", null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting__date", "pk"]

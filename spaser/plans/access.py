@@ -25,6 +25,13 @@ def can_edit(user, scheme: Scheme) -> bool:
     )
 
 
+def can_read_history(user, scheme: Scheme) -> bool:
+    """The change history (manual data included) is the owner's business: its members and staff, not partners."""
+    return user.is_authenticated and (
+        user.is_staff or Membership.objects.filter(user=user, organisation=scheme.organisation_id).exists()
+    )
+
+
 def require_read(user, scheme: Scheme) -> None:
     """Outsiders get the 404 of a missing scheme: ids must not reveal which schemes exist."""
     if not can_read(user, scheme):
@@ -37,6 +44,12 @@ def require_edit(user, scheme: Scheme) -> None:
         raise PermissionDenied(
             "Seuls les administrateurs et rédacteurs de l'organisation porteuse modifient ce SPASER."
         )
+
+
+def require_history(user, scheme: Scheme) -> None:
+    require_read(user, scheme)
+    if not can_read_history(user, scheme):
+        raise PermissionDenied("L'historique de ce SPASER est réservé aux membres de l'organisation porteuse.")
 
 
 def can_answer(user, partnership: Partnership) -> bool:

@@ -2,10 +2,13 @@
 (partners, targets and values included), so that every change has an author the organisation knows."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from spaser.plans.models import (
     Action,
+    ActionComment,
     Axis,
+    DigestSent,
     Engagement,
     IndicatorSnapshot,
     ManualImport,
@@ -36,24 +39,28 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Read-only, with the « Historique » button listing who changed what (reverting stays out: no change rights)."""
+
+
 ORGANISATION_SEARCH = ["organisation__name", "organisation__siren"]
 
 
 @admin.register(Scheme)
-class SchemeAdmin(ReadOnlyAdmin):
+class SchemeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "organisation", "status", "start_year", "end_year", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "slug", *ORGANISATION_SEARCH]
 
 
 @admin.register(Axis)
-class AxisAdmin(ReadOnlyAdmin):
+class AxisAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "scheme"]
     search_fields = ["title", "scheme__title", "scheme__organisation__name", "scheme__organisation__siren"]
 
 
 @admin.register(Engagement)
-class EngagementAdmin(ReadOnlyAdmin):
+class EngagementAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "axis__scheme"]
     search_fields = ["title", "axis__scheme__title", "axis__scheme__organisation__siren"]
 
@@ -63,14 +70,14 @@ class TargetInline(ReadOnlyInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ReadOnlyAdmin):
+class ObjectiveAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "engagement__axis__scheme", "indicator_code", "manual_indicator"]
     search_fields = ["title", "engagement__axis__scheme__title", "engagement__axis__scheme__organisation__siren"]
     inlines = [TargetInline]
 
 
 @admin.register(Action)
-class ActionAdmin(ReadOnlyAdmin):
+class ActionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "owner", "engagement__axis__scheme"]
     search_fields = ["title", "owner", "engagement__axis__scheme__organisation__siren"]
 
@@ -85,19 +92,19 @@ class PartnershipAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ManualIndicator)
-class ManualIndicatorAdmin(ReadOnlyAdmin):
+class ManualIndicatorAdmin(ReadOnlyHistoryAdmin):
     list_display = ["label", "code", "unit", "organisation"]
     search_fields = ["label", "code", *ORGANISATION_SEARCH]
 
 
 @admin.register(ManualImport)
-class ManualImportAdmin(ReadOnlyAdmin):
+class ManualImportAdmin(ReadOnlyHistoryAdmin):
     list_display = ["filename", "indicator", "imported_by", "imported_at"]
     search_fields = ["filename", "indicator__label", "indicator__organisation__siren"]
 
 
 @admin.register(ManualValue)
-class ManualValueAdmin(ReadOnlyAdmin):
+class ManualValueAdmin(ReadOnlyHistoryAdmin):
     list_display = ["indicator", "year", "value", "contract_id", "source"]
     list_filter = ["year"]
     search_fields = ["contract_id", "indicator__label", "indicator__organisation__siren"]
@@ -110,3 +117,15 @@ class IndicatorSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["scope", "year", "code", "value", "missing", "data_version", "computed_at"]
     list_filter = ["code", "year"]
     search_fields = ["scope"]
+
+
+@admin.register(ActionComment)
+class ActionCommentAdmin(ReadOnlyAdmin):
+    list_display = ["action", "author", "created"]
+    search_fields = ["text", "action__title", "action__engagement__axis__scheme__organisation__siren"]
+
+
+@admin.register(DigestSent)
+class DigestSentAdmin(ReadOnlyAdmin):
+    list_display = ["key", "recipient", "sent_at"]
+    search_fields = ["key", "recipient"]

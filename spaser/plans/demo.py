@@ -18,6 +18,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from spaser import formatting
 from spaser.decp.store import database_path
@@ -45,6 +46,7 @@ from spaser.plans.demo_content import (
 from spaser.plans.manual import Row, import_values
 from spaser.plans.models import (
     Action,
+    ActionStatus,
     Axis,
     Engagement,
     ManualIndicator,
@@ -121,6 +123,7 @@ def _load(connection, refs) -> Loaded:
 
     organisations: dict[str, Organisation] = {}
     facilitators: dict[str, object] = {}
+    editors: dict[str, object] = {}
     for profile in PROFILES:
         organisation = _fictitious_organisation(profile, chosen[profile.key])
         organisations[profile.key] = organisation
@@ -132,11 +135,14 @@ def _load(connection, refs) -> Loaded:
             loaded.logins.append((email, str(organisation), Role(role).label))
             if role == Role.FACILITATOR:
                 facilitators[profile.key] = user
+            if role == Role.EDITOR:
+                editors[profile.key] = user
 
     for plan in SCHEMES:
         scheme = _fictitious_scheme(plan, first, organisations)
         sirens = tuple(sorted(organisations[key].siren for key in (plan.owner, *plan.partners)))
         _fill_tree(connection, refs, scheme, sirens, years, facilitators[plan.owner])
+        _follow_up(scheme, editors[plan.owner], facilitators[plan.owner])
         loaded.schemes.append(scheme)
 
     for entry in REAL_ENTRIES:
@@ -267,17 +273,38 @@ def _fill_tree(connection, refs, scheme: Scheme, sirens: tuple[str, ...], data: 
                     Target(objective=objective, year=year, value=_linear(baseline, final, year - start, end - start))
                     for year in range(start + 1, end + 1)
                 )
-            Action.objects.bulk_create(
-                Action(
-                    engagement=engagement,
-                    title=action.title,
-                    owner=action.owner,
-                    status=action.status,
-                    due_date=action.due.after(start),
-                    position=position,
-                )
-                for position, action in enumerate(engagement_plan.actions, start=1)
+            bulk_create_with_history(
+                [
+                    Action(
+                        engagement=engagement,
+                        title=action.title,
+                        owner=action.owner,
+                        status=action.status,
+                        due_date=action.due.after(start),
+                        position=position,
+                    )
+                    for position, action in enumerate(engagement_plan.actions, start=1)
+                ],
+                Action,
             )
+
+
+def _follow_up(scheme: Scheme, editor, facilitator) -> None:
+    """An overdue action handed to the facilitator, restarted by the editor and commented on: what the history, the
+    action page and the digests show."""
+    action = (
+        Action.objects.overdue(timezone.localdate())
+        .filter(engagement__axis__scheme=scheme)
+        .order_by("status", "due_date", "pk")  # « à lancer » first
+        .first()
+    )
+    if action is None:
+        return
+    action.referent, action.status, action._history_user = facilitator, ActionStatus.ONGOING, editor
+    action.save()
+    action.comments.create(
+        author=facilitator, text="Cahier des charges relu avec la direction pilote ; consultation relancée ce mois-ci."
+    )
 
 
 def _accepted_partners(scheme: Scheme, partners: list[Organisation]) -> None:

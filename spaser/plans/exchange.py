@@ -13,6 +13,7 @@ Round trip: for a valid document D and an organisation O, `export_scheme(import_
 import logging
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from spaser.organisations.models import Organisation
 from spaser.plans import exchange_format as fmt, partnerships
@@ -206,8 +207,8 @@ def _create_objective(engagement: Engagement, position: int, data: fmt.Objective
         deadline_year=data.deadline_year,
         position=position,
     )
-    Target.objects.bulk_create(
-        Target(objective=objective, year=target.year, value=target.value) for target in data.targets
+    bulk_create_with_history(
+        [Target(objective=objective, year=target.year, value=target.value) for target in data.targets], Target
     )
 
 

@@ -163,9 +163,9 @@ def conflict_errors(indicator: ManualIndicator, rows: Iterable[Row]) -> list[Csv
 def import_values(indicator: ManualIndicator, rows: list[Row], filename: str, user) -> ManualImport:
     """Stores the rows with their provenance; a (year, contract) already known is replaced, never counted twice."""
     with transaction.atomic():
-        source = ManualImport.objects.create(
-            indicator=indicator, filename=filename[:255], rows=len(rows), imported_by=user
-        )
+        source = ManualImport(indicator=indicator, filename=filename[:255], rows=len(rows), imported_by=user)
+        source._history_user = user  # the import's history entry stands for its values (see docs/decisions.md)
+        source.save()
         _delete_same_keys(indicator, rows)
         ManualValue.objects.bulk_create(
             [

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from spaser.indicators.catalogue import BY_CODE
 from spaser.organisations.models import Organisation
@@ -13,6 +14,11 @@ from spaser.tables import FIRST_YEAR, LAST_YEAR
 
 
 year_validators = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+def change_history(*excluded_fields: str) -> HistoricalRecords:
+    """Who changed what and when (read by the scheme's « Historique » page); the user comes from the request."""
+    return HistoricalRecords(excluded_fields=list(excluded_fields))
 
 
 class Status(models.TextChoices):
@@ -76,6 +82,7 @@ class Scheme(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchemeQuerySet.as_manager()
+    history = change_history("created_at", "updated_at")
 
     class Meta:
         ordering = ["organisation__name", "-edition"]
@@ -162,7 +169,8 @@ class Axis(models.Model):
     title = models.CharField("titre", max_length=255)
     theme = models.CharField("thème", max_length=16, choices=Theme.choices)
     description = models.TextField("description", blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField("rang", default=0)
+    history = change_history()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -176,7 +184,8 @@ class Engagement(models.Model):
     axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="engagements")
     title = models.CharField("titre", max_length=255)
     description = models.TextField("description", blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField("rang", default=0)
+    history = change_history()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -202,6 +211,7 @@ class ManualIndicator(models.Model):
     label = models.CharField("libellé", max_length=255)
     unit = models.CharField("unité", max_length=8, choices=ManualUnit.choices, default=ManualUnit.HOURS)
     definition = models.TextField("définition", blank=True)
+    history = change_history()
 
     class Meta:
         ordering = ["label"]
@@ -279,7 +289,8 @@ class Objective(models.Model):
     )
     baseline_value = models.FloatField("valeur de référence", null=True, blank=True)
     deadline_year = models.PositiveSmallIntegerField("échéance", validators=year_validators)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField("rang", default=0)
+    history = change_history()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -307,6 +318,21 @@ class Objective(models.Model):
     def scheme(self) -> Scheme:
         return self.engagement.axis.scheme
 
+    def set_targets(self, values: dict[int, float]) -> None:
+        """One target per year given, the others removed; only the targets that differ are written, so that the
+        history tells which target changed, from what to what."""
+        current = {target.year: target for target in self.targets.all()}
+        for year, target in current.items():
+            if year not in values:
+                target.delete()
+        for year, value in values.items():
+            target = current.get(year)
+            if target is None:
+                Target.objects.create(objective=self, year=year, value=value)
+            elif target.value != value:
+                target.value = value
+                target.save(update_fields=["value"])
+
 
 class Target(models.Model):
     """The value the objective aims at in a year; percentages are stored from 0 to 100."""
@@ -314,9 +340,11 @@ class Target(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField("année", validators=year_validators)
     value = models.FloatField("cible")
+    history = change_history()
 
     class Meta:
         ordering = ["year"]
+        verbose_name = "cible"
         constraints = [models.UniqueConstraint(fields=["objective", "year"], name="one_target_per_year")]
 
     def __str__(self) -> str:
@@ -330,13 +358,34 @@ class ActionStatus(models.TextChoices):
     DROPPED = "abandonnee", "Abandonnée"
 
 
+OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.ONGOING)
+
+
+class ActionQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Actions still to do or under way whose due date has passed."""
+        return self.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+
+
 class Action(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField("intitulé", max_length=255)
     owner = models.CharField("direction pilote", max_length=255)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referent_actions",
+        verbose_name="référent sur Spaser",
+        help_text="Membre de l'organisation qui reçoit le récapitulatif des actions en retard.",
+    )
     status = models.CharField("état", max_length=16, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     due_date = models.DateField("échéance", null=True, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField("rang", default=0)
+
+    objects = ActionQuerySet.as_manager()
+    history = change_history()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -344,6 +393,31 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_overdue(self, today) -> bool:
+        return self.status in OPEN_ACTION_STATUSES and self.due_date is not None and self.due_date < today
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.engagement.axis.scheme
+
+
+class ActionComment(models.Model):
+    """A note on an action's follow-up, by a member of the organisation (append-only: the thread is the record)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="auteur"
+    )
+    text = models.TextField("commentaire", max_length=5000)
+    created = models.DateTimeField("écrit le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = "commentaire d'action"
+
+    def __str__(self) -> str:
+        return f"{self.author} — {self.created:%d/%m/%Y}"
 
 
 class ManualImport(models.Model):
@@ -354,9 +428,11 @@ class ManualImport(models.Model):
     rows = models.PositiveIntegerField("lignes importées")
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     imported_at = models.DateTimeField(auto_now_add=True)
+    history = change_history("imported_at")
 
     class Meta:
         ordering = ["-imported_at"]
+        verbose_name = "import de fichier"
 
 
 class ManualValue(models.Model):
@@ -371,6 +447,7 @@ class ManualValue(models.Model):
     source = models.ForeignKey(ManualImport, on_delete=models.CASCADE, null=True, blank=True, related_name="values")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     entered_at = models.DateTimeField(auto_now_add=True)
+    history = change_history("entered_at")
 
     class Meta:
         ordering = ["year", "contract_id"]
@@ -400,3 +477,19 @@ class IndicatorSnapshot(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["scope", "data_version"])]
+
+
+class DigestSent(models.Model):
+    """One e-mail digest sent: the key (period or meeting) makes sending idempotent, never twice the same digest."""
+
+    recipient = models.EmailField("destinataire")
+    key = models.CharField("récapitulatif", max_length=64)  # "retard:2026-W49", "reunion:12:2026-12-15"
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "récapitulatif envoyé"
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_digest_per_recipient_and_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient}"

@@ -5,12 +5,13 @@
 """
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from django.db.models import Count
 
 from spaser.organisations.models import Organisation
-from spaser.plans.models import ManualIndicator, ManualValue, Scheme, Status
+from spaser.plans.models import Action, ManualIndicator, ManualValue, Scheme, Status
 
 
 class State(StrEnum):
@@ -124,3 +125,8 @@ def scheme_facts(scheme: Scheme) -> SchemeFacts:
 
 def has_manual_values(organisation: Organisation) -> bool:
     return ManualValue.objects.filter(indicator__organisation=organisation).exists()
+
+
+def overdue_actions(scheme: Scheme, today: date):
+    """The scheme's actions past their due date and not done nor dropped, the oldest first."""
+    return Action.objects.overdue(today).filter(engagement__axis__scheme=scheme).order_by("due_date", "pk")

@@ -56,6 +56,8 @@ PAGES = [
     ("plans:legal", "owner_editor"),
     ("plans:contracts", "owner_viewer"),
     ("plans:audit", "owner_viewer"),
+    ("plans:history", "owner_viewer"),
+    ("plans:action", "owner_facilitator"),
     ("plans:create_node", "owner_editor"),
     ("plans:edit_node", "owner_editor"),
     ("plans:partnership", "pending_partner_admin"),

@@ -68,3 +68,14 @@ def test_schemes_are_found_by_their_organisations_siren(client, staff):
     page = client.get(reverse("admin:plans_scheme_changelist"), {"q": wanted.organisation.siren}).content.decode()
 
     assert wanted.title in page and other.title not in page
+
+
+def test_staff_read_who_changed_an_action_in_the_back_office(client, staff):
+    action = ActionFactory(title="Former les acheteurs")
+    action.title = "Former les acheteurs et les prescripteurs"
+    action._history_user = UserFactory(email="redacteur@collectivite.example")
+    action.save()
+
+    page = client.get(reverse("admin:plans_action_history", args=[action.pk])).content.decode()
+
+    assert "redacteur@collectivite.example" in page and "Former les acheteurs et les prescripteurs" in page

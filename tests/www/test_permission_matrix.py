@@ -69,6 +69,7 @@ PUBLIC = expect(everyone=200)
 PUBLIC_READ_ONLY = expect(everyone=405)  # the API and pages that only read
 READ = expect(anonymous=LOGIN, owner=200, other=404, pending=404, accepted=404, staff=200)
 SCHEME_READ = {**READ, **dict.fromkeys(ACCEPTED, 200)}
+OWNER_READ = {**READ, **dict.fromkeys(ACCEPTED, 403)}  # partners read the scheme, not what is the owner's own
 EDIT = expect(
     anonymous=LOGIN, owner=403, owner_admin=200, owner_editor=200, other=404, pending=404, accepted=403, staff=403
 )
@@ -175,6 +176,13 @@ MATRIX = {
     "plans:legal": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:contracts": {"GET": SCHEME_READ, "POST": SCHEME_READ},
     "plans:audit": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    # The history tells the owner's manual data too: its members and staff, not partners.
+    "plans:history": {"GET": OWNER_READ, "POST": OWNER_READ},
+    # Admins, editors and clause facilitators comment an action (an empty comment comes back with its error).
+    "plans:action": {
+        "GET": SCHEME_READ,
+        "POST": {**SCHEME_READ, "owner_viewer": 403, **dict.fromkeys(ACCEPTED, 403), "staff": 403},
+    },
     "plans:create_node": {"GET": EDIT, "POST": EDIT},
     "plans:edit_node": {"GET": EDIT, "POST": EDIT},
     "plans:delete_node": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
@@ -294,6 +302,8 @@ def arguments(name: str, world: World) -> dict:
         "plans:unpublish": {"pk": scheme.pk},
         "plans:dashboard": {"pk": scheme.pk},
         "plans:legal": {"pk": scheme.pk},
+        "plans:history": {"pk": scheme.pk},
+        "plans:action": {"pk": world.action.pk},
         "plans:contracts": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
         "plans:audit": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
         "plans:create_node": {"kind": "objectifs", "parent_pk": objective.engagement.pk},

@@ -342,12 +342,11 @@ def test_cached_dashboard_follows_every_change_of_the_tree(client, scheme, objec
     url = reverse("plans:dashboard", args=[scheme.pk])
     assert "30,0\u00a0%" in client.get(url).content.decode()
 
-    target = objective.targets.get(year=2026)
     form = {"title": objective.title, "indicator": "catalogue:S1", "baseline_year": 2024, "baseline_value": 20,
             "deadline_year": 2026, "target_2026": 45}  # fmt: skip
     client.post(reverse("plans:edit_node", args=["objectifs", objective.pk]), form)
 
-    assert objective.targets.get(year=2026).pk != target.pk
+    assert objective.targets.get(year=2026).value == 45  # changed in place: its history tells 30 → 45
     html = client.get(url).content.decode()
     assert "45,0\u00a0%" in html and "30,0\u00a0%" not in html
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from spaser.indicators.readers import StoreUnavailable
@@ -52,6 +53,7 @@ def _organisation_progress(organisation: Organisation, role: str) -> dict:
                 "next_step": next_step,
                 "next_action": next_step and _action(next_step, scheme, facts, role),
                 "next_roles": next_step and STEP_ROLES.get(next_step.kind),
+                "overdue": progress.overdue_actions(scheme, timezone.localdate()).count() if scheme else 0,
             }
         )
     return {

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
@@ -16,8 +17,8 @@ from spaser.indicators.catalogue import BY_CODE, Indicator
 from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows
 from spaser.indicators.methodology import COUNTING_RULES
 from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
-from spaser.plans import steering
-from spaser.plans.access import require_read
+from spaser.plans import progress, steering
+from spaser.plans.access import can_read_history, require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
 from spaser.tables import INDICATOR_CONTRACTS_CSV
@@ -116,8 +117,8 @@ def dashboard_context(scheme: Scheme, public: bool) -> dict:
     }
 
 
-def dashboard_page(request, scheme: Scheme, public: bool):
-    context = dashboard_context(scheme, public)
+def dashboard_page(request, scheme: Scheme, public: bool, **extra):
+    context = dashboard_context(scheme, public) | extra
     try:
         steering.require_store(scheme)
         return render(request, "plans/dashboard.html", context)
@@ -126,7 +127,10 @@ def dashboard_page(request, scheme: Scheme, public: bool):
 
 
 def dashboard(request, pk: int):
-    return dashboard_page(request, private_scheme(request, pk), public=False)
+    scheme = private_scheme(request, pk)
+    overdue = progress.overdue_actions(scheme, timezone.localdate())
+    history_readable = can_read_history(request.user, scheme)
+    return dashboard_page(request, scheme, public=False, overdue_actions=overdue, history_readable=history_readable)
 
 
 def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Objective, Indicator]:

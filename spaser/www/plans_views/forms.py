@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
 
@@ -13,6 +14,7 @@ from spaser.plans.documents import check_pdf, megabytes
 from spaser.plans.exchange_format import MAX_EDITION
 from spaser.plans.models import (
     Action,
+    ActionComment,
     Axis,
     Engagement,
     ManualIndicator,
@@ -20,7 +22,6 @@ from spaser.plans.models import (
     Partnership,
     Scheme,
     Status,
-    Target,
 )
 from spaser.plans.partnerships import OPEN
 from spaser.plans.rules import check_baseline_year, check_period, check_target_value, check_year_in_period
@@ -150,8 +151,22 @@ class EngagementForm(DsfrModelForm):
 class ActionForm(DsfrModelForm):
     class Meta:
         model = Action
-        fields = ["title", "owner", "status", "due_date"]
+        fields = ["title", "owner", "referent", "status", "due_date"]
         widgets = {"due_date": DateInput(format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The instance always has its engagement (a new action is built under it): its members only.
+        members = get_user_model().objects.filter(memberships__organisation=self.instance.scheme.organisation_id)
+        self.fields["referent"].queryset = members.order_by("last_name", "first_name", "email")
+        self.fields["referent"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class ActionCommentForm(DsfrModelForm):
+    class Meta:
+        model = ActionComment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
 CATALOGUE_PREFIX, MANUAL_PREFIX = "catalogue:", "saisi:"
@@ -326,11 +341,12 @@ class ObjectiveForm(DsfrModelForm):
         else:
             objective.manual_indicator_id, objective.indicator_code = None, choice.removeprefix(CATALOGUE_PREFIX)
         objective.save()
-        objective.targets.all().delete()
-        Target.objects.bulk_create(
-            Target(objective=objective, year=year, value=self.cleaned_data[f"target_{year}"])
-            for year in self.scheme.years
-            if self.cleaned_data.get(f"target_{year}") is not None
+        objective.set_targets(
+            {
+                year: self.cleaned_data[f"target_{year}"]
+                for year in self.scheme.years
+                if self.cleaned_data.get(f"target_{year}") is not None
+            }
         )
         return objective
 

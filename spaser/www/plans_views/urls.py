@@ -1,6 +1,13 @@
 from django.urls import path, re_path
 
-from spaser.www.plans_views import dashboard_views, legal_views, partnership_views, publishing_views, views
+from spaser.www.plans_views import (
+    dashboard_views,
+    follow_up_views,
+    legal_views,
+    partnership_views,
+    publishing_views,
+    views,
+)
 from spaser.www.plans_views.nodes import KINDS
 
 
@@ -18,6 +25,8 @@ urlpatterns = [
     path("partenariats/<int:pk>/terminer/", partnership_views.end, name="end_partnership"),
     path("<int:pk>/pilotage/", dashboard_views.dashboard, name="dashboard"),
     path("<int:pk>/conformite/", legal_views.legal, name="legal"),
+    path("<int:pk>/historique/", follow_up_views.scheme_history, name="history"),
+    path("actions/<int:pk>/", follow_up_views.action_detail, name="action"),
     path("<int:pk>/pilotage/objectifs/<int:objective_pk>/<int:year>/", dashboard_views.contracts, name="contracts"),
     path(
         "<int:pk>/pilotage/objectifs/<int:objective_pk>/<int:year>/calcul/",

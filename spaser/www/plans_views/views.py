@@ -4,11 +4,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from spaser.organisations.models import Role
 from spaser.organisations.permissions import editable_organisations, require_role, role_in
-from spaser.plans.access import can_edit, require_edit, require_read
+from spaser.plans import progress
+from spaser.plans.access import can_edit, can_read_history, require_edit, require_read
 from spaser.plans.documents import delete_after_commit
 from spaser.plans.models import Scheme, unique_slug
 from spaser.www import breadcrumbs
@@ -61,6 +63,8 @@ def detail(request, pk: int):
         "can_edit": editing,
         "can_publish": editing and role_in(request.user, scheme.organisation) in PUBLISHERS,
         "legal": legal_content.checklist(scheme),
+        "history_readable": can_read_history(request.user, scheme),
+        "overdue_ids": set(progress.overdue_actions(scheme, timezone.localdate()).values_list("pk", flat=True)),
     }
     context["breadcrumb_data"] = breadcrumbs.space(
         (reverse("organisations:detail", args=[scheme.organisation_id]), str(scheme.organisation))
