@@ -157,6 +157,14 @@ def _add_store(groups) -> None:
     balances.add_argument("file", type=Path, help="Fichier CSV des balances comptables (data.economie.gouv.fr)")
     balances.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
     balances.set_defaults(handler="spaser.observatory.commands:run_balances")
+    export = observatory.add_parser(
+        "export",
+        help="Exporter en Parquet ce que lisent les séries nationales et le registre d'obligation, avec leur SQL "
+        "Spark (calcul sur une grappe Spark)",
+    )
+    export.add_argument("--store", required=True, type=Path, help="Dossier de l'entrepôt analytique")
+    export.add_argument("--out", required=True, type=Path, help="Dossier où écrire les fichiers Parquet et SQL")
+    export.set_defaults(handler="spaser.observatory.commands:run_export")
 
     store = groups.add_parser("store", help="Vérifier, sauvegarder et restaurer l'entrepôt analytique")
     commands = store.add_subparsers(dest="command", required=True)

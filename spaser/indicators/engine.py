@@ -101,7 +101,7 @@ def stores(store: Path):
         handle.close()
 
 
-def _has_stored_classes(connection) -> bool:
+def has_stored_classes(connection) -> bool:
     query = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'contract_classes' AND database_name <> 'ref'"
     return connection.execute(query).fetchone()[0] > 0
 
@@ -138,7 +138,7 @@ def aggregated_sql(
 ) -> tuple[str, dict]:
     """The query of the indicators' aggregates per group and year, and its parameters."""
     condition, params = _condition(scope, filters)
-    facts = facts_sql(condition, refs, _has_stored_classes(connection))
+    facts = facts_sql(condition, refs, has_stored_classes(connection))
     sql = (
         f"{facts} SELECT {GROUPS[group]} AS buyer, year, COUNT(*) AS contracts, "
         f"{aggregates(indicators)} FROM facts GROUP BY 1, 2 ORDER BY 1, 2"
@@ -307,7 +307,7 @@ def contract_rows(connection, refs, scope: Scope, filters: Filters, indicator: I
     """The contracts behind one indicator value: counted, measured but not counted, or without the data, with
     what decided it (the considerations published, the class of the awardees…)."""
     condition, params = _condition(scope, filters)
-    facts = facts_sql(condition, refs, _has_stored_classes(connection))
+    facts = facts_sql(condition, refs, has_stored_classes(connection))
     sql = (
         f"{facts} SELECT c.id, c.acheteur_id, c.objet, c.dateNotification, c.montant, c.procedure, c.nature, "
         f"CASE WHEN {indicator.counted} THEN '{COUNTED}' WHEN {indicator.universe} THEN '{NOT_COUNTED}' "

@@ -26,7 +26,8 @@ facts AS (
         s.uid, s.kind, s.acheteur_id, s.acheteur_siren, s.annee_notification AS year,
         coalesce(cl.buyer_type, 'Autre') AS buyer_type,
         s.montant,
-        s.montant > 0 AND len(list_filter(s.flags, lambda f: starts_with(f.code, 'montant_'))) = 0 AS amount_ok,
+        s.montant > 0 AND array_length(list_filter(s.flags, lambda f: starts_with(f.code, 'montant_'))) = 0
+            AS amount_ok,
         s.considerationsSociales IS NOT NULL AS social_known,
         coalesce({_any(SOCIAL, "s.considerationsSociales")}, false) AS has_social,
         coalesce(list_contains(s.considerationsSociales, 'Clause sociale'), false) AS social_clause,

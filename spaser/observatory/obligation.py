@@ -7,6 +7,7 @@ The register's SQL is portable (CASE, SUM, COUNT, joins): it runs on DuckDB here
 from pathlib import Path
 
 from spaser.analytics.buyer_types import buyer_type_sql
+from spaser.analytics.files import sql_path
 from spaser.observatory import balances
 
 
@@ -104,15 +105,18 @@ FROM grid
 def build(connection) -> None:
     """Create `obligation_register` in the observatory being rebuilt (`decp` and `ref` attached)."""
     databases = dict(connection.execute("SELECT database_name, path FROM duckdb_databases()").fetchall())
-    spend = balances.file_path(Path(databases["decp"]).parent)
-    connection.execute("CREATE TEMP TABLE spend (siren VARCHAR, year INTEGER, spend_amount DOUBLE)")
-    if spend.exists():
-        connection.execute(
-            "INSERT INTO spend SELECT siren, annee, montant_depenses FROM read_parquet(?)", [str(spend)]
-        )
+    connection.execute(f"CREATE TEMP TABLE spend AS {spend_sql(Path(databases['decp']).parent)}")
     units = "ref.unites_legales" if "ref" in databases else NO_UNITS
     connection.execute(f"CREATE TABLE {TABLE} AS {register_sql('decp.contracts', units, 'spend')} ORDER BY 1, 2")
     connection.execute("DROP TABLE spend")
+
+
+def spend_sql(store: Path) -> str:
+    """The spend relation of `register_sql`: the imported balances of `store`, or none."""
+    path = balances.file_path(store)
+    if not path.exists():
+        return "SELECT NULL::VARCHAR AS siren, NULL::INTEGER AS year, NULL::DOUBLE AS spend_amount WHERE false"
+    return f"SELECT siren, annee AS year, montant_depenses AS spend_amount FROM read_parquet('{sql_path(path)}')"
 
 
 COLUMNS = (

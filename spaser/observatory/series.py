@@ -2,11 +2,11 @@
 indicators, in two universes (the OECP census's thresholds, every contract) and with two denominators (unknown
 excluded, as the catalogue; unknown included, as decp.info).
 
-The figures come from the indicator engine (`spaser.indicators.engine.compute`, grouped by buyer type, portable
-SQL); the groups add the types' numerators and denominators up.
+The figures are the catalogue's numerators and denominators (`spaser.indicators.catalogue`) over its `facts`,
+summed per year, universe and group in one portable query (`series_sql`), which Spark runs too (docs/architecture.md).
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +15,8 @@ import duckdb
 from spaser.analytics.classes import reference_relations
 from spaser.analytics.files import sql_path
 from spaser.indicators.catalogue import BY_CODE, Indicator, share
-from spaser.indicators.engine import Filters, Scope, compute
+from spaser.indicators.engine import has_stored_classes
+from spaser.indicators.facts import facts_sql
 from spaser.observatory.vocabulary import COUNTED, EVERY_CONTRACT, NATIONAL, OECP, SUBJECTS, VALUED
 from spaser.tables import SERIES_PARQUET
 
@@ -47,10 +48,8 @@ class Series:
     indicator: Indicator  # unknown excluded: the catalogue's definition
 
     @property
-    def unknown_included(self) -> Indicator:
-        return replace(
-            self.indicator, code=f"{self.indicator.code}__TOUS", denominator_sql=ALL_CONTRACTS[self.measure]
-        )
+    def column(self) -> str:
+        return f"{self.code}_{self.measure}"
 
 
 def _variant(code: str, subject: str, condition: str, known: str, by_value: bool) -> Indicator:
@@ -73,7 +72,6 @@ SERIES: tuple[Series, ...] = (
     Series("pme", COUNTED, BY_CODE["P1"]),
     Series("pme", VALUED, _variant("P1_VALEUR", "pme", "any_pme", "category_known", True)),
 )
-INDICATORS = tuple(ind for s in SERIES for ind in (s.indicator, s.unknown_included))
 
 DUCKDB_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "string": "VARCHAR"}
 # The files' columns but the data date, which comes from the observatory's `sources`.
@@ -83,14 +81,13 @@ COLUMNS = tuple((f.name, DUCKDB_TYPES[f.type]) for f in SERIES_PARQUET.fields if
 def build(connection: duckdb.DuckDBPyConnection) -> None:
     """The `series` table of the observatory being rebuilt, from the attached `decp` (and `ref`) databases."""
     home = connection.execute("SELECT current_database()").fetchone()[0]
+    connection.execute(f"CREATE TABLE {TABLE} ({', '.join(f'{name} {kind}' for name, kind in COLUMNS)})")
     connection.execute("USE decp")
     try:
-        rows = series_rows(connection, _reference_relations(connection))
+        query = series_sql(_reference_relations(connection), has_stored_classes(connection))
+        connection.execute(f'INSERT INTO "{home}".{TABLE} SELECT * FROM ({query})')
     finally:
         connection.execute(f'USE "{home}"')
-    connection.execute(f"CREATE TABLE {TABLE} ({', '.join(f'{name} {kind}' for name, kind in COLUMNS)})")
-    if rows:
-        connection.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * len(COLUMNS))})", rows)
 
 
 def _reference_relations(connection) -> dict[str, str]:
@@ -98,45 +95,53 @@ def _reference_relations(connection) -> dict[str, str]:
     return reference_relations({name for (name,) in tables})
 
 
-def universe_filters(connection) -> dict[str, tuple[Filters, ...]]:
-    """The engine's filters of each universe: the OECP one takes each year's threshold. Years after the current
-    one are dates of notification in the future, errors of the data (flagged `date_future` by the import)."""
-    query = (
-        "SELECT DISTINCT annee_notification FROM contracts WHERE kind = 'marche' "
-        "AND annee_notification BETWEEN 1 AND year(current_date)"
+def series_sql(refs: dict[str, str], stored_classes: bool) -> str:
+    """The rows of COLUMNS for every year, universe, group (and the whole country) and series, in one portable
+    query over `contracts` and `contract_classes` (or the reference relations `refs` when the classes are not
+    stored): DuckDB runs it for the observatory, Spark over the Parquet export (spaser.observatory.portable).
+
+    Years after the current one are dates of notification in the future, errors of the data (flagged
+    `date_future` by the import). The OECP universe takes each year's threshold."""
+    marches = "kind = 'marche' AND annee_notification BETWEEN 1 AND EXTRACT(YEAR FROM current_date)"
+    threshold = " ".join(f"WHEN year <= {last} THEN {amount}" for last, amount in OECP_THRESHOLDS)
+    group = " ".join(
+        f"WHEN '{kind.replace(chr(39), chr(39) * 2)}' THEN '{name}'" for kind, name in GROUP_OF_TYPE.items()
     )
-    years = sorted(year for (year,) in connection.execute(query).fetchall())
-    oecp, first = [], 0
-    for last, threshold in OECP_THRESHOLDS:
-        if chosen := tuple(year for year in years if first <= year <= last):
-            oecp.append(Filters(years=chosen, threshold=threshold))
-        first = last + 1
-    return {OECP: tuple(oecp), EVERY_CONTRACT: (Filters(years=tuple(years)),) if years else ()}
-
-
-def series_rows(connection, refs: dict[str, str]) -> list[tuple]:
-    """Rows of COLUMNS, for every year, universe, group (and the whole country) and series."""
-    rows = []
-    for universe, filters in universe_filters(connection).items():
-        sums: dict[tuple, list[float]] = {}
-        for chosen in filters:
-            for value in compute(connection, refs, Scope(), chosen, "buyer_type", INDICATORS):
-                for group in (NATIONAL, GROUP_OF_TYPE[value.buyer]):
-                    total = sums.setdefault((value.year, group, value.code), [0, 0.0, 0.0])
-                    total[0] += value.contracts
-                    total[1] += value.numerator
-                    total[2] += value.denominator or 0.0
-        for year, group in sorted({(year, group) for year, group, _ in sums}):
-            for s in SERIES:
-                contracts, numerator, known = sums[(year, group, s.indicator.code)]
-                everything = sums[(year, group, s.unknown_included.code)][2]
-                shares = (known, _share_of(numerator, known), everything, _share_of(numerator, everything))
-                rows.append((year, universe, group, s.code, s.measure, contracts, numerator, *shares))
-    return rows
-
-
-def _share_of(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator else None
+    sums = ", ".join(
+        f"{s.indicator.numerator_sql} AS {s.column}_num, {s.indicator.denominator_sql} AS {s.column}_known, "
+        f"{ALL_CONTRACTS[s.measure]} AS {s.column}_all"
+        for s in SERIES
+    )
+    picked = {
+        part: " ".join(f"WHEN {index} THEN {s.column}_{part}" for index, s in enumerate(SERIES))
+        for part in ("num", "known", "all")
+    }
+    series_list = ", ".join(f"({index}, '{s.code}', '{s.measure}')" for index, s in enumerate(SERIES))
+    # Each contract counts in both universes (the OECP one above its year's threshold) and in both its group and
+    # the whole country: cross joins rather than unions, so that engines which inline CTEs read the facts once.
+    return f"""{facts_sql(marches, refs, stored_classes)},
+sums AS (
+    SELECT year, u.universe,
+           CASE WHEN g.national THEN '{NATIONAL}' ELSE CASE buyer_type {group} END END AS buyer_group,
+           COUNT(*) AS contracts, {sums}
+    FROM facts
+    CROSS JOIN (VALUES ('{EVERY_CONTRACT}'), ('{OECP}')) AS u(universe)
+    CROSS JOIN (VALUES (true), (false)) AS g(national)
+    WHERE u.universe = '{EVERY_CONTRACT}' OR montant >= CASE {threshold} END
+    GROUP BY 1, 2, 3
+),
+picked AS (
+    SELECT year, universe, buyer_group, s.series, s.measure, contracts,
+           CAST(CASE s.position {picked["num"]} END AS DOUBLE) AS numerator,
+           CAST(CASE s.position {picked["known"]} END AS DOUBLE) AS known,
+           CAST(CASE s.position {picked["all"]} END AS DOUBLE) AS everything
+    FROM sums CROSS JOIN (VALUES {series_list}) AS s(position, series, measure)
+)
+SELECT CAST(year AS BIGINT) AS year, universe, buyer_group, series, measure, contracts,
+       coalesce(numerator, 0) AS numerator, coalesce(known, 0) AS known_denominator,
+       numerator / NULLIF(known, 0) AS known_share, coalesce(everything, 0) AS all_denominator,
+       numerator / NULLIF(everything, 0) AS all_share
+FROM picked"""
 
 
 def read(connection, universe: str, group: str) -> list[dict]:

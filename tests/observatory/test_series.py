@@ -14,10 +14,8 @@ import sqlglot
 
 from spaser.analytics.classes import reference_relations
 from spaser.decp.importer import import_files
-from spaser.indicators.engine import aggregates
-from spaser.indicators.facts import facts_sql
 from spaser.observatory.refresh import refresh
-from spaser.observatory.series import INDICATORS, TABLE
+from spaser.observatory.series import SERIES, TABLE, series_sql
 from spaser.observatory.store import open_read_only
 from tests.indicators.factories import A1, MARCHES, NONE_E, NONE_S, marche
 
@@ -73,13 +71,12 @@ def test_groups_without_contracts_have_no_rows(series_store):
 
 
 def test_the_series_sql_transpiles_to_spark():
-    query = f"{facts_sql('kind = ?', reference_relations(set()))} SELECT buyer_type, year, {aggregates(INDICATORS)} "
-    query += "FROM facts GROUP BY 1, 2"
+    query = series_sql(reference_relations(set()), stored_classes=False)
 
     spark = sqlglot.transpile(query, read="duckdb", write="spark", unsupported_level=sqlglot.ErrorLevel.RAISE)[0]
 
     assert "ARRAY_CONTAINS" in spark
-    assert spark.count("SUM(CASE WHEN") >= len(INDICATORS)
+    assert spark.count("SUM(CASE WHEN") >= 2 * len(SERIES)
 
 
 def test_years_after_the_current_one_are_left_out(tmp_path):
