@@ -4,6 +4,7 @@ from the DECP and, where imported, from the DGFiP balances, and the resulting st
 The register's SQL is portable (CASE, SUM, COUNT, joins): it runs on DuckDB here and transpiles to Spark SQL.
 """
 
+from datetime import date
 from pathlib import Path
 
 from spaser.analytics.buyer_types import buyer_type_sql
@@ -155,10 +156,11 @@ def rows(connection, year: int | None = None, buyer_type: str = "", status: str 
     return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
 
-def export_sql() -> str:
-    """Every row of the register for the CSV and Parquet files: the uncertain type as « oui » / « non »."""
+def export_sql(decp_date: date) -> str:
+    """Every row of the register for the CSV and Parquet files: the uncertain type as « oui » / « non », the date
+    of the DECP store last."""
     columns = ", ".join(
         "CASE WHEN uncertain_type THEN 'oui' ELSE 'non' END AS uncertain_type" if name == "uncertain_type" else name
         for name in COLUMNS
     )
-    return f"SELECT {columns} FROM {TABLE} ORDER BY siren, year"
+    return f"SELECT {columns}, DATE '{decp_date.isoformat()}' AS decp_date FROM {TABLE} ORDER BY siren, year"
