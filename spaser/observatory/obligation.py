@@ -137,8 +137,36 @@ def years(connection) -> list[int]:
     return [row[0] for row in connection.execute(f"SELECT DISTINCT year FROM {TABLE} ORDER BY 1").fetchall()]
 
 
-def rows(connection, year: int | None = None, buyer_type: str = "", status: str = "", query: str = "", siren=""):
-    """The register's rows as dicts, largest DECP amount first, filtered by year, type, status, name or SIREN."""
+def rows(
+    connection,
+    year: int | None = None,
+    buyer_type: str = "",
+    status: str = "",
+    query: str = "",
+    siren: str = "",
+    limit: int | None = None,
+) -> list[dict]:
+    """The register's rows as dicts, largest DECP amount first, filtered by year, type, status, name or SIREN; the
+    first `limit` of them when given."""
+    where, parameters = _where(year, buyer_type, status, query, siren)
+    cursor = connection.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM {TABLE} {where} "
+        "ORDER BY year DESC, coalesce(contracts_amount, 0) DESC, siren"
+        + ("" if limit is None else f" LIMIT {int(limit)}"),
+        parameters,
+    )
+    return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def status_counts(connection, year: int | None = None, buyer_type: str = "", status: str = "", query: str = ""):
+    """{status: buyers} of the rows the same filters select, every status of STATUSES in its order."""
+    where, parameters = _where(year, buyer_type, status, query, "")
+    query_sql = f"SELECT status, count(*) FROM {TABLE} {where} GROUP BY status"
+    found = dict(connection.execute(query_sql, parameters).fetchall())
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+def _where(year, buyer_type: str, status: str, query: str, siren: str) -> tuple[str, list]:
     conditions, parameters = [], []
     for column, value in (("year", year), ("buyer_type", buyer_type), ("status", status), ("siren", siren)):
         if value:
@@ -147,13 +175,7 @@ def rows(connection, year: int | None = None, buyer_type: str = "", status: str 
     if query:
         conditions.append("(siren = ? OR upper(coalesce(name, '')) LIKE '%' || upper(?) || '%')")
         parameters += [query.strip(), query.strip()]
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    cursor = connection.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM {TABLE} {where} "
-        "ORDER BY year DESC, coalesce(contracts_amount, 0) DESC, siren",
-        parameters,
-    )
-    return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), parameters
 
 
 def export_sql(decp_date: date) -> str:

@@ -25,6 +25,10 @@ from spaser.www.page_cache import cached_public_page
 from spaser.www.unavailable import unavailable, unavailable_file
 
 
+# The register's page lists the largest buyers first; the files hold every row.
+SHOWN = 500
+
+
 def observatory_sources(connection) -> dict:
     """The dates of the DECP store and of the refresh the observatory was computed from (its `sources` row)."""
     return asdict(sources(connection))
@@ -54,11 +58,12 @@ def register(request):
                 year = int(request.GET.get("annee") or default_year(years) or 0)
             except ValueError:
                 year = default_year(years)
-            rows = obligation.rows(connection, year, filters["type"], filters["statut"], filters["q"])
+            chosen = (year, filters["type"], filters["statut"], filters["q"])
+            rows = obligation.rows(connection, *chosen, limit=SHOWN)
+            counts = obligation.status_counts(connection, *chosen)
             sources = observatory_sources(connection)
     except StoreUnavailable as error:
         return unavailable(request, "observatory/obligation.html", context, error)
-    counts = {status: sum(row["status"] == status for row in rows) for status in obligation.STATUSES}
     return render(
         request,
         "observatory/obligation.html",
@@ -68,13 +73,13 @@ def register(request):
         | {
             "years": years,
             "year": year,
-            "rows": rows[:500],
-            "total": len(rows),
+            "rows": rows,
+            "total": sum(counts.values()),
             "counts": counts,
             "types": BUYER_TYPES,
             "statuses": obligation.STATUSES,
             "threshold": obligation.THRESHOLD,
-            "adoptions": adoption_status({row["siren"] for row in rows[:500]}, year) if year else {},
+            "adoptions": adoption_status({row["siren"] for row in rows}, year) if year else {},
         },
     )
 
