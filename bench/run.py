@@ -1124,7 +1124,7 @@ def observatory(args: argparse.Namespace) -> dict:
             "seed": args.seed,
             "sirene_rows": args.sirene_rows,
             **result.pop("parameters"),
-        },  # fmt: skip
+        },
         "store": str(store.relative_to(ROOT)),
         "sizes": sizes,
         "classification": classification,
@@ -1139,8 +1139,15 @@ def observatory(args: argparse.Namespace) -> dict:
 def observatory_targets(refresh: dict, result: dict, clients: int) -> list[dict]:
     """The refresh's median; each page's median (the target: with the page cache), p95 and errors in both modes."""
     median_s = refresh["median_s"]
-    rows = [_target("observatory refresh, every table", f"< {REFRESH_TARGET_S:g} s", median_s, " s",
-                    median_s < REFRESH_TARGET_S)]  # fmt: skip
+    rows = [
+        _target(
+            "observatory refresh, every table",
+            f"< {REFRESH_TARGET_S:g} s",
+            median_s,
+            " s",
+            median_s < REFRESH_TARGET_S,
+        )
+    ]
     for page in OBSERVATORY_PAGES:
         for mode in MODES:
             summary = result[mode][page.name]
@@ -1156,8 +1163,17 @@ def observatory_targets(refresh: dict, result: dict, clients: int) -> list[dict]
     return rows
 
 
-OBSERVATORY_HEADERS = ["page", "mode", "requests", "errors", "median ms", "p95 ms", "max ms", "req/s",
-                       "server CPU ms/req"]  # fmt: skip
+OBSERVATORY_HEADERS = [
+    "page",
+    "mode",
+    "requests",
+    "errors",
+    "median ms",
+    "p95 ms",
+    "max ms",
+    "req/s",
+    "server CPU ms/req",
+]
 
 
 def _observatory_rows(result: dict) -> list[list[str]]:

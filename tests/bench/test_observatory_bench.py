@@ -96,7 +96,7 @@ def observatory_result(warm_median: float = 40.0, uncached_median: float = 900.0
             "runs": 1,
             "workers": 2,
             "threads": 8,
-        },  # fmt: skip
+        },
         "store": "bench/out/indicators-store-1500000-7",
         "sizes": {"contracts": 1_515_000, "buyers": 16_000},
         "tables": {"obligation_register": 49_532, "series": 192},
