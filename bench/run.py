@@ -10,7 +10,8 @@ from `os.wait4` (Linux: KiB).
 Sections: `decp-import` (the importer against a peer and a floor), `indicators` (the whole catalogue for every
 buyer, one buyer's full set, and the naive computation in Python, on a store joined with a synthetic SIRENE) and
 `web` (a scheme's private dashboard and public pages served by gunicorn on that store, under concurrent clients and
-during a store swap: `bench/web.py`). `--only NAME` runs one of them.
+during a store swap: `bench/web.py`) and `observatory` (`spaser observatory refresh` on that store, then the
+observatory's pages under concurrent clients, with and without the page cache). `--only NAME` runs one of them.
 """
 
 import argparse
@@ -35,9 +36,16 @@ import duckdb
 from bench import locate_envelope
 from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
-from bench.web import DEFAULT_CLIENTS as WEB_CLIENTS, DEFAULT_REQUESTS as WEB_REQUESTS, WORK as WEB_WORK
+from bench.web import (
+    DEFAULT_CLIENTS as WEB_CLIENTS,
+    DEFAULT_OBSERVATORY_CLIENTS as OBSERVATORY_CLIENTS,
+    DEFAULT_REQUESTS as WEB_REQUESTS,
+    OBSERVATORY_PAGES,
+    WORK as WEB_WORK,
+)
 from spaser.decp.store import database_path
 from spaser.indicators.catalogue import CATALOGUE
+from spaser.observatory.store import database_path as observatory_database_path
 from spaser.reference.store import database_path as reference_database_path
 
 
@@ -67,6 +75,7 @@ BATCH_TARGET_S = 30.0  # the whole catalogue for every buyer and year, below
 ONE_BUYER_TARGET_MS = 300.0  # one buyer's full set, median over the buyers, below
 WEB_TARGET_MS = 300.0  # median latency of each page under WEB_CLIENTS concurrent clients, below (and no error)
 WEB_P95_TARGET_MS = 1000.0  # and its 95th percentile, below; the same in the window after a store swap
+REFRESH_TARGET_S = 60.0  # `spaser observatory refresh`, every table, median over the runs, below
 REFERENCE_TABLES = ("unites_legales", "etablissements", "communes", "esus", "structures_inclusives")
 
 DOCS_INTRO = """# Benchmarks
@@ -812,12 +821,18 @@ def classify_unless_done(store: Path, reference: dict) -> dict | None:
     return classify_store(store)
 
 
-def web(args: argparse.Namespace) -> dict:
+def served_store(args: argparse.Namespace) -> tuple[Path, dict | None, dict]:
+    """The indicators section's store with its synthetic SIRENE, classified: the store, the classification's
+    measurement (None when reused) and its sizes."""
     national = national_file(args.marches, args.seed)
     store = indicators_store(national, args.marches, args.seed)
     reference = synthetic_reference(store, args.sirene_rows, args.seed)
     classification = classify_unless_done(store, reference)
-    sizes = store_sizes(store)
+    return store, classification, store_sizes(store)
+
+
+def web(args: argparse.Namespace) -> dict:
+    store, classification, sizes = served_store(args)
     out = WEB_WORK / "result.json"
     out.unlink(missing_ok=True)  # a stale result would hide a run that wrote none
     command = [
@@ -1066,6 +1081,201 @@ def web_markdown(result: dict, run: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The observatory section
+
+
+OBSERVATORY_WORK = OUT / "observatory"
+OBSERVATORY_TABLES = {
+    "obligation_register": "SELECT count(*) FROM obligation_register",
+    "series": "SELECT count(*) FROM series",
+}
+MODES = {
+    "warm": "page cache as in production (every worker has rendered the page once)",
+    "uncached": "every request a page-cache miss, as the first request of each page after a refresh",
+}
+
+
+def observatory(args: argparse.Namespace) -> dict:
+    store, classification, sizes = served_store(args)
+    refreshes = []
+    for run in range(1, args.runs + 1):
+        print(f"spaser observatory refresh, run {run}/{args.runs}", end="", flush=True)
+        command = [str(SPASER), "observatory", "refresh", "--store", str(store)]
+        measurement, _ = run_measured(command, LOGS / f"observatory-refresh-{run}")
+        refreshes.append(measurement)
+        print(f" {measurement.seconds:.1f} s, peak RSS {measurement.max_rss_kib / MIB_IN_KIB:,.0f} MiB", flush=True)
+    tables = query_in_child(observatory_database_path(store), OBSERVATORY_TABLES, "observatory-tables")
+    out = OBSERVATORY_WORK / "result.json"
+    out.unlink(missing_ok=True)  # a stale result would hide a run that wrote none
+    command = [
+        *(sys.executable, "-m", "bench.web", str(store), "--observatory", "--out", str(out)),
+        *("--work", str(OBSERVATORY_WORK), "--clients", str(args.observatory_clients)),
+        *("--requests", str(args.web_requests), "--runs", str(args.runs)),
+    ]
+    load_before = os.getloadavg()
+    done = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL)
+    if done.returncode != 0 or not out.exists():
+        raise BenchError(f"{shlex.join(command)} exited with {done.returncode} (logs in {OBSERVATORY_WORK})")
+    result = json.loads(out.read_text())
+    refresh = process_summary(refreshes)
+    return {
+        "parameters": {
+            "marches": args.marches,
+            "seed": args.seed,
+            "sirene_rows": args.sirene_rows,
+            **result.pop("parameters"),
+        },
+        "store": str(store.relative_to(ROOT)),
+        "sizes": sizes,
+        "classification": classification,
+        "tables": tables,
+        "load_average": {"before": list(load_before), "after": list(os.getloadavg())},
+        "refresh": refresh,
+        **result,
+        "targets": observatory_targets(refresh, result, args.observatory_clients),
+    }
+
+
+def observatory_targets(refresh: dict, result: dict, clients: int) -> list[dict]:
+    """The refresh's median; each page's median (the target: with the page cache), p95 and errors in both modes."""
+    median_s = refresh["median_s"]
+    rows = [
+        _target(
+            "observatory refresh, every table",
+            f"< {REFRESH_TARGET_S:g} s",
+            median_s,
+            " s",
+            median_s < REFRESH_TARGET_S,
+        )
+    ]
+    for page in OBSERVATORY_PAGES:
+        for mode in MODES:
+            summary = result[mode][page.name]
+            name = f"{page.label}, {clients} clients, {mode}"
+            median, p95, errors = summary["median_ms"], summary["p95_ms"], summary["errors"]
+            goal = f"< {WEB_TARGET_MS:g} ms" if mode == "warm" else "reported"
+            rows += [
+                _target(f"{name}: median", goal, median, " ms", median < WEB_TARGET_MS if mode == "warm" else None),
+                _target(f"{name}: p95", "reported", p95, " ms", None),
+            ]
+            row = _target(f"{name}: errors", "0", errors, "", errors == 0)
+            rows.append({**row, "measured": f"{errors} / {summary['requests']:,}"})
+    return rows
+
+
+OBSERVATORY_HEADERS = [
+    "page",
+    "mode",
+    "requests",
+    "errors",
+    "median ms",
+    "p95 ms",
+    "max ms",
+    "req/s",
+    "server CPU ms/req",
+]
+
+
+def _observatory_rows(result: dict) -> list[list[str]]:
+    rows = []
+    for page in OBSERVATORY_PAGES:
+        for mode in MODES:
+            summary = result[mode][page.name]
+            rows.append(
+                [
+                    page.label,
+                    mode,
+                    f"{summary['requests']:,}",
+                    str(summary["errors"]),
+                    f"{summary['median_ms']:.1f}",
+                    f"{summary['p95_ms']:.1f}",
+                    f"{summary['max_ms']:.1f}",
+                    _optional(summary["throughput_rps"]),
+                    _optional(summary.get("server_cpu_ms")),
+                ]
+            )
+    return rows
+
+
+def _refresh_line(refresh: dict) -> str:
+    runs = ", ".join(f"{run['seconds']:.1f}" for run in refresh["runs"])
+    return (
+        f"median {refresh['median_s']:.1f} s over {len(refresh['runs'])} run(s) ({runs} s), peak RSS "
+        f"{refresh['peak_rss_mib']:,.0f} MiB"
+    )
+
+
+def _first_requests(result: dict) -> str:
+    return ", ".join(f"{page.label} {result['first'][page.name]['ms']:,.0f} ms" for page in OBSERVATORY_PAGES)
+
+
+def _load_average(result: dict) -> str:
+    def triple(values: list[float]) -> str:
+        return " / ".join(f"{value:.2f}" for value in values)
+
+    return f"{triple(result['load_average']['before'])} before, {triple(result['load_average']['after'])} after"
+
+
+def observatory_text(result: dict) -> str:
+    return "\n".join(
+        [
+            f"Observatory: {result['sizes']['contracts']:,} contracts; refresh {_refresh_line(result['refresh'])}",
+            f"  tables: {', '.join(f'{name} {rows:,} rows' for name, rows in result['tables'].items())}",
+            f"  first request of each page: {_first_requests(result)}",
+            f"  load average (1/5/15 min) around the page runs: {_load_average(result)}",
+            "",
+            text_table(OBSERVATORY_HEADERS, _observatory_rows(result)),
+            "",
+            text_table(TARGET_HEADERS, _target_rows(result)),
+        ]
+    )
+
+
+def observatory_markdown(result: dict, run: dict) -> str:
+    parameters, sizes, setup, machine = result["parameters"], result["sizes"], result["setup"], run["machine"]
+    clients, requests, runs = parameters["clients"], parameters["requests"], parameters["runs"]
+    paths = ", ".join(f"{page.label} `{result['paths'][page.name]}`" for page in OBSERVATORY_PAGES)
+    setup_s = setup["migrate"] + setup["load_demo"] + setup["collectstatic"]
+    lines = [
+        "## Observatory",
+        "",
+        f"Measured {run['date']} with `{run['command']}`" + (f" at commit {run['commit']}." if run["commit"] else "."),
+        "",
+        f"Machine: {machine['cpu']}, {machine['cpus']} logical CPUs, {machine['ram_gib']:.1f} GiB RAM; "
+        f"Python {machine['python']}, DuckDB {machine['duckdb']}, Django {result['versions']['django']}, gunicorn "
+        f"{result['versions']['gunicorn']}. Load average (1, 5, 15 min) around the page runs: "
+        f"{_load_average(result)}; the clients share the server's CPUs.",
+        "",
+        f"Store: `{result['store']}/` ({sizes['contracts']:,} contracts, {sizes['buyers']:,} buyers; the store of "
+        f"the indicators section) with its {parameters['sirene_rows']:,}-row synthetic SIRENE.",
+        "",
+        f"Refresh: `spaser observatory refresh --store {result['store']}` (every table of the observatory rebuilt "
+        "into a new `observatory.duckdb`, swapped in), each run in its own process, wall time from spawn to exit, "
+        f"peak RSS its own `ru_maxrss`: {_refresh_line(result['refresh'])}. Tables: "
+        + ", ".join(f"`{name}` {rows:,} rows" for name, rows in result["tables"].items())
+        + ".",
+        "",
+        f"Pages (`bench/web.py --observatory`, the web section's application and server: "
+        f"`manage.py migrate`, `load_demo`, `collectstatic` in {setup_s:.1f} s, "
+        f"then `{result['server']['command']}`, served after the refresh): {paths} (the buyer with the most "
+        f"contracts in the register, SIREN {result['subject']['siren']}, and its busiest year "
+        f"{result['subject']['year']}). First request of each page after the refresh: {_first_requests(result)}.",
+        "",
+        f"Then, page after page, {runs} run(s) of {clients} concurrent clients ({requests} requests each, closed "
+        "loop) in two modes: "
+        + "; ".join(f"**{mode}**: {text}" for mode, text in MODES.items())
+        + " (a query parameter never sent before; the page ignores it). The 300 ms target applies to the warm "
+        "mode, the page cache being part of how production serves these pages; the uncached figures say what "
+        "a visitor meets right after a refresh. Median and p95 are medians over the runs.",
+        "",
+        markdown_table(OBSERVATORY_HEADERS, _observatory_rows(result)),
+        "",
+        markdown_table(TARGET_HEADERS, _target_rows(result)),
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Sections, report, docs
 
 
@@ -1102,6 +1312,17 @@ SECTIONS = (
             args.marches == DEFAULT_MARCHES
             and args.sirene_rows == DEFAULT_SIRENE_ROWS
             and args.web_clients == WEB_CLIENTS
+        ),
+    ),
+    Section(
+        "observatory",
+        observatory,
+        observatory_text,
+        observatory_markdown,
+        lambda args: (
+            args.marches == DEFAULT_MARCHES
+            and args.sirene_rows == DEFAULT_SIRENE_ROWS
+            and args.observatory_clients == OBSERVATORY_CLIENTS
         ),
     ),
 )
@@ -1213,12 +1434,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--web-requests", type=int, default=WEB_REQUESTS, help="requests of each web client in each run"
     )
+    parser.add_argument(
+        "--observatory-clients",
+        type=int,
+        default=OBSERVATORY_CLIENTS,
+        help="concurrent clients of the observatory section",
+    )
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md whatever the size")
     parser.add_argument("--only", choices=[section.name for section in SECTIONS], help="run this section alone")
     args = parser.parse_args(argv)
-    if min(args.marches, args.runs, args.rss_marches, args.sirene_rows, args.web_clients, args.web_requests) < 1:
+    sizes = (args.marches, args.runs, args.rss_marches, args.sirene_rows, args.web_clients, args.web_requests)
+    if min(*sizes, args.observatory_clients) < 1:
         parser.error(
-            "--marches, --runs, --rss-marches, --sirene-rows, --web-clients and --web-requests must be at least 1"
+            "--marches, --runs, --rss-marches, --sirene-rows, --web-clients, --web-requests and "
+            "--observatory-clients must be at least 1"
         )
     return args
 

@@ -25,6 +25,12 @@
    the file: a new data version, every cache key changes), and the clients go on for SWAP_AFTER_S seconds. Latencies
    are split by when the request started: before the swap, during it (the copy), and in the window after it.
 
+`python -m bench.web STORE --out RESULT.json --observatory [--clients 20]` (run by `python -m bench.run --only
+observatory`, after the refresh it times) serves the observatory's public pages (OBSERVATORY_PAGES) the same way:
+the first request of each, then under load with the page cache as production runs it (warm: every worker has
+rendered the page once) and with every request a cache miss (uncached: a query string never sent before, as the
+first request of each page after a refresh).
+
 Every latency and status is kept; an error is a status other than 200 or an exception. The result (JSON) goes to
 `--out`; progress goes to the standard error.
 """
@@ -45,12 +51,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+from itertools import count
 from pathlib import Path
 
+import duckdb
 import httpx
 
 from spaser.analytics.files import rebuilding_database
 from spaser.decp.store import DATABASE_NAME
+from spaser.observatory.store import database_path as observatory_path
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +87,37 @@ EXPECTED = {  # a text each page must hold: a login page or an error page would 
     "public-drill-down": "Marchés notifiés en",
     "api": '"objectives"',
 }
+
+
+DEFAULT_OBSERVATORY_CLIENTS = 20  # the observatory's target: 20 concurrent clients
+
+
+@dataclass(frozen=True)
+class ObservatoryPage:
+    name: str
+    label: str
+    path: str  # `{siren}` and `{year}`: the register's buyer with the most contracts, and its busiest year
+    expect: str  # a text the page must hold
+
+
+# One line a page: the observatory section measures each of them.
+OBSERVATORY_PAGES = (
+    ObservatoryPage("home", "observatory home", "/observatoire/", "Observatoire des SPASER"),
+    ObservatoryPage("directory", "directory", "/observatoire/annuaire/", "Annuaire des SPASER"),
+    ObservatoryPage("series", "national series", "/observatoire/indicateurs/", "Données DECP du"),
+    ObservatoryPage("obligation", "obligation register", "/observatoire/obligation/", "Registre des acheteurs"),
+    ObservatoryPage(
+        "obligation-year", "register, one year", "/observatoire/obligation/?annee={year}", "Registre des acheteurs"
+    ),
+    ObservatoryPage(
+        "obligation-buyer", "a buyer's obligation", "/observatoire/obligation/{siren}/", "Données DECP du"
+    ),
+)
+BUSIEST_BUYER = """
+SELECT siren, year FROM obligation_register WHERE contracts > 0 ORDER BY contracts DESC, siren, year LIMIT 1
+"""
+# Every uncached request gets its own query string: the page cache keys pages by their full path.
+UNCACHED = count()
 
 
 class WebBenchError(Exception):
@@ -399,16 +439,23 @@ def nth_path(paths: list[str], client: int, request: int) -> str:
     return paths[(client + request) % len(paths)]
 
 
+def uncached(path: str) -> str:
+    """`path` with a query parameter never sent before: a miss of the page cache, which the page ignores."""
+    return f"{path}{'&' if '?' in path else '?'}sans-cache={next(UNCACHED)}"
+
+
 def load(
-    base_url: str, paths: list[str], cookies: dict | None, clients: int, requests: int
+    base_url: str, paths: list[str], cookies: dict | None, clients: int, requests: int, cached: bool = True
 ) -> tuple[list[Sample], float]:
-    """`clients` threads, one keep-alive client each, `requests` GETs each back to back; released together.
+    """`clients` threads, one keep-alive client each, `requests` GETs each back to back; released together; with
+    `cached` false, every request misses the page cache.
 
     Returns every sample and the wall time from the release to the last answer."""
 
     def work(index: int, client: httpx.Client, samples: list[Sample], _stop: threading.Event) -> None:
         for request in range(requests):
-            samples.append(timed_get(client, nth_path(paths, index, request))[0])
+            path = nth_path(paths, index, request)
+            samples.append(timed_get(client, path if cached else uncached(path))[0])
 
     samples, seconds = run_clients(base_url, cookies, clients, work, lambda: None)
     return samples, seconds
@@ -642,6 +689,70 @@ def measured_swap(base: str, paths: dict[str, list[str]], clients: int, store: P
     }
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The observatory
+
+
+def observatory_paths(subject: dict) -> dict[str, str]:
+    """{page: path} of OBSERVATORY_PAGES for the buyer and year of `subject`."""
+    return {page.name: page.path.format(**subject) for page in OBSERVATORY_PAGES}
+
+
+def busiest_buyer(store: Path) -> dict:
+    connection = duckdb.connect(str(observatory_path(store)), read_only=True)
+    try:
+        found = connection.execute(BUSIEST_BUYER).fetchone()
+    finally:
+        connection.close()
+    if found is None:
+        raise WebBenchError(f"{observatory_path(store)}: no buyer with a contract in the obligation register")
+    return {"siren": found[0], "year": found[1]}
+
+
+def measure_observatory(store: Path, work: Path, clients: int, requests: int, runs: int) -> dict:
+    """The observatory's pages: first request, then `runs` runs under load with the page cache (warm) and without
+    it (uncached), page after page."""
+    env = app_environment(work, store)
+    log(f"observatory: app database {work / 'app.sqlite3'}, store {store}")
+    setup = prepare(env, store, work)
+    subject = busiest_buyer(store)
+    paths = observatory_paths(subject)
+    with Server(env, work) as server:
+        log(f"  {shlex.join(server.command)} up in {server.start_seconds:.1f} s")
+        setup["server_start"] = server.start_seconds
+        base = server.base_url
+        first = {}
+        for page in OBSERVATORY_PAGES:
+            log(f"  first request {paths[page.name]}", end="")
+            first[page.name] = cold(base, paths[page.name], None, page.expect)
+            log(f" {first[page.name]['ms']:.0f} ms, {first[page.name]['bytes']:,} bytes")
+        # Every client once: each worker has the page in its cache before the warm runs.
+        warm_up = {name: summarise(*load(base, [path], None, clients, 1)) for name, path in paths.items()}
+        modes: dict[str, dict[str, list[dict]]] = {"warm": {}, "uncached": {}}
+        for run in range(1, runs + 1):
+            for mode, runs_of_mode in modes.items():
+                for name, path in paths.items():
+                    runs_of_mode.setdefault(name, []).append(
+                        measured(
+                            f"run {run}/{runs}, {clients} clients, {mode}, {name}",
+                            lambda path=path, mode=mode: load(base, [path], None, clients, requests, mode == "warm"),
+                            server,
+                        )
+                    )
+        command = shlex.join(["gunicorn", *server.command[1:]])
+    return {
+        "parameters": {"clients": clients, "requests": requests, "runs": runs, "workers": WORKERS, "threads": THREADS},
+        "server": {"command": command},
+        "versions": {name: metadata.version(name) for name in ("django", "gunicorn", "httpx")},
+        "setup": setup,
+        "subject": subject,
+        "paths": paths,
+        "first": first,
+        "warm_up": warm_up,
+        **{mode: {name: combine_runs(found) for name, found in pages.items()} for mode, pages in modes.items()},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.web", description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path, help="DECP store (with its reference.duckdb)")
@@ -650,11 +761,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS)
     parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS, help="per client and run")
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS)
+    parser.add_argument("--observatory", action="store_true", help="the observatory's pages (refreshed before)")
     args = parser.parse_args(argv)
     if min(args.clients, args.requests, args.runs) < 1:
         parser.error("--clients, --requests and --runs must be at least 1")
     try:
-        result = measure(args.store, args.work, args.clients, args.requests, args.runs)
+        chosen = measure_observatory if args.observatory else measure
+        result = chosen(args.store, args.work, args.clients, args.requests, args.runs)
     except WebBenchError as error:
         log(f"\nbench.web: {error}")
         return 1

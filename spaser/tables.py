@@ -22,6 +22,8 @@ FIRST_YEAR, LAST_YEAR = 2015, 2050
 PARQUET = "parquet"
 NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# A field's column in DuckDB and in the Parquet files
+DUCKDB_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "string": "VARCHAR", "year": "INTEGER", "date": "DATE"}
 
 
 class CellError(ValueError):
@@ -42,6 +44,10 @@ class Field:
     max_length: int | None = None
     enum: tuple[str, ...] = ()
     unit: str = ""  # what a number counts, for the messages (« heures »)
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPES[self.type]
 
     def schema(self, convention: str) -> dict:
         described = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
@@ -429,6 +435,9 @@ _OBLIGATION_FIELDS = (
         enum=("obligé probable", "incertain", "non obligé", "aucune donnée DECP"),
     ),
     Field("reason", "string", "Motif", "Ce qui décide du statut.", required=True),
+    Field(
+        "decp_date", "date", "Données DECP du", "Date de l'entrepôt DECP dont le registre est calculé.", required=True
+    ),
 )
 OBLIGATION_CSV = Table(
     "registre-obligation",
@@ -552,8 +561,21 @@ DIRECTORY_EXPORT_CSV = Table(
         Field("region", "string", "Région", "Région du siège de l'acheteur, d'après le répertoire SIRENE."),
         Field("departement", "string", "Département", "Code du département du siège de l'acheteur."),
         Field("adresse", "string", "Adresse de la fiche", "Page du SPASER sur la plateforme, s'il y est publié."),
+        Field(
+            "decp_date",
+            "date",
+            "Données DECP du",
+            "Date de l'entrepôt DECP d'où viennent la région et le département ; vide sans entrepôt.",
+        ),
     ),
     conventions=(FRENCH,),
+)
+DIRECTORY_EXPORT_PARQUET = Table(
+    "observatoire-annuaire-parquet",
+    "Annuaire des SPASER de l'observatoire (Parquet)",
+    "Export Parquet de la page « Annuaire des SPASER » : les mêmes colonnes que le CSV.",
+    DIRECTORY_EXPORT_CSV.fields,
+    conventions=(PARQUET,),
 )
 
 TABLES = (
@@ -567,6 +589,7 @@ TABLES = (
     OBLIGATION_PARQUET,
     DIRECTORY_CSV,
     DIRECTORY_EXPORT_CSV,
+    DIRECTORY_EXPORT_PARQUET,
 )
 
 

@@ -7,6 +7,7 @@ Readers open the published file read-only and never see a half-written database:
 import fcntl
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,3 +81,24 @@ def open_published(path: Path, missing: str) -> duckdb.DuckDBPyConnection:
 def sql_path(path: Path) -> str:
     """`path` quoted for a DuckDB string literal."""
     return str(path).replace("'", "''")
+
+
+def parquet_bytes(connection: duckdb.DuckDBPyConnection, select_sql: str) -> bytes:
+    """The rows of `select_sql` as the content of a Parquet file (DuckDB's COPY writes files, not streams)."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "table.parquet"
+        connection.execute(f"COPY ({select_sql}) TO '{sql_path(target)}' (FORMAT parquet)")
+        return target.read_bytes()
+
+
+def rows_parquet_bytes(columns: list[tuple[str, str]], rows: list[list]) -> bytes:
+    """`rows` as the content of a Parquet file of `columns` ((name, DuckDB type)), through an in-memory DuckDB."""
+    connection = duckdb.connect()
+    try:
+        declared = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+        connection.execute(f"CREATE TABLE rows ({declared})")
+        if rows:
+            connection.executemany(f"INSERT INTO rows VALUES ({', '.join('?' * len(columns))})", rows)
+        return parquet_bytes(connection, "SELECT * FROM rows")
+    finally:
+        connection.close()

@@ -4,6 +4,7 @@ from the DECP and, where imported, from the DGFiP balances, and the resulting st
 The register's SQL is portable (CASE, SUM, COUNT, joins): it runs on DuckDB here and transpiles to Spark SQL.
 """
 
+from datetime import date
 from pathlib import Path
 
 from spaser.analytics.buyer_types import buyer_type_sql
@@ -140,8 +141,36 @@ def years(connection) -> list[int]:
     return [row[0] for row in connection.execute(f"SELECT DISTINCT year FROM {TABLE} ORDER BY 1").fetchall()]
 
 
-def rows(connection, year: int | None = None, buyer_type: str = "", status: str = "", query: str = "", siren=""):
-    """The register's rows as dicts, largest DECP amount first, filtered by year, type, status, name or SIREN."""
+def rows(
+    connection,
+    year: int | None = None,
+    buyer_type: str = "",
+    status: str = "",
+    query: str = "",
+    siren: str = "",
+    limit: int | None = None,
+) -> list[dict]:
+    """The register's rows as dicts, largest DECP amount first, filtered by year, type, status, name or SIREN; the
+    first `limit` of them when given."""
+    where, parameters = _where(year, buyer_type, status, query, siren)
+    cursor = connection.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM {TABLE} {where} "
+        "ORDER BY year DESC, coalesce(contracts_amount, 0) DESC, siren"
+        + ("" if limit is None else f" LIMIT {int(limit)}"),
+        parameters,
+    )
+    return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def status_counts(connection, year: int | None = None, buyer_type: str = "", status: str = "", query: str = ""):
+    """{status: buyers} of the rows the same filters select, every status of STATUSES in its order."""
+    where, parameters = _where(year, buyer_type, status, query, "")
+    query_sql = f"SELECT status, count(*) FROM {TABLE} {where} GROUP BY status"
+    found = dict(connection.execute(query_sql, parameters).fetchall())
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+def _where(year, buyer_type: str, status: str, query: str, siren: str) -> tuple[str, list]:
     conditions, parameters = [], []
     for column, value in (("year", year), ("buyer_type", buyer_type), ("status", status), ("siren", siren)):
         if value:
@@ -150,19 +179,14 @@ def rows(connection, year: int | None = None, buyer_type: str = "", status: str 
     if query:
         conditions.append("(siren = ? OR upper(coalesce(name, '')) LIKE '%' || upper(?) || '%')")
         parameters += [query.strip(), query.strip()]
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    cursor = connection.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM {TABLE} {where} "
-        "ORDER BY year DESC, coalesce(contracts_amount, 0) DESC, siren",
-        parameters,
-    )
-    return [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), parameters
 
 
-def export_sql() -> str:
-    """Every row of the register for the CSV and Parquet files: the uncertain type as « oui » / « non »."""
+def export_sql(decp_date: date) -> str:
+    """Every row of the register for the CSV and Parquet files: the uncertain type as « oui » / « non », the date
+    of the DECP store last."""
     columns = ", ".join(
         "CASE WHEN uncertain_type THEN 'oui' ELSE 'non' END AS uncertain_type" if name == "uncertain_type" else name
         for name in COLUMNS
     )
-    return f"SELECT {columns} FROM {TABLE} ORDER BY siren, year"
+    return f"SELECT {columns}, DATE '{decp_date.isoformat()}' AS decp_date FROM {TABLE} ORDER BY siren, year"

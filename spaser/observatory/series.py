@@ -8,12 +8,10 @@ summed per year, universe and group in one portable query (`series_sql`), which 
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import duckdb
 
 from spaser.analytics.classes import reference_relations
-from spaser.analytics.files import sql_path
 from spaser.indicators.catalogue import BY_CODE, Indicator, share
 from spaser.indicators.engine import has_stored_classes
 from spaser.indicators.facts import facts_sql
@@ -73,9 +71,8 @@ SERIES: tuple[Series, ...] = (
     Series("pme", VALUED, _variant("P1_VALEUR", "pme", "any_pme", "category_known", True)),
 )
 
-DUCKDB_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "string": "VARCHAR"}
 # The files' columns but the data date, which comes from the observatory's `sources`.
-COLUMNS = tuple((f.name, DUCKDB_TYPES[f.type]) for f in SERIES_PARQUET.fields if f.name != "decp_date")
+COLUMNS = tuple((f.name, f.duckdb_type) for f in SERIES_PARQUET.fields if f.name != "decp_date")
 
 
 def build(connection: duckdb.DuckDBPyConnection) -> None:
@@ -156,7 +153,7 @@ def read(connection, universe: str, group: str) -> list[dict]:
     return sorted(rows, key=lambda row: order[(row["series"], row["measure"])])
 
 
-def _export_sql(decp_date: date) -> str:
+def export_sql(decp_date: date) -> str:
     """The rows of the files (SERIES_CSV, SERIES_PARQUET), in their columns' order, the data date last."""
     names = ", ".join(name for name, _ in COLUMNS)
     return (
@@ -166,8 +163,4 @@ def _export_sql(decp_date: date) -> str:
 
 
 def export_rows(connection, decp_date: date) -> list[tuple]:
-    return connection.execute(_export_sql(decp_date)).fetchall()
-
-
-def write_parquet(connection, decp_date: date, out: Path) -> None:
-    connection.execute(f"COPY ({_export_sql(decp_date)}) TO '{sql_path(out)}' (FORMAT parquet)")
+    return connection.execute(export_sql(decp_date)).fetchall()

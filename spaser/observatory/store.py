@@ -76,6 +76,9 @@ class Sources:
 def sources(connection: duckdb.DuckDBPyConnection) -> Sources:
     # Seconds since the epoch: a TIMESTAMP WITH TIME ZONE would need pytz to reach Python.
     version, refreshed = connection.execute("SELECT decp_version, epoch(refreshed_at) FROM sources").fetchone()
-    # A version is « <modification time in ns>-<size> » (_file_version): the day the DECP store was written.
-    decp_date = None if version is None else datetime.fromtimestamp(int(version.split("-")[0]) / 1e9, UTC).date()
-    return Sources(decp_date, datetime.fromtimestamp(refreshed, UTC))
+    return Sources(version_date(version), datetime.fromtimestamp(refreshed, UTC))
+
+
+def version_date(version: str | None) -> date | None:
+    """A version is « <modification time in ns>-<size> » (_file_version): the day its file was written."""
+    return None if version is None else datetime.fromtimestamp(int(version.split("-")[0]) / 1e9, UTC).date()

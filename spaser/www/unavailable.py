@@ -6,6 +6,7 @@ monitoring nor a proxy's cache should take it for the real page.
 
 import logging
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from spaser.indicators.readers import StoreUnavailable
@@ -24,5 +25,13 @@ def unavailable(request, template: str, context: dict, error: StoreUnavailable):
     """`template` rendered with `context` and the « données indisponibles » alert instead of the store's data."""
     logger.warning("Store unavailable for %s: %s", request.path, error)
     response = render(request, template, {**context, "store_unavailable": UNAVAILABLE}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
+def unavailable_file(request, error: StoreUnavailable) -> HttpResponse:
+    """A download whose data cannot be read: 503, the French reason in plain text, and when to retry."""
+    logger.warning("Store unavailable for %s: %s", request.path, error)
+    response = HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_S)
     return response

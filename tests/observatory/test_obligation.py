@@ -9,7 +9,7 @@ import sqlglot
 
 from spaser.cli import main
 from spaser.decp.importer import import_files
-from spaser.observatory import balances
+from spaser.observatory import balances, obligation
 from spaser.observatory.obligation import register_sql
 from spaser.observatory.refresh import refresh
 from spaser.observatory.store import open_read_only
@@ -153,3 +153,15 @@ def test_the_balances_command_imports_the_file_and_refuses_a_bad_one_in_french(t
     assert "balances.csv, ligne 2 : champ « exer » : « 20x4 » n'est pas une année\nRien n'a été importé." in (
         capsys.readouterr().err
     )
+
+
+def test_a_page_of_rows_and_the_status_counts_agree_with_every_row_filtered(tmp_path):
+    with open_read_only(build_obligation_store(tmp_path)) as connection:
+        every = obligation.rows(connection, 2024)
+        first = obligation.rows(connection, 2024, limit=2)
+        counts = obligation.status_counts(connection, 2024)
+        probable = obligation.status_counts(connection, 2024, status="obligé probable")
+
+    assert first == every[:2] and len(every) > 2
+    assert counts == {status: sum(row["status"] == status for row in every) for status in obligation.STATUSES}
+    assert sum(probable.values()) == probable["obligé probable"] == counts["obligé probable"] > 0

@@ -1,19 +1,21 @@
 import datetime
 import json
 
+import duckdb
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from spaser.directory.models import DirectoryEntry, DirectoryImport, Source
-from spaser.formatting import FRENCH
+from spaser.formatting import FRENCH, day
+from spaser.observatory.store import source_versions, version_date
 from spaser.plans.directory import Place
-from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV
+from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, DIRECTORY_EXPORT_PARQUET
 from tests.directory.factories import DirectoryEntryFactory
 from tests.directory.test_importing import csv_of, line
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.plans.factories import PublishedSchemeFactory, SchemeFactory
-from tests.table_schemas import SCHEMAS, csv_errors
+from tests.table_schemas import SCHEMAS, csv_errors, parquet_errors
 from tests.www.test_api import get
 
 
@@ -101,7 +103,27 @@ def test_the_csv_export_follows_its_published_schema(client, three_sources):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("table", [DIRECTORY_CSV, DIRECTORY_EXPORT_CSV])
+def test_the_parquet_export_follows_its_published_schema_and_dates_its_data(
+    client, three_sources, decp_store, tmp_path
+):
+    decp_date = version_date(source_versions(decp_store)["decp"])
+    parquet = tmp_path / "annuaire.parquet"
+
+    response = client.get(reverse("observatory:directory_parquet"))
+    parquet.write_bytes(response.content)
+
+    assert response["Content-Type"] == "application/vnd.apache.parquet"
+    assert parquet_errors(parquet, DIRECTORY_EXPORT_PARQUET) == []
+    rows = duckdb.sql(f"SELECT siren, annee_fin, source, decp_date FROM '{parquet}' ORDER BY siren").fetchall()
+    assert len(rows) == 3 and {row[3] for row in rows} == {decp_date}
+    assert ("243300001", None, "saisi par l'équipe", decp_date) in rows  # no end: null, not an empty string
+    page = client.get(reverse("observatory:directory")).content.decode()
+    assert f"Données DECP du {day(decp_date)}." in page
+    assert f'href="{reverse("observatory:directory_parquet")}"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", [DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, DIRECTORY_EXPORT_PARQUET])
 def test_the_schemas_are_served_as_published(client, table):
     response = client.get(reverse("observatory:directory_schema", args=[table.name]))
 

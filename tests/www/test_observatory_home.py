@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from spaser.observatory.refresh import refresh
+
 
 def test_the_observatory_home_links_its_three_parts_and_the_menu_links_it(client):
     page = client.get(reverse("observatory:home")).content.decode()
@@ -18,3 +20,12 @@ def test_each_observatory_page_sits_under_the_observatory_in_the_breadcrumb(clie
     page = client.get(reverse(name)).content.decode()
 
     assert f'<a class="fr-breadcrumb__link" href="{reverse("observatory:home")}">Observatoire</a>' in page
+
+
+def test_the_home_says_which_data_the_observatory_was_computed_from(client, decp_store):
+    assert "L'observatoire n'est pas encore calculé" in client.get(reverse("observatory:home")).content.decode()
+
+    refresh(decp_store)
+
+    page = client.get(reverse("observatory:home")).content.decode()
+    assert "Données DECP du " in page and "observatoire calculé le " in page

@@ -2,6 +2,7 @@
 
 import re
 
+import duckdb
 import pytest
 from django.urls import reverse
 
@@ -113,3 +114,29 @@ def test_without_an_observatory_the_api_says_so_in_french_and_when_to_retry(clie
 
     assert response.status_code == 503 and response["Retry-After"]
     assert "erreur" in response.json()
+
+
+def test_without_an_observatory_the_pages_and_files_answer_503_in_french(client, tmp_path, settings):
+    settings.SPASER_STORE_DIR = tmp_path
+
+    register = client.get(reverse("observatory:obligation"))
+    buyer = client.get(reverse("observatory:obligation_buyer", args=[REGION[:9]]))
+    download = client.get(reverse("observatory:obligation_download", args=["parquet"]))
+
+    for response in (register, buyer, download):
+        assert response.status_code == 503 and response["Retry-After"] == "300"
+    for page in (register, buyer):
+        assert "Données indisponibles" in page.content.decode()
+        assert "ne peuvent pas être lues pour le moment" in page.content.decode()
+    assert "observatoire pas encore calculé" in download.content.decode()
+
+
+def test_the_files_carry_the_date_of_their_data(client, store, tmp_path):
+    decp_date = client.get(reverse("observatory:obligation")).context["decp_date"]
+    content = client.get(reverse("observatory:obligation_download", args=["csv"])).content.decode("utf-8-sig")
+    parquet = tmp_path / "registre.parquet"
+    parquet.write_bytes(client.get(reverse("observatory:obligation_download", args=["parquet"])).content)
+
+    assert content.splitlines()[0].endswith(";decp_date")
+    assert all(line.endswith(f";{decp_date:%d/%m/%Y}") for line in content.splitlines()[1:])
+    assert duckdb.sql(f"SELECT DISTINCT decp_date FROM '{parquet}'").fetchall() == [(decp_date,)]

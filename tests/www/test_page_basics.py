@@ -25,6 +25,7 @@ NOT_HTML = {
     "observatory:obligation_download",
     "observatory:series_download",
     "observatory:directory_csv",
+    "observatory:directory_parquet",
     "observatory:directory_schema",
     "observatory:directory_template",
     "governance:calendar",

@@ -129,6 +129,7 @@ MATRIX = {
     "api:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:directory_csv": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:directory_parquet": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:directory_schema": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:directory_template": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:directory_import": {"GET": STAFF, "POST": STAFF},

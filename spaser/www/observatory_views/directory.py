@@ -19,16 +19,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from spaser.analytics.files import rows_parquet_bytes
 from spaser.directory import importing
 from spaser.directory.listing import RTES_2023, RTES_CATEGORIES, SOURCES, Listed, folded, known_schemes
 from spaser.directory.models import DirectoryEntry, DirectoryImport
 from spaser.formatting import FRENCH, write_csv
+from spaser.observatory.store import source_versions, version_date
 from spaser.plans import directory as published, steering
 from spaser.plans.directory import Place
 from spaser.plans.models import Scheme
-from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, NO, YES
+from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, DIRECTORY_EXPORT_PARQUET, NO, YES
 from spaser.www import breadcrumbs
 from spaser.www.forms import CsvUploadForm, DsfrModelForm
+from spaser.www.observatory_views.reading import PARQUET_TYPE
 from spaser.www.page_cache import cached_public_page
 from spaser.www.public_views.forms import counted
 
@@ -42,7 +45,7 @@ DEPARTMENTS = (
     "2B",
     *("971", "972", "973", "974", "976"),
 )
-SCHEMAS = {table.name: table for table in (DIRECTORY_CSV, DIRECTORY_EXPORT_CSV)}
+SCHEMAS = {table.name: table for table in (DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, DIRECTORY_EXPORT_PARQUET)}
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ def page(request):
         "map_data": _map_data(by_department),
         "criteria": request.GET.urlencode(),
         "last_change": last_change(),
+        "decp_date": decp_date(),
         "breadcrumb_data": breadcrumbs.observatory_page(),
     }
     return render(request, "observatory/directory.html", context)
@@ -193,8 +197,8 @@ def _map_data(by_department: list[Tally]) -> str:
     return json.dumps(dict.fromkeys(DEPARTMENTS, 0) | located) if located else ""
 
 
-def export_rows(schemes: list[Located]) -> list[list]:
-    """The rows of DIRECTORY_EXPORT_CSV, as the page lists them."""
+def export_rows(schemes: list[Located], decp_date: date | None) -> list[list]:
+    """The rows of DIRECTORY_EXPORT_CSV, as the page lists them, with the date of the DECP store that placed them."""
     return [
         [
             listed.siren,
@@ -217,21 +221,38 @@ def export_rows(schemes: list[Located]) -> list[list]:
             item.place.region if item.place else "",
             item.department,
             listed.url,
+            decp_date,
         ]
         for item in schemes
         for listed in [item.listed]
     ]
 
 
+def decp_date() -> date | None:
+    """The date of the DECP store the buyers' places come from."""
+    return version_date(source_versions(settings.SPASER_STORE_DIR)["decp"])
+
+
 @login_not_required
 @require_safe
-def export_csv(request):
+def export(request, file_format: str):
+    """The schemes of the search as DIRECTORY_EXPORT_CSV (French convention) or DIRECTORY_EXPORT_PARQUET."""
+    if file_format not in ("csv", "parquet"):
+        raise Http404("Format inconnu : csv ou parquet.")
     year = timezone.localdate().year
     schemes = DirectorySearchForm(request.GET, located_schemes(), year).results()
-    stream = io.StringIO()
-    write_csv(stream, DIRECTORY_EXPORT_CSV.names, export_rows(schemes), FRENCH)
-    response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="annuaire-spaser-{date.today():%Y-%m-%d}.csv"'
+    rows = export_rows(schemes, decp_date())
+    if file_format == "parquet":
+        columns = [(field.name, field.duckdb_type) for field in DIRECTORY_EXPORT_PARQUET.fields]
+        missing_as_null = [[None if value == "" else value for value in row] for row in rows]
+        content, content_type = rows_parquet_bytes(columns, missing_as_null), PARQUET_TYPE
+    else:
+        stream = io.StringIO()
+        write_csv(stream, DIRECTORY_EXPORT_CSV.names, rows, FRENCH)
+        content, content_type = stream.getvalue(), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"annuaire-spaser-{date.today():%Y-%m-%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -240,7 +261,8 @@ def export_csv(request):
 def table_schema(request, name: str):
     if name not in SCHEMAS:
         raise Http404("Aucun schéma de ce nom.")
-    return JsonResponse(SCHEMAS[name].schema(FRENCH), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    table = SCHEMAS[name]
+    return JsonResponse(table.schema(table.conventions[0]), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 # The staff's import

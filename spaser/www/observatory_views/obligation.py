@@ -2,11 +2,8 @@
 
 import datetime
 import io
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,23 +11,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from spaser.analytics.buyer_types import BUYER_TYPES
+from spaser.analytics.files import parquet_bytes
 from spaser.directory.status import adoption_status
-from spaser.errors import SpaserError
 from spaser.formatting import write_csv
+from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation
-from spaser.observatory.store import open_read_only, sources
+from spaser.observatory.store import sources
 from spaser.tables import OBLIGATION_CSV
 from spaser.www.breadcrumbs import observatory_page
 from spaser.www.observatory_views.directory import version as directory_version
-from spaser.www.observatory_views.reading import observatory_version
+from spaser.www.observatory_views.reading import PARQUET_TYPE, observatory, observatory_version
 from spaser.www.page_cache import cached_public_page
+from spaser.www.unavailable import unavailable, unavailable_file
 
 
-def _connection():
-    try:
-        return open_read_only(settings.SPASER_STORE_DIR)
-    except SpaserError:
-        return None
+# The register's page lists the largest buyers first; the files hold every row.
+SHOWN = 500
 
 
 def observatory_sources(connection) -> dict:
@@ -54,19 +50,20 @@ def register_version(**_) -> tuple:
 @cached_public_page(register_version)
 def register(request):
     context = {"title": "Registre des acheteurs soumis au SPASER", "breadcrumb_data": observatory_page()}
-    connection = _connection()
-    if connection is None:
-        return render(request, "observatory/obligation.html", context | {"unavailable": True})
-    with connection:
-        years = obligation.years(connection)
-        try:
-            year = int(request.GET.get("annee") or default_year(years) or 0)
-        except ValueError:
-            year = default_year(years)
-        filters = {key: request.GET.get(key, "").strip() for key in ("type", "statut", "q")}
-        rows = obligation.rows(connection, year, filters["type"], filters["statut"], filters["q"])
-        sources = observatory_sources(connection)
-    counts = {status: sum(row["status"] == status for row in rows) for status in obligation.STATUSES}
+    filters = {key: request.GET.get(key, "").strip() for key in ("type", "statut", "q")}
+    try:
+        with observatory() as connection:
+            years = obligation.years(connection)
+            try:
+                year = int(request.GET.get("annee") or default_year(years) or 0)
+            except ValueError:
+                year = default_year(years)
+            chosen = (year, filters["type"], filters["statut"], filters["q"])
+            rows = obligation.rows(connection, *chosen, limit=SHOWN)
+            counts = obligation.status_counts(connection, *chosen)
+            sources = observatory_sources(connection)
+    except StoreUnavailable as error:
+        return unavailable(request, "observatory/obligation.html", context, error)
     return render(
         request,
         "observatory/obligation.html",
@@ -76,13 +73,13 @@ def register(request):
         | {
             "years": years,
             "year": year,
-            "rows": rows[:500],
-            "total": len(rows),
+            "rows": rows,
+            "total": sum(counts.values()),
             "counts": counts,
             "types": BUYER_TYPES,
             "statuses": obligation.STATUSES,
             "threshold": obligation.THRESHOLD,
-            "adoptions": adoption_status({row["siren"] for row in rows[:500]}, year) if year else {},
+            "adoptions": adoption_status({row["siren"] for row in rows}, year) if year else {},
         },
     )
 
@@ -91,29 +88,30 @@ def register(request):
 @require_safe
 @cached_public_page(observatory_version)
 def buyer_history(request, siren: str):
-    connection = _connection()
-    if connection is None or not (siren.isdigit() and len(siren) == 9):
+    if not (siren.isdigit() and len(siren) == 9):
         raise Http404("Aucun acheteur à cette adresse.")
-    with connection:
-        rows = obligation.rows(connection, siren=siren)
-        sources = observatory_sources(connection)
+    context = {
+        "siren": siren,
+        "threshold": obligation.THRESHOLD,
+        "breadcrumb_data": observatory_page(
+            (reverse("observatory:obligation"), "Registre des acheteurs soumis au SPASER")
+        ),
+    }
+    try:
+        with observatory() as connection:
+            rows = obligation.rows(connection, siren=siren)
+            sources = observatory_sources(connection)
+    except StoreUnavailable as error:
+        named = {"name": f"SIREN {siren}", "title": f"SIREN {siren} — obligation d'adopter un SPASER"}
+        return unavailable(request, "observatory/obligation_buyer.html", context | named, error)
     if not rows:
         raise Http404("Aucun acheteur à cette adresse.")
     name = rows[0]["name"] or f"SIREN {siren}"
+    title = f"{name} — obligation d'adopter un SPASER"
     return render(
         request,
         "observatory/obligation_buyer.html",
-        sources
-        | {
-            "title": f"{name} — obligation d'adopter un SPASER",
-            "name": name,
-            "siren": siren,
-            "rows": rows,
-            "threshold": obligation.THRESHOLD,
-            "breadcrumb_data": observatory_page(
-                (reverse("observatory:obligation"), "Registre des acheteurs soumis au SPASER")
-            ),
-        },
+        context | sources | {"title": title, "name": name, "rows": rows},
     )
 
 
@@ -123,21 +121,20 @@ def download(request, file_format: str):
     """The whole register (every year) as CSV (French convention) or Parquet, as OBLIGATION_CSV declares."""
     if file_format not in ("csv", "parquet"):
         raise Http404("Format inconnu : csv ou parquet.")
-    connection = _connection()
-    if connection is None:
-        raise Http404("Observatoire pas encore calculé.")
-    with connection:
-        refreshed = observatory_sources(connection)["refreshed_at"]
-        filename = f"registre-obligation-spaser-{refreshed:%Y-%m-%d}.{file_format}" if refreshed else None
-        if file_format == "parquet":
-            with tempfile.TemporaryDirectory() as folder:
-                target = Path(folder) / "registre.parquet"
-                connection.execute(f"COPY ({obligation.export_sql()}) TO '{target}' (FORMAT parquet)")
-                content, content_type = target.read_bytes(), "application/vnd.apache.parquet"
-        else:
-            output = io.StringIO()
-            write_csv(output, OBLIGATION_CSV.names, connection.execute(obligation.export_sql()).fetchall())
-            content, content_type = output.getvalue(), "text/csv; charset=utf-8"
+    try:
+        with observatory() as connection:
+            found = sources(connection)
+            if file_format == "parquet":
+                content = parquet_bytes(connection, obligation.export_sql(found.decp_date))
+                content_type = PARQUET_TYPE
+            else:
+                output = io.StringIO()
+                rows = connection.execute(obligation.export_sql(found.decp_date)).fetchall()
+                write_csv(output, OBLIGATION_CSV.names, rows)
+                content, content_type = output.getvalue(), "text/csv; charset=utf-8"
+    except StoreUnavailable as error:
+        return unavailable_file(request, error)
     response = HttpResponse(content, content_type=content_type)
+    filename = f"registre-obligation-spaser-{found.refreshed_at:%Y-%m-%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

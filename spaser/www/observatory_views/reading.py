@@ -11,6 +11,9 @@ from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory.store import database_path, open_read_only
 
 
+PARQUET_TYPE = "application/vnd.apache.parquet"
+
+
 def observatory_version(**_) -> str | None:
     """Changes whenever a refresh swaps a new observatory in (and with it its `sources` row): the pages' cache key."""
     try:

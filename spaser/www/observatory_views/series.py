@@ -3,9 +3,7 @@ beside the PNAD targets and, in a table of their own, the OECP's published figur
 
 import io
 import json
-import tempfile
 from itertools import groupby
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -13,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from spaser.analytics.files import parquet_bytes
 from spaser.formatting import FRENCH, INTERNATIONAL, in_percent, rounded, write_csv
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import series
@@ -21,9 +20,9 @@ from spaser.observatory.store import sources
 from spaser.observatory.vocabulary import COUNTED, GROUPS, MEASURES, NATIONAL, OECP, SUBJECTS, UNIVERSES
 from spaser.tables import SERIES_CSV
 from spaser.www.breadcrumbs import observatory_page
-from spaser.www.observatory_views.reading import observatory, observatory_version
+from spaser.www.observatory_views.reading import PARQUET_TYPE, observatory, observatory_version
 from spaser.www.page_cache import cached_public_page
-from spaser.www.unavailable import RETRY_AFTER_S, unavailable
+from spaser.www.unavailable import unavailable, unavailable_file
 
 
 TITLE = "Séries nationales des achats responsables"
@@ -114,18 +113,13 @@ def download(request, name: str):
         with observatory() as connection:
             decp_date = sources(connection).decp_date
             if convention == "parquet":
-                with tempfile.TemporaryDirectory() as folder:
-                    out = Path(folder) / name
-                    series.write_parquet(connection, decp_date, out)
-                    content, kind = out.read_bytes(), "application/vnd.apache.parquet"
+                content, kind = parquet_bytes(connection, series.export_sql(decp_date)), PARQUET_TYPE
             else:
                 text = io.StringIO()
                 write_csv(text, SERIES_CSV.names, series.export_rows(connection, decp_date), convention)
                 content, kind = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     except StoreUnavailable as error:
-        response = HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(RETRY_AFTER_S)
-        return response
+        return unavailable_file(request, error)
     response = HttpResponse(content, content_type=kind)
     stem, extension = name.rsplit(".", 1)
     response["Content-Disposition"] = f'attachment; filename="observatoire-{stem}-{decp_date}.{extension}"'
