@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "spaser.organisations",
     "spaser.plans",
     "spaser.directory",
+    "spaser.publications",
     "spaser.www",
 ]
 

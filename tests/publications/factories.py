@@ -1,0 +1,24 @@
+import datetime
+
+import factory
+
+from spaser.publications.models import Publication, Status
+from tests.organisations.factories import BuyerAFactory
+from tests.plans.factories import PublishedSchemeFactory
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """A draft of buyer A (the hand-counted store's) for 2024-2025, on a published scheme it owns."""
+
+    class Meta:
+        model = Publication
+
+    scheme = factory.SubFactory(
+        PublishedSchemeFactory,
+        organisation=factory.SubFactory(BuyerAFactory),
+        adoption_date=datetime.date(2024, 3, 28),
+    )
+    organisation = factory.SelfAttribute("scheme.organisation")
+    first_year = 2024
+    last_year = factory.LazyAttribute(lambda publication: publication.first_year + 1)
+    status = Status.DRAFT
