@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from spaser.publications.models import Publication, Status
 from tests.organisations.factories import BuyerAFactory
@@ -22,3 +23,14 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     first_year = 2024
     last_year = factory.LazyAttribute(lambda publication: publication.first_year + 1)
     status = Status.DRAFT
+
+    class Params:
+        # Published as the app freezes it, with no figure: for pages that only need one to exist.
+        published = factory.Trait(
+            status=Status.PUBLISHED,
+            published_at=factory.LazyFunction(timezone.now),
+            siren=factory.SelfAttribute("organisation.siren"),
+            buyer_name=factory.SelfAttribute("organisation.name"),
+            catalogue_version="0123456789ab",
+            data_version={"decp_import": 1, "decp_date": "2026-12-01", "decp": "1-1", "reference": None},
+        )
