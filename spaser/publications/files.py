@@ -1,7 +1,7 @@
 """A published publication as its files read it: rows of PUBLICATION_CSV, and the JSON of the download and the
 API (the same field names)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from spaser.publications.models import Publication
 from spaser.tables import NO, PUBLICATION_CSV, YES
@@ -43,7 +43,7 @@ def as_json(publication: Publication) -> dict:
         "first_year": publication.first_year,
         "last_year": publication.last_year,
         "status": publication.status,
-        "published_at": publication.published_at.isoformat(),
+        "published_at": _instant(publication.published_at),
         "catalogue_version": publication.catalogue_version,
         "data_version": publication.data_version,
         "figures": [
@@ -52,6 +52,11 @@ def as_json(publication: Publication) -> dict:
         ],
         "manual_values": publication.manual_values,
     }
+
+
+def _instant(moment: datetime) -> str:
+    """In UTC, to the millisecond, as the API writes its instants."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _iso(day: date | None) -> str | None:

@@ -27,6 +27,7 @@ NOT_HTML = {
     "observatory:directory_csv",
     "observatory:directory_schema",
     "observatory:directory_template",
+    "public:publication_download",
 }
 
 

@@ -37,7 +37,7 @@ def scheme_publications(request, pk: int):
     today = timezone.localdate()
     default = preparing.default_first_year(today)
     context = {
-        "title": f"{LIST_TITLE} — {scheme.title}",
+        "title": f"Préparer et publier les publications biennales — {scheme.title}",
         "scheme": scheme,
         "publications": scheme.publications.select_related("organisation", "published_by"),
         "may_prepare": can_edit(request.user, scheme),
