@@ -20,7 +20,7 @@ class Publication(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="publications")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="publications", verbose_name="acheteur"
+        Organisation, on_delete=models.CASCADE, related_name="publications", verbose_name="acheteur"
     )
     first_year = models.PositiveSmallIntegerField("première année", validators=year_validators)
     last_year = models.PositiveSmallIntegerField("dernière année", validators=year_validators)
