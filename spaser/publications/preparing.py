@@ -95,6 +95,8 @@ def _target(objective: Objective | None, year: int, value: float | None) -> dict
     line = trajectory(objective)  # from the baseline through every target, as on the dashboards
     if year in targets:
         goal, basis = targets[year], f"cible {year}"
+    elif objective.baseline_year and year <= objective.baseline_year:
+        goal, basis = None, "année de référence de l'objectif, sans cible"
     elif line and year > max(line):
         goal, basis = line[max(line)], f"cible {max(line)}, la dernière fixée"
     elif year in line:

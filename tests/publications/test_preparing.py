@@ -139,3 +139,15 @@ def test_a_missing_store_is_said(settings, tmp_path):
     settings.SPASER_STORE_DIR = Path(tmp_path / "nothing")
     with pytest.raises(StoreUnavailable):
         preparing.figures(PublicationFactory())
+
+
+def test_the_baseline_year_has_no_target_the_next_ones_follow_the_trajectory(decp_store):
+    publication = PublicationFactory()
+    objective = ObjectiveFactory(engagement__axis__scheme=publication.scheme, indicator_code="S1")  # 20 % in 2024
+    TargetFactory(objective=objective, year=2026, value=30)
+
+    shown = by_key(preparing.figures(publication))
+
+    assert shown[(2024, "social", "nombre")]["target_basis"] == "année de référence de l'objectif, sans cible"
+    assert shown[(2024, "social", "nombre")]["reached"] is None
+    assert (shown[(2025, "social", "nombre")]["target"], shown[(2025, "social", "nombre")]["reached"]) == (0.25, True)
