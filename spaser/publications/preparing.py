@@ -97,8 +97,8 @@ def _target(objective: Objective | None, year: int, value: float | None) -> dict
         goal, basis = targets[year], f"cible {year}"
     elif objective.baseline_year and year <= objective.baseline_year:
         goal, basis = None, "année de référence de l'objectif, sans cible"
-    elif line and year > max(line):
-        goal, basis = line[max(line)], f"cible {max(line)}, la dernière fixée"
+    elif targets and year > max(targets):
+        goal, basis = targets[max(targets)], f"cible {max(targets)}, la dernière fixée"
     elif year in line:
         goal, basis = line[year], f"trajectoire {year}"
     else:
@@ -142,7 +142,8 @@ def checklist(publication: Publication, shown: Figures) -> list[ChecklistItem]:
     """What a complete legal publication needs, each item naming what is missing, in French."""
     scheme = publication.scheme
     edit_url = reverse("plans:edit", args=[scheme.pk])
-    with_target = {row["category"] for row in shown.figures if row["objective"]}
+    # An objective counts once it gives a target (or a trajectory) for one of the two years.
+    with_target = {row["category"] for row in shown.figures if row["target"] is not None}
     required = [CATEGORIES[code] for code in REQUIRED_TARGETS if code not in with_target]
     others = [label for code, label in CATEGORIES.items() if code not in with_target and code not in REQUIRED_TARGETS]
     outside = [year for year in publication.years if not scheme.start_year <= year <= scheme.end_year]
@@ -174,16 +175,18 @@ def checklist(publication: Publication, shown: Figures) -> list[ChecklistItem]:
             "La loi demande des objectifs cibles pour les achats auprès des entreprises solidaires d'utilité sociale "
             "et des employeurs de personnes défavorisées : ils sont fixés."
             if not required
-            else f"Pas d'objectif fixé pour : {' ; '.join(required)}. La loi demande des objectifs cibles "
-            "notamment pour ces catégories : ajoutez un objectif sur l'indicateur A2 (ESUS) ou A3 (employeurs "
-            "inclusifs), avec ses cibles.",
+            else f"Pas d'objectif ni de cible pour {publication.period} : {' ; '.join(required)}. La loi demande des "
+            "objectifs cibles notamment pour ces catégories : ajoutez un objectif sur l'indicateur A2 (ESUS) ou A3 "
+            "(employeurs inclusifs), avec ses cibles.",
             scheme.get_absolute_url(),
             "Ajouter les objectifs",
         ),
         ChecklistItem(
             "Objectifs des autres catégories",
             not others,
-            "Chaque catégorie a un objectif." if not others else f"Pas d'objectif fixé pour : {' ; '.join(others)}.",
+            "Chaque catégorie a un objectif."
+            if not others
+            else f"Pas d'objectif ni de cible pour : {' ; '.join(others)}.",
             scheme.get_absolute_url(),
             "Ajouter des objectifs",
             required=False,

@@ -66,8 +66,10 @@ def test_the_checklist_names_what_is_missing_in_french(decp_store):
     assert items["Années dans la période du SPASER"].explanation.startswith(
         "2025 est hors de la période du SPASER (2024 à 2024)"
     )
-    assert "Pas d'objectif fixé pour : Marchés attribués à une entreprise agréée ESUS ; Marchés attribués à un " \
-        "employeur inclusif" in items["Objectifs ESUS et employeurs inclusifs"].explanation  # fmt: skip
+    assert (
+        "Pas d'objectif ni de cible pour 2024-2025 : Marchés attribués à une entreprise agréée ESUS ; Marchés "
+        "attribués à un employeur inclusif" in items["Objectifs ESUS et employeurs inclusifs"].explanation
+    )
     assert items["Marchés de l'acheteur dans les DECP"].done
 
 
@@ -151,3 +153,16 @@ def test_the_baseline_year_has_no_target_the_next_ones_follow_the_trajectory(dec
     assert shown[(2024, "social", "nombre")]["target_basis"] == "année de référence de l'objectif, sans cible"
     assert shown[(2024, "social", "nombre")]["reached"] is None
     assert (shown[(2025, "social", "nombre")]["target"], shown[(2025, "social", "nombre")]["reached"]) == (0.25, True)
+
+
+def test_a_baseline_alone_is_no_target_and_leaves_the_checklist_item_to_complete(decp_store):
+    publication = PublicationFactory()
+    ObjectiveFactory(engagement__axis__scheme=publication.scheme, indicator_code="A2", baseline_year=2023)
+
+    shown = preparing.figures(publication)
+    row = by_key(shown)[(2025, "esus", "valeur")]
+    items = {item.label: item for item in preparing.checklist(publication, shown)}
+
+    assert (row["objective"] is not None, row["target"], row["target_basis"]) == (True, None, "pas de cible pour 2025")
+    assert "ESUS" in items["Objectifs ESUS et employeurs inclusifs"].explanation
+    assert not items["Objectifs ESUS et employeurs inclusifs"].done
