@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench import locate_envelope
+from bench import locate_envelope, publication as publication_bench
 from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
 from bench.web import (
@@ -1325,6 +1325,7 @@ SECTIONS = (
             and args.observatory_clients == OBSERVATORY_CLIENTS
         ),
     ),
+    Section("publication", *publication_bench.PARTS, lambda args: args.marches == DEFAULT_MARCHES),
 )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("espace/spaser/", include("spaser.www.plans_views.urls")),
     path("espace/spaser/", include("spaser.www.exchange_views.urls")),
     path("espace/spaser/", include("spaser.www.governance_views.urls")),
+    path("espace/spaser/", include("spaser.www.publications_views.urls")),
     path("espace/indicateurs-saisis/", include("spaser.www.manual_views.urls")),
     path("observatoire/", include("spaser.www.observatory_views.urls")),
     path("api/", include("spaser.www.api.urls")),

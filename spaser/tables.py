@@ -578,6 +578,83 @@ DIRECTORY_EXPORT_PARQUET = Table(
     conventions=(PARQUET,),
 )
 
+# The biennial legal publications of a scheme's buyers (/spaser/<slug>/publications/<year>/, its downloads, the API)
+
+PUBLICATION_FIELDS = (
+    Field("siren", "string", "SIREN", "SIREN de l'acheteur, tel qu'il était à la publication.", required=True),
+    Field("buyer_name", "string", "Acheteur", "Nom de l'acheteur à la publication.", required=True),
+    Field("first_year", "integer", "Première année", "Première des deux années civiles publiées.", required=True),
+    Field("last_year", "integer", "Dernière année", "Dernière des deux années civiles publiées.", required=True),
+    Field("year", "integer", "Année", "Année de notification des marchés comptés.", required=True),
+    Field(
+        "category",
+        "string",
+        "Catégorie",
+        "Catégorie d'achats responsables (article L2111-3) : "
+        + " ; ".join(f"« {code} » {label}" for code, label in SUBJECTS.items())
+        + ".",
+        required=True,
+        enum=tuple(SUBJECTS),
+    ),
+    Field(
+        "measure",
+        "string",
+        "Mesure",
+        "« nombre » : en nombre de marchés ; « valeur » : en montant initial HT (montants absents ou suspects "
+        "exclus).",
+        required=True,
+        enum=tuple(MEASURES),
+    ),
+    Field("code", "string", "Indicateur", "Code de l'indicateur calculé (catalogue des indicateurs).", required=True),
+    Field("contracts", "integer", "Marchés", "Marchés de l'acheteur notifiés dans l'année.", required=True, minimum=0),
+    Field("numerator", "number", "Numérateur", "Marchés, ou euros, comptés.", required=True, minimum=0),
+    Field(
+        "denominator",
+        "number",
+        "Dénominateur",
+        "Marchés, ou euros, dont la donnée est renseignée (donnée inconnue exclue).",
+        required=True,
+        minimum=0,
+    ),
+    Field("value", "number", "Taux réel", f"Numérateur / dénominateur, {_SHARE}.", minimum=0),
+    Field(
+        "coverage",
+        "number",
+        "Couverture",
+        "Part des marchés de l'année dont la donnée est renseignée, entre 0 et 1.",
+        minimum=0,
+    ),
+    Field("objective", "string", "Objectif", "Objectif du SPASER mesuré par le même indicateur ; vide sans objectif."),
+    Field(
+        "target", "number", "Cible", "Cible de l'année (ou trajectoire), entre 0 et 1 ; vide sans cible.", minimum=0
+    ),
+    Field(
+        "target_basis",
+        "string",
+        "Origine de la cible",
+        "« cible 2026 », « trajectoire 2025 », « pas d'objectif fixé »…",
+    ),
+    Field(
+        "reached",
+        "string",
+        "Cible atteinte",
+        "« oui » quand le taux atteint la cible, « non » sinon ; vide sans cible ou sans taux.",
+        enum=(YES, NO),
+    ),
+    Field("rule", "string", "Règle de comptage", "Ce qui est compté, sur quoi, en français.", required=True),
+    Field("published_at", "date", "Publiée le", "Date de la publication.", required=True),
+    Field("catalogue_version", "string", "Version du catalogue", "Empreinte des définitions.", required=True),
+    Field("decp_date", "date", "Données DECP du", "Date du dernier import DECP dont les taux sont calculés."),
+)
+PUBLICATION_CSV = Table(
+    "publication-biennale",
+    "Publication biennale des indicateurs d'un acheteur (article L2111-3)",
+    "Taux réels d'achats responsables d'un acheteur pour deux années civiles, en nombre et en valeur, chacun à côté "
+    "de la cible du SPASER ; valeurs non arrondies, figées à la publication.",
+    PUBLICATION_FIELDS,
+    primary_key=("siren", "first_year", "year", "category", "measure"),
+)
+
 TABLES = (
     INDICATORS_CSV,
     INDICATORS_PARQUET,
@@ -590,6 +667,7 @@ TABLES = (
     DIRECTORY_CSV,
     DIRECTORY_EXPORT_CSV,
     DIRECTORY_EXPORT_PARQUET,
+    PUBLICATION_CSV,
 )
 
 

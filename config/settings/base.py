@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "spaser.plans",
     "spaser.directory",
     "spaser.governance",
+    "spaser.publications",
     "spaser.www",
 ]
 

@@ -16,10 +16,16 @@ from spaser.tables import COUNTED, INDICATORS_PARQUET, NOT_COUNTED, UNKNOWN
 GROUPS = {"buyer": "acheteur_siren", "national": "'France'", "buyer_type": "buyer_type"}
 # A value computed on less than this share of the contracts it concerns says little: statuses ignore it.
 MIN_COVERAGE = 0.5
-# Changes whenever a definition or the facts change: what a published figure was computed with.
-CATALOGUE_VERSION = hashlib.sha256(
-    (repr(CATALOGUE) + facts_sql("<périmètre>", reference_relations(set()))).encode()
-).hexdigest()[:12]
+
+
+def fingerprint(indicators: tuple[Indicator, ...]) -> str:
+    """Changes whenever one of the definitions (SQL, labels) or the facts change: what a figure was computed with."""
+    return hashlib.sha256(
+        (repr(indicators) + facts_sql("<périmètre>", reference_relations(set()))).encode()
+    ).hexdigest()[:12]
+
+
+CATALOGUE_VERSION = fingerprint(CATALOGUE)
 # Why a value is missing or weak, for people (the engine gives the code, pages and commands the text).
 NO_CONTRACTS, NO_REFERENCE, NOT_CONCERNED = "no_contracts", "no_reference", "not_concerned"
 NOT_INFORMED, LOW_COVERAGE = "not_informed", "low_coverage"

@@ -12,10 +12,11 @@ from datetime import date
 import duckdb
 
 from spaser.analytics.classes import reference_relations
-from spaser.indicators.catalogue import BY_CODE, Indicator, share
+from spaser.indicators.catalogue import Indicator
 from spaser.indicators.engine import has_stored_classes
 from spaser.indicators.facts import facts_sql
-from spaser.observatory.vocabulary import COUNTED, EVERY_CONTRACT, NATIONAL, OECP, SUBJECTS, VALUED
+from spaser.indicators.legal import LEGAL_MEASURES
+from spaser.observatory.vocabulary import COUNTED, EVERY_CONTRACT, NATIONAL, OECP, VALUED
 from spaser.tables import SERIES_PARQUET
 
 
@@ -41,7 +42,7 @@ ALL_CONTRACTS = {COUNTED: "COUNT(*)", VALUED: "SUM(CASE WHEN amount_ok THEN mont
 
 @dataclass(frozen=True)
 class Series:
-    code: str  # a key of SUBJECTS
+    code: str  # a key of spaser.indicators.legal.CATEGORIES
     measure: str  # COUNTED or VALUED
     indicator: Indicator  # unknown excluded: the catalogue's definition
 
@@ -50,26 +51,7 @@ class Series:
         return f"{self.code}_{self.measure}"
 
 
-def _variant(code: str, subject: str, condition: str, known: str, by_value: bool) -> Indicator:
-    """A share the catalogue defines in one measure only (count or value), in the other with the same condition."""
-    label = SUBJECTS[subject]
-    return share(code, label, label, label, label, condition, known, evidence="''", by_value=by_value)
-
-
-SERIES: tuple[Series, ...] = (
-    Series("social", COUNTED, BY_CODE["S1"]),
-    Series("social", VALUED, BY_CODE["S2"]),
-    Series("environnement", COUNTED, BY_CODE["E1"]),
-    Series("environnement", VALUED, BY_CODE["E2"]),
-    Series("reserve", COUNTED, BY_CODE["S3_RESERVE"]),
-    Series("reserve", VALUED, _variant("S3_RESERVE_VALEUR", "reserve", "reserved", "social_known", True)),
-    Series("esus", COUNTED, _variant("A2_NOMBRE", "esus", "any_esus", "awardees_known", False)),
-    Series("esus", VALUED, BY_CODE["A2"]),
-    Series("inclusif", COUNTED, _variant("A3_NOMBRE", "inclusif", "any_inclusive", "awardees_known", False)),
-    Series("inclusif", VALUED, BY_CODE["A3"]),
-    Series("pme", COUNTED, BY_CODE["P1"]),
-    Series("pme", VALUED, _variant("P1_VALEUR", "pme", "any_pme", "category_known", True)),
-)
+SERIES: tuple[Series, ...] = tuple(Series(m.category, m.measure, m.indicator) for m in LEGAL_MEASURES)
 
 # The files' columns but the data date, which comes from the observatory's `sources`.
 COLUMNS = tuple((f.name, f.duckdb_type) for f in SERIES_PARQUET.fields if f.name != "decp_date")

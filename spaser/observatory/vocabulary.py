@@ -1,5 +1,8 @@
 """The codes of the national series, read by its builder, its files' Table Schemas, the page and the API."""
 
+from spaser.indicators.legal import CATEGORIES, COUNTED, MEASURES, VALUED  # noqa: F401 (re-exported)
+
+
 OECP, EVERY_CONTRACT = "oecp", "tous"
 UNIVERSES = {
     OECP: "Marchés du recensement OECP (≥ 90 k€ HT jusqu'en 2023, ≥ 40 k€ HT dès 2024)",
@@ -12,13 +15,5 @@ GROUPS = {
     "etat_hopitaux": "État et hôpitaux",
     "autres": "Autres organismes publics",
 }
-COUNTED, VALUED = "nombre", "valeur"
-MEASURES = {COUNTED: "en nombre de marchés", VALUED: "en valeur (montant initial HT)"}
-SUBJECTS = {
-    "social": "Marchés avec au moins une considération sociale",
-    "environnement": "Marchés avec au moins une considération environnementale",
-    "reserve": "Marchés réservés",
-    "esus": "Marchés attribués à une entreprise agréée ESUS",
-    "inclusif": "Marchés attribués à un employeur inclusif (SIAE, EA, ESAT, GEIQ)",
-    "pme": "Marchés attribués à une PME",
-}
+# The legal categories and their two measures are the indicators' (spaser.indicators.legal).
+SUBJECTS = CATEGORIES

@@ -24,7 +24,7 @@ from spaser.indicators.engine import (
     missing_reason,
 )
 from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
-from spaser.plans.models import IndicatorSnapshot, ManualUnit, ManualValue, Objective, Scheme
+from spaser.plans.models import IndicatorSnapshot, ManualIndicator, ManualUnit, ManualValue, Objective, Scheme
 from spaser.plans.store_cache import REFRESHER, lock_for
 
 
@@ -286,10 +286,15 @@ def _observed(objective: Objective, values: dict) -> dict:
 
 def _manual(objective: Objective) -> dict:
     indicator = objective.manual_indicator
+    observed = {(TOGETHER, year): (total, 1.0, None, None) for year, total in manual_totals(indicator).items()}
+    return observed | {(indicator.organisation.siren, year): value for (_, year), value in observed.items()}
+
+
+def manual_totals(indicator: ManualIndicator) -> dict[int, float]:
+    """{year: the year's figure}: the sum of the values entered (per contract or not), their mean for a share."""
     aggregate = Avg("value") if indicator.unit == ManualUnit.PERCENT else Sum("value")
     rows = indicator.values.values("year").annotate(total=aggregate).order_by("year")
-    observed = {(TOGETHER, row["year"]): (row["total"], 1.0, None, None) for row in rows}
-    return observed | {(indicator.organisation.siren, year): value for (_, year), value in observed.items()}
+    return {row["year"]: row["total"] for row in rows}
 
 
 def tolerance(unit: str) -> float:

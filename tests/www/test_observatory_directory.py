@@ -5,6 +5,7 @@ import duckdb
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from lxml import html
 
 from spaser.directory.models import DirectoryEntry, DirectoryImport, Source
 from spaser.formatting import FRENCH, day
@@ -15,6 +16,7 @@ from tests.directory.factories import DirectoryEntryFactory
 from tests.directory.test_importing import csv_of, line
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.plans.factories import PublishedSchemeFactory, SchemeFactory
+from tests.publications.factories import PublicationFactory
 from tests.table_schemas import SCHEMAS, csv_errors, parquet_errors
 from tests.www.test_api import get
 
@@ -209,3 +211,17 @@ def test_regions_and_departments_come_from_the_buyers_head_office(client, three_
     assert [name for name, _ in results(response)] == ["Agglo Exemple"]
     assert [(tally.name, tally.schemes) for tally in response.context["regions"]] == [("Nouvelle-Aquitaine", 1)]
     assert json.loads(response.context["map_data"])["33"] == 1
+
+
+@pytest.mark.django_db
+def test_each_buyer_shows_whether_its_biennial_publication_is_up_to_date(client, three_sources):
+    moment = datetime.datetime(2025, 1, 15, 12, tzinfo=datetime.UTC)
+    PublicationFactory(
+        scheme=three_sources, organisation=three_sources.organisation, published=True, published_at=moment
+    )
+
+    rows = html.fromstring(client.get(reverse("observatory:directory")).content).xpath("//table[caption]//tbody/tr")
+    badges = {row.xpath("th")[0].text.strip(): " ".join(row.xpath("td")[-1].text_content().split()) for row in rows}
+
+    assert badges["Région Grand Est"] == "à jourprochaine due le 15 janvier 2027"  # a badge, then a line
+    assert badges["Agglo Exemple"] == "non publiée"

@@ -29,6 +29,7 @@ NOT_HTML = {
     "observatory:directory_schema",
     "observatory:directory_template",
     "governance:calendar",
+    "public:publication_download",
 }
 
 

@@ -36,6 +36,7 @@ from tests.plans.factories import (
     PublishedSchemeFactory,
     TargetFactory,
 )
+from tests.publications.factories import PublicationFactory
 
 
 LOGIN = "login page"  # a redirection to the login page, told apart from the other 302
@@ -118,6 +119,10 @@ MATRIX = {
     "public:contracts": {"GET": PUBLIC, "POST": PUBLIC},
     "public:audit": {"GET": PUBLIC, "POST": PUBLIC},
     "public:api": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:publications": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "public:publication": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "public:publication_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:publications": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:accessibility": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:legal": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:personal_data": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
@@ -192,6 +197,11 @@ MATRIX = {
     "plans:partnership": {"GET": ANSWER, "POST": ANSWER},
     "plans:end_partnership": {"GET": NOT_GET, "POST": END},
     "exchange:export": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    # Editors prepare the drafts; only the scheme organisation's administrators publish them.
+    "publications:list": {"GET": SCHEME_READ, "POST": NOT_POST},
+    "publications:prepare": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "publications:detail": {"GET": SCHEME_READ, "POST": NOT_POST},
+    "publications:publish": {"GET": NOT_GET, "POST": {**EDIT, "owner_admin": 302, "owner_editor": 403}},
     "exchange:import": {"GET": CREATE, "POST": CREATE},
     "manual:list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "manual:create": {"GET": MANUAL_CREATE, "POST": MANUAL_CREATE},
@@ -237,6 +247,7 @@ class World:
     invitation: object
     pending: object
     accepted: object
+    publication: object
 
 
 @pytest.fixture
@@ -267,6 +278,7 @@ def world(decp_store):
         manual_import=ManualImportFactory(indicator=indicator, values=1),
         member=users["owner_viewer"].memberships.get(),
         invitation=Invitation.objects.create(organisation=owner, email="nouvelle@collectivite.example"),
+        publication=PublicationFactory(scheme=scheme, organisation=owner, published=True),
         **partnerships,
     )
 
@@ -324,6 +336,14 @@ def arguments(name: str, world: World) -> dict:
         "manual:template": {"pk": world.indicator.pk},
         "observatory:obligation_buyer": {"siren": SIREN_A},
         "observatory:obligation_download": {"file_format": "csv"},
+        "publications:list": {"pk": scheme.pk},
+        "publications:prepare": {"pk": scheme.pk},
+        "publications:detail": {"pk": world.publication.pk},
+        "publications:publish": {"pk": world.publication.pk},
+        "public:publications": {"slug": scheme.slug},
+        "public:publication": {"slug": scheme.slug, "year": world.publication.last_year},
+        "public:publication_download": {"slug": scheme.slug, "year": world.publication.last_year, "name": "csv"},
+        "api:publications": {"slug": scheme.slug},
     }.get(name, {})
 
 

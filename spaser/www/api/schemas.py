@@ -27,7 +27,7 @@ from spaser.plans.models import (
     Theme,
 )
 from spaser.plans.steering import STATUS_BADGES, ObjectiveSeries
-from spaser.tables import SERIES_FIELDS
+from spaser.tables import PUBLICATION_FIELDS, SERIES_FIELDS
 
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -464,3 +464,86 @@ class Directory(ApiSchema):
 
     count: int = Field(description="Nombre de SPASER.")
     results: list[DirectoryItem]
+
+
+# The biennial legal publications of a scheme's buyers (spaser.publications; the same fields as PUBLICATION_CSV)
+
+PUBLICATION_FIELDS_BY_NAME = {field.name: field for field in PUBLICATION_FIELDS}
+
+
+def _described(name: str, **constraints):
+    return Field(description=PUBLICATION_FIELDS_BY_NAME[name].description, **constraints)
+
+
+class PublicationFigure(ApiSchema):
+    """Un taux réel d'une année, d'une catégorie et d'une mesure, à côté de la cible du SPASER ; valeurs non
+    arrondies, figées à la publication."""
+
+    siren: str = _described("siren", pattern=r"^\d{9}$")
+    buyer_name: str = _described("buyer_name")
+    first_year: int = _described("first_year")
+    last_year: int = _described("last_year")
+    year: int = _described("year")
+    category: Literal[tuple(SUBJECTS)] = _described("category")
+    measure: Literal[tuple(MEASURES)] = _described("measure")
+    code: str = _described("code")
+    contracts: int = _described("contracts", ge=0)
+    numerator: float = _described("numerator", ge=0)
+    denominator: float = _described("denominator", ge=0)
+    value: float | None = _described("value")
+    coverage: float | None = _described("coverage")
+    objective: str | None = _described("objective")
+    target: float | None = _described("target")
+    target_basis: str = _described("target_basis")
+    reached: Literal["oui", "non"] | None = _described("reached")
+    rule: str = _described("rule")
+    published_at: date = _described("published_at")
+    catalogue_version: str = _described("catalogue_version")
+    decp_date: date | None = _described("decp_date")
+
+
+class PublicationManualValue(ApiSchema):
+    """Un indicateur saisi par l'acheteur (heures d'insertion…) une année, avec la cible du SPASER."""
+
+    code: str = Field(description="Code de l'indicateur saisi.")
+    label: str = Field(description="Libellé.")
+    unit: str = Field(description="Unité.")
+    year: int = Field(description="Année.")
+    value: float = Field(description="Valeur de l'année : somme des valeurs saisies, ou leur moyenne pour une part.")
+    target: float | None = Field(description="Cible de l'année ; vide sans cible.")
+
+
+class DataVersion(ApiSchema):
+    """Les données dont les taux sont calculés."""
+
+    decp_import: int | None = Field(description="Numéro du dernier import DECP de l'entrepôt.")
+    decp_date: date | None = Field(description="Date de ce dernier import.")
+    decp: str | None = Field(description="Version du fichier des DECP (date de modification et taille).")
+    reference: str | None = Field(description="Version du fichier des données de référence ; vide sans elles.")
+
+
+class Publication(ApiSchema):
+    """La publication biennale d'un acheteur (article L2111-3), figée à sa publication."""
+
+    siren: str = Field(description="SIREN de l'acheteur.", pattern=r"^\d{9}$")
+    buyer_name: str = Field(description="Nom de l'acheteur à la publication.")
+    first_year: int = Field(description="Première des deux années civiles publiées.")
+    last_year: int = Field(
+        description="Dernière ; la page publique de la publication est …/publications/<last_year>/."
+    )
+    status: Literal["published", "superseded"] = Field(
+        description="« published » : en vigueur ; « superseded » : remplacée par une publication plus récente de la "
+        "même période, restée lisible."
+    )
+    published_at: datetime = Field(description="Date et heure de la publication.")
+    catalogue_version: str = Field(description="Empreinte des définitions des indicateurs à la publication.")
+    data_version: DataVersion
+    figures: list[PublicationFigure]
+    manual_values: list[PublicationManualValue]
+
+
+class SchemePublications(ApiSchema):
+    """Les publications biennales des acheteurs d'un SPASER publié, les plus récentes d'abord."""
+
+    scheme: SchemeRef
+    publications: list[Publication]

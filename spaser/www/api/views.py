@@ -28,6 +28,8 @@ from spaser.observatory.store import sources
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
 from spaser.plans.store_cache import cache_key, computed_once
+from spaser.publications import files
+from spaser.publications.models import Status as PublicationStatus
 from spaser.tables import SERIES_CSV
 from spaser.www import breadcrumbs
 from spaser.www.api import schemas
@@ -247,6 +249,26 @@ def scheme_indicators(request, slug: str = SLUG):
     # dumped, already checked against its schema: answered as is, not validated again.
     key = cache_key("api-indicators", dashboard_version(scheme), sorted(names.items()))
     return API.create_response(request, computed_once(key, payload), status=200)
+
+
+@ROUTER.get(
+    "/spaser/{slug}/publications/",
+    response={200: schemas.SchemePublications, 404: schemas.Error},
+    url_name="publications",
+    operation_id="lirePublicationsSpaser",
+    summary="Publications biennales d'un SPASER publié",
+    description=(
+        "Pour chaque acheteur du SPASER et chaque période de deux années civiles : les taux réels d'achats "
+        "responsables (article L2111-3) en nombre et en valeur, à côté des cibles, avec leur couverture, leur règle "
+        "de comptage et les versions des définitions et des données, figés à la publication ; les publications "
+        "remplacées restent listées. Les brouillons n'y figurent pas."
+    ),
+    openapi_extra=described({200: "Les publications biennales.", 404: NOT_FOUND}),
+)
+def scheme_publications(request, slug: str = SLUG):
+    scheme = published_scheme(slug)
+    shown = scheme.publications.exclude(status=PublicationStatus.DRAFT).order_by("-last_year", "buyer_name", "-pk")
+    return {"scheme": scheme, "publications": [files.as_json(publication) for publication in shown]}
 
 
 UNIVERSE = Query(None, description="« oecp » (recensement OECP) ou « tous » (tous les marchés) ; les deux sinon.")

@@ -28,6 +28,8 @@ from spaser.observatory.store import source_versions, version_date
 from spaser.plans import directory as published, steering
 from spaser.plans.directory import Place
 from spaser.plans.models import Scheme
+from spaser.publications.models import Publication, Status as PublicationStatus
+from spaser.publications.status import publication_status
 from spaser.tables import DIRECTORY_CSV, DIRECTORY_EXPORT_CSV, DIRECTORY_EXPORT_PARQUET, NO, YES
 from spaser.www import breadcrumbs
 from spaser.www.forms import CsvUploadForm, DsfrModelForm
@@ -73,7 +75,11 @@ def version() -> tuple:
     schemes = Scheme.objects.published().aggregate(last=Max("updated_at"), count=Count("pk"))
     entries = DirectoryEntry.objects.aggregate(last=Max("changed_at"), count=Count("pk"))
     data = steering.data_version(settings.SPASER_STORE_DIR)
-    return *schemes.values(), *entries.values(), data, timezone.localdate().year
+    # The biennial publications' badges change with each publication, and with the day (« en retard »).
+    published = Publication.objects.exclude(status=PublicationStatus.DRAFT).aggregate(
+        last=Max("published_at"), count=Count("pk")
+    )
+    return *schemes.values(), *entries.values(), data, timezone.localdate(), *published.values()
 
 
 def last_change():
@@ -170,6 +176,7 @@ def page(request):
     form = DirectorySearchForm(request.GET, schemes, year)
     results = form.results()
     by_department = tallies(results, lambda item: item.department, year)
+    publications = publication_status({item.listed.siren for item in results}, timezone.localdate())
     context = {
         "title": "Annuaire des SPASER",
         "form": form,
@@ -181,7 +188,7 @@ def page(request):
         "categories": tallies(results, lambda item: item.listed.category, year, RTES_CATEGORIES),
         "regions": tallies(results, lambda item: item.place.region if item.place else "", year),
         "departments": by_department,
-        "rows": [(item, _status(item.listed, year)) for item in results],
+        "rows": [(item, _status(item.listed, year), publications[item.listed.siren]) for item in results],
         "map_data": _map_data(by_department),
         "criteria": request.GET.urlencode(),
         "last_change": last_change(),
