@@ -85,7 +85,7 @@ def build(connection: duckdb.DuckDBPyConnection) -> None:
     home = connection.execute("SELECT current_database()").fetchone()[0]
     connection.execute("USE decp")
     try:
-        rows = series_rows(connection, _reference_relations(connection))
+        rows = series_rows(connection, attached_reference_relations(connection))
     finally:
         connection.execute(f'USE "{home}"')
     connection.execute(f"CREATE TABLE {TABLE} ({', '.join(f'{name} {kind}' for name, kind in COLUMNS)})")
@@ -93,7 +93,7 @@ def build(connection: duckdb.DuckDBPyConnection) -> None:
         connection.executemany(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * len(COLUMNS))})", rows)
 
 
-def _reference_relations(connection) -> dict[str, str]:
+def attached_reference_relations(connection) -> dict[str, str]:
     tables = connection.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref'").fetchall()
     return reference_relations({name for (name,) in tables})
 
