@@ -121,7 +121,8 @@ MATRIX = {
     "public:personal_data": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "public:indicators": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:obligation": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
-    "observatory:obligation_buyer": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:obligation_buyer": {"GET": expect(everyone=301), "POST": PUBLIC_READ_ONLY},  # to the profile
+    "observatory:profile": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:obligation_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
@@ -290,6 +291,7 @@ def arguments(name: str, world: World) -> dict:
         "manual:value_delete": {"pk": world.indicator.pk, "value_pk": world.value.pk},
         "manual:template": {"pk": world.indicator.pk},
         "observatory:obligation_buyer": {"siren": SIREN_A},
+        "observatory:profile": {"siren": SIREN_A},
         "observatory:obligation_download": {"file_format": "csv"},
     }.get(name, {})
 

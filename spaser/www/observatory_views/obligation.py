@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from spaser.analytics.buyer_types import BUYER_TYPES
@@ -83,36 +82,6 @@ def register(request):
             "statuses": obligation.STATUSES,
             "threshold": obligation.THRESHOLD,
             "adoptions": adoption_status({row["siren"] for row in rows[:500]}, year) if year else {},
-        },
-    )
-
-
-@login_not_required
-@require_safe
-@cached_public_page(observatory_version)
-def buyer_history(request, siren: str):
-    connection = _connection()
-    if connection is None or not (siren.isdigit() and len(siren) == 9):
-        raise Http404("Aucun acheteur à cette adresse.")
-    with connection:
-        rows = obligation.rows(connection, siren=siren)
-        sources = observatory_sources(connection)
-    if not rows:
-        raise Http404("Aucun acheteur à cette adresse.")
-    name = rows[0]["name"] or f"SIREN {siren}"
-    return render(
-        request,
-        "observatory/obligation_buyer.html",
-        sources
-        | {
-            "title": f"{name} — obligation d'adopter un SPASER",
-            "name": name,
-            "siren": siren,
-            "rows": rows,
-            "threshold": obligation.THRESHOLD,
-            "breadcrumb_data": observatory_page(
-                (reverse("observatory:obligation"), "Registre des acheteurs soumis au SPASER")
-            ),
         },
     )
 
