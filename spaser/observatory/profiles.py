@@ -6,38 +6,19 @@ The shares come from the indicator engine's aggregates grouped by buyer (one que
 comparison is portable SQL (window functions), run after the obligation register whose type and amount it reads.
 """
 
+from datetime import date
+
 from spaser.indicators.engine import Filters, Scope, aggregated_sql
 from spaser.observatory import obligation
 from spaser.observatory.series import SERIES, attached_reference_relations
+from spaser.observatory.vocabulary import SIZE_BRACKETS
+from spaser.tables import PROFILE_FIELDS
 
 
 TABLE = "buyer_profiles"
-# Size brackets by the year's DECP amount of marchés (the register's `contracts_amount`), in euros HT, upper bound
-# excluded (docs/decisions.md "Buyer profile peers").
-SIZE_BRACKETS = (
-    (1_000_000, "moins de 1 M€"),
-    (10_000_000, "de 1 à 10 M€"),
-    (obligation.THRESHOLD, "de 10 à 50 M€"),
-    (None, "50 M€ et plus"),
-)
 PEER_GROUP = "year, series, measure, buyer_type, size_bracket"
-COLUMNS = (
-    "siren",
-    "year",
-    "buyer_type",
-    "size_bracket",
-    "series",
-    "measure",
-    "contracts",
-    "numerator",
-    "denominator",
-    "share",
-    "peers",
-    "insufficient_peers",
-    "rank",
-    "percentile",
-    "peer_median",
-)
+# The files' columns but the data date, which comes from the observatory's `sources`.
+COLUMNS = tuple(field.name for field in PROFILE_FIELDS if field.name != "decp_date")
 
 
 def _bracket_sql(amount: str) -> str:
@@ -121,3 +102,11 @@ def read(connection, siren: str) -> list[dict]:
     found = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} WHERE siren = ?", [siren]).fetchall()
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in found]
     return sorted(rows, key=lambda row: (-row["year"], order[(row["series"], row["measure"])]))
+
+
+def export_sql(decp_date: date) -> str:
+    """Every profile row for the national files (PROFILES_CSV, PROFILES_PARQUET), the data date last."""
+    return (
+        f"SELECT {', '.join(COLUMNS)}, DATE '{decp_date.isoformat()}' AS decp_date FROM {TABLE} "
+        "ORDER BY siren, year, series, measure"
+    )

@@ -22,3 +22,11 @@ SUBJECTS = {
     "inclusif": "Marchés attribués à un employeur inclusif (SIAE, EA, ESAT, GEIQ)",
     "pme": "Marchés attribués à une PME",
 }
+# The buyer profiles' size brackets: the year's DECP amount of marchés (the obligation register's), in euros HT, upper
+# bound excluded; the last one starts at the obligation threshold (docs/decisions.md "Buyer profile peers").
+SIZE_BRACKETS = (
+    (1_000_000, "moins de 1 M€"),
+    (10_000_000, "de 1 à 10 M€"),
+    (50_000_000, "de 10 à 50 M€"),
+    (None, "50 M€ et plus"),
+)

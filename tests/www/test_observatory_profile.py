@@ -7,9 +7,12 @@ from django.urls import reverse
 
 from spaser.directory.models import DirectoryEntry
 from spaser.formatting import count, percent
+from spaser.tables import PROFILES_CSV, PROFILES_PARQUET
 from tests.observatory.test_profiles import C1, C2, C4, ONLY_CONCESSION, build_profiles_store
 from tests.organisations.factories import OrganisationFactory
 from tests.plans.factories import PublishedSchemeFactory
+from tests.table_schemas import csv_errors, parquet_errors
+from tests.www.test_api import get
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +96,27 @@ def test_the_register_and_the_directory_link_to_the_profile_and_the_former_page_
     assert (old.status_code, old["Location"]) == (301, url)
     assert f'href="{url}"' in client.get(reverse("observatory:obligation"), {"annee": 2024}).content.decode()
     assert f'href="{url}"' in client.get(reverse("observatory:directory")).content.decode()
+
+
+def test_the_national_files_follow_their_published_table_schemas(client, store, tmp_path):
+    content = client.get(reverse("observatory:profiles_download", args=["profils.csv"])).content.decode("utf-8-sig")
+    parquet = tmp_path / "profils.parquet"
+    parquet.write_bytes(client.get(reverse("observatory:profiles_download", args=["profils.parquet"])).content)
+
+    assert csv_errors(content, PROFILES_CSV) == []
+    assert f"{C2[:9]};2024;Commune;moins de 1 M€;social;nombre;4;1;4;0,25;4;1;3;0,5;0,375;" in content
+    assert parquet_errors(parquet, PROFILES_PARQUET) == []
+    assert client.get(reverse("observatory:profiles_download", args=["profils.xlsx"])).status_code == 404
+
+
+def test_the_api_answers_the_profile_as_its_openapi_document_describes(client, store):
+    found = get(client, reverse("api:observatory_profile", args=[C2[:9]])).json()
+    without_decp = get(client, reverse("api:observatory_profile", args=[ONLY_CONCESSION[:9]])).json()
+    social = next(row for row in found["indicators"] if (row["year"], row["series"], row["measure"]) == (
+        2024, "social", "nombre"
+    ))  # fmt: skip
+
+    assert (found["name"], found["decp_data"], found["obligation"][-1]["status"]) == ("COMMUNE 2", True, "non obligé")
+    assert (social["share"], social["rank"], social["peers"], social["peer_median"]) == (0.25, 3, 4, 0.375)
+    assert (without_decp["decp_data"], without_decp["indicators"]) == (False, [])
+    assert get(client, reverse("api:observatory_profile", args=["123456789"])).status_code == 404

@@ -123,6 +123,8 @@ MATRIX = {
     "observatory:obligation": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:obligation_buyer": {"GET": expect(everyone=301), "POST": PUBLIC_READ_ONLY},  # to the profile
     "observatory:profile": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "observatory:profiles_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
+    "api:observatory_profile": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "observatory:obligation_download": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:schemes": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "api:directory": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
@@ -292,6 +294,8 @@ def arguments(name: str, world: World) -> dict:
         "manual:template": {"pk": world.indicator.pk},
         "observatory:obligation_buyer": {"siren": SIREN_A},
         "observatory:profile": {"siren": SIREN_A},
+        "observatory:profiles_download": {"name": "profils.csv"},
+        "api:observatory_profile": {"siren": SIREN_A},
         "observatory:obligation_download": {"file_format": "csv"},
     }.get(name, {})
 

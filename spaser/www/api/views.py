@@ -23,7 +23,7 @@ from ninja.renderers import JSONRenderer
 
 from spaser.directory.listing import known_schemes
 from spaser.indicators.readers import StoreUnavailable
-from spaser.observatory import obligation, series
+from spaser.observatory import obligation, profiles, series
 from spaser.observatory.store import sources
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
@@ -322,6 +322,48 @@ def obligation_register(
         rows = obligation.rows(connection, year, type, statut, siren=siren or "")
         decp_date = sources(connection).decp_date
     return {"decp_date": decp_date, "count": len(rows), "results": rows}
+
+
+@ROUTER.get(
+    "/observatoire/acheteurs/{siren}/",
+    response={200: schemas.BuyerProfile, 404: schemas.Error, 503: schemas.Error},
+    url_name="observatory_profile",
+    operation_id="lireProfilAcheteur",
+    summary="Profil d'un acheteur dans l'observatoire",
+    description=(
+        "Pour un acheteur (SIREN) : ses lignes du registre de l'obligation, ses SPASER connus de l'annuaire et, par "
+        "année, les parts des séries de l'observatoire (donnée inconnue exclue) avec son rang, son centile et la "
+        "médiane des acheteurs de même type et de même tranche de montant de marchés notifiés ; les acheteurs aux "
+        "données insuffisantes sont écartés des rangs et des médianes. `decp_data` est faux quand l'acheteur n'a "
+        "aucun marché dans les DECP."
+    ),
+    openapi_extra=described(
+        {
+            200: "Le profil de l'acheteur.",
+            404: "SIREN invalide ou inconnu de l'observatoire et de l'annuaire.",
+            503: "Observatoire pas encore calculé ou illisible (réessayer après `Retry-After`).",
+        }
+    ),
+)
+def observatory_profile(request, siren: str = Path(..., description="SIREN de l'acheteur (9 chiffres).")):
+    if not (siren.isdigit() and len(siren) == 9):
+        raise ApiError(404, f"« {siren} » n'est pas un SIREN : 9 chiffres attendus.")
+    schemes = [listed for listed in known_schemes() if siren in listed.sirens]
+    with observatory() as connection:
+        register = obligation.rows(connection, siren=siren)
+        indicators = profiles.read(connection, siren)
+        decp_date = sources(connection).decp_date
+    if not register and not schemes:
+        raise ApiError(404, f"Aucun acheteur connu de l'observatoire avec le SIREN {siren}.")
+    return {
+        "siren": siren,
+        "name": (register[0]["name"] if register else None) or (schemes[0].name if schemes else None),
+        "decp_data": any(row["contracts"] for row in register),
+        "decp_date": decp_date,
+        "obligation": register,
+        "schemes": schemes,
+        "indicators": indicators,
+    }
 
 
 @ROUTER.get(

@@ -12,20 +12,23 @@ from django.views.decorators.http import require_safe
 
 from spaser.directory.listing import known_schemes
 from spaser.directory.status import Adoption, adoption_status
-from spaser.formatting import number
+from spaser.formatting import FRENCH, INTERNATIONAL, number
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation, profiles
 from spaser.observatory.series import SERIES
 from spaser.observatory.store import sources
 from spaser.observatory.vocabulary import MEASURES, SUBJECTS
+from spaser.tables import PROFILES_CSV
 from spaser.www.breadcrumbs import observatory_page
 from spaser.www.observatory_views.obligation import default_year, register_version
-from spaser.www.observatory_views.reading import observatory
+from spaser.www.observatory_views.reading import observatory, table_file
 from spaser.www.page_cache import cached_public_page
 from spaser.www.unavailable import unavailable
 
 
 TEMPLATE = "observatory/profile.html"
+# The national files of every buyer's profile: the CSV in each convention and the Parquet file.
+FILES = {"profils.csv": FRENCH, f"profils-{INTERNATIONAL}.csv": INTERNATIONAL, "profils.parquet": "parquet"}
 
 
 def ordinal(rank: int) -> str:
@@ -132,6 +135,7 @@ def profile(request, siren: str):
             "year_block": next((block for block in by_year if block["year"] == chosen), None),
             "evolution": evolution(indicators, sorted(shown_years)),
             "evolution_years": sorted(shown_years),
+            "files": {name: reverse("observatory:profiles_download", args=[name]) for name in FILES},
         },
     )
 
@@ -141,3 +145,12 @@ def profile(request, siren: str):
 def obligation_history(request, siren: str):
     """The former per-buyer history of the register, now a section of the profile."""
     return redirect("observatory:profile", siren=checked_siren(siren), permanent=True)
+
+
+@login_not_required
+@require_safe
+def download(request, name: str):
+    convention = FILES.get(name)
+    if convention is None:
+        raise Http404("Fichier inconnu.")
+    return table_file(name, convention, profiles.export_sql, PROFILES_CSV.names)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("obligation/", obligation.register, name="obligation"),
     path("obligation/<str:siren>/", profiles.obligation_history, name="obligation_buyer"),
     path("acheteurs/<str:siren>/", profiles.profile, name="profile"),
+    path("acheteurs/<str:name>", profiles.download, name="profiles_download"),
     path("obligation.<str:file_format>", obligation.download, name="obligation_download"),
 ]
