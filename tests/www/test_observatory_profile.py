@@ -42,7 +42,7 @@ def test_the_profile_shows_the_obligation_evidence_the_indicators_and_the_peers(
     # Social, in number: 1 of 4, third of four communes under 1 M€, one left out; peers' median 37,5 %.
     social = re.search(r"au moins une considération sociale.*?</tr>", page).group(0)
     assert percent(0.25) in social and "1 / 4" in social
-    assert "3e sur 4 acheteurs de même type et taille" in social
+    assert f"3e sur {count(4, 'acheteur')}" in social and "même type et taille" in page
     assert f"{count(1, 'autre acheteur')} aux données insuffisantes, écartés" in social
     assert percent(0.375) in social and percent(0.5) in social  # the median, the percentile
     assert "Commune" in page and "moins de 1 M€" in page
@@ -53,7 +53,7 @@ def test_a_buyer_without_data_enough_is_not_ranked_and_the_years_can_be_chosen(c
     assert "données insuffisantes" in social and "non classé" in social
 
     page = profile(client, C1[:9], annee=2025)
-    assert '<option value="2025" selected>' in page and "1er sur 1 acheteurs" in page
+    assert '<option value="2025" selected>' in page and f"1er sur {count(1, 'acheteur')}" in page
 
 
 def test_a_buyer_without_any_marche_shows_no_decp_data_never_not_obliged(client, store):

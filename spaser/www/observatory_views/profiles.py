@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from spaser.directory.listing import known_schemes
 from spaser.directory.status import Adoption, adoption_status
-from spaser.formatting import FRENCH, INTERNATIONAL, number
+from spaser.formatting import FRENCH, INTERNATIONAL, count, number
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation, profiles
 from spaser.observatory.series import SERIES
@@ -67,7 +67,7 @@ def indicator_years(rows: list[dict]) -> list[dict]:
 def _labelled(row: dict) -> dict:
     text = ""
     if row["rank"] is not None:
-        text = f"{ordinal(row['rank'])} sur {number(row['peers'])}"
+        text = f"{ordinal(row['rank'])} sur {count(row['peers'], 'acheteur')}"
     return row | {"label": SUBJECTS[row["series"]], "measure_label": MEASURES[row["measure"]], "rank_text": text}
 
 
@@ -127,7 +127,7 @@ def profile(request, siren: str):
             "title": f"{name} — profil d'acheteur",
             "sources": found,
             "register": [row | {"adoption": adoptions[row["year"]]} for row in register],
-            "buyer_type": register[0]["buyer_type"] if register else None,
+            "buyer_type": register[0]["buyer_type"] if register else schemes[0].structure_type,
             "uncertain_type": bool(register and register[0]["uncertain_type"]),
             "decp_contracts": sum(row["contracts"] for row in register),
             "indicator_years": shown_years,
