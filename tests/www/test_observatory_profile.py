@@ -120,3 +120,14 @@ def test_the_api_answers_the_profile_as_its_openapi_document_describes(client, s
     assert (social["share"], social["rank"], social["peers"], social["peer_median"]) == (0.25, 3, 4, 0.375)
     assert (without_decp["decp_data"], without_decp["indicators"]) == (False, [])
     assert get(client, reverse("api:observatory_profile", args=["123456789"])).status_code == 404
+
+
+def test_without_an_observatory_the_profile_answers_503_and_a_year_without_data_shows_the_last_one(
+    client, store, settings, tmp_path
+):
+    assert '<option value="2025" selected>' in profile(client, C1[:9], annee=1990)
+
+    settings.SPASER_STORE_DIR = tmp_path
+    response = client.get(reverse("observatory:profile", args=[C1[:9]]))
+
+    assert response.status_code == 503 and response["Retry-After"]

@@ -23,7 +23,7 @@ from ninja.renderers import JSONRenderer
 
 from spaser.directory.listing import known_schemes
 from spaser.indicators.readers import StoreUnavailable
-from spaser.observatory import obligation, profiles, series
+from spaser.observatory import obligation, series
 from spaser.observatory.store import sources
 from spaser.plans.models import Partnership, Scheme
 from spaser.plans.steering import STATUS_RULE, dashboard, dashboard_version, require_store
@@ -32,6 +32,7 @@ from spaser.tables import SERIES_CSV
 from spaser.www import breadcrumbs
 from spaser.www.api import schemas
 from spaser.www.observatory_views.obligation import default_year
+from spaser.www.observatory_views.profiles import read_buyer
 from spaser.www.observatory_views.reading import observatory
 from spaser.www.unavailable import RETRY_AFTER_S
 
@@ -348,21 +349,17 @@ def obligation_register(
 def observatory_profile(request, siren: str = Path(..., description="SIREN de l'acheteur (9 chiffres).")):
     if not (siren.isdigit() and len(siren) == 9):
         raise ApiError(404, f"« {siren} » n'est pas un SIREN : 9 chiffres attendus.")
-    schemes = [listed for listed in known_schemes() if siren in listed.sirens]
-    with observatory() as connection:
-        register = obligation.rows(connection, siren=siren)
-        indicators = profiles.read(connection, siren)
-        decp_date = sources(connection).decp_date
-    if not register and not schemes:
+    buyer = read_buyer(siren)
+    if buyer is None:
         raise ApiError(404, f"Aucun acheteur connu de l'observatoire avec le SIREN {siren}.")
     return {
         "siren": siren,
-        "name": (register[0]["name"] if register else None) or (schemes[0].name if schemes else None),
-        "decp_data": any(row["contracts"] for row in register),
-        "decp_date": decp_date,
-        "obligation": register,
-        "schemes": schemes,
-        "indicators": indicators,
+        "name": buyer.name,
+        "decp_data": buyer.decp_contracts > 0,
+        "decp_date": buyer.sources.decp_date,
+        "obligation": buyer.register,
+        "schemes": buyer.schemes,
+        "indicators": buyer.indicators,
     }
 
 

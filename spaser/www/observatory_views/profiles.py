@@ -2,6 +2,7 @@
 its headline indicators per year and where they stand among its peers (same type, same size bracket)."""
 
 import datetime
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_not_required
@@ -10,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from spaser.directory.listing import known_schemes
+from spaser.directory.listing import Listed, known_schemes
 from spaser.directory.status import Adoption, adoption_status
 from spaser.formatting import FRENCH, INTERNATIONAL, count, number
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation, profiles
 from spaser.observatory.series import SERIES
-from spaser.observatory.store import sources
+from spaser.observatory.store import Sources, sources
 from spaser.observatory.vocabulary import MEASURES, SUBJECTS
 from spaser.tables import PROFILES_CSV
 from spaser.www.breadcrumbs import observatory_page
@@ -84,16 +85,43 @@ def evolution(rows: list[dict], years: list[int]) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class Buyer:
+    """What the observatory knows of one SIREN, for its page and the API."""
+
+    siren: str
+    name: str | None
+    schemes: list[Listed]
+    register: list[dict]
+    indicators: list[dict]
+    sources: Sources
+
+    @property
+    def decp_contracts(self) -> int:
+        return sum(row["contracts"] for row in self.register)
+
+
+def read_buyer(siren: str) -> Buyer | None:
+    """None when neither the register nor the directory knows the SIREN; StoreUnavailable without an observatory."""
+    schemes = [listed for listed in known_schemes() if siren in listed.sirens]
+    with observatory() as connection:
+        register = obligation.rows(connection, siren=siren)
+        indicators = profiles.read(connection, siren)
+        found = sources(connection)
+    if not register and not schemes:
+        return None
+    name = (register[0]["name"] if register else None) or (schemes[0].name if schemes else None)
+    return Buyer(siren, name, schemes, register, indicators, found)
+
+
 @login_not_required
 @require_safe
 @cached_public_page(register_version)
 def profile(request, siren: str):
     siren = checked_siren(siren)
-    schemes = [listed for listed in known_schemes() if siren in listed.sirens]
     today = datetime.date.today().year
     context = {
         "siren": siren,
-        "schemes": scheme_states(schemes, today),
         "current_year": today,
         "threshold": obligation.THRESHOLD,
         "breadcrumb_data": observatory_page(
@@ -101,22 +129,17 @@ def profile(request, siren: str):
         ),
     }
     try:
-        with observatory() as connection:
-            register = obligation.rows(connection, siren=siren)
-            indicators = profiles.read(connection, siren)
-            found = sources(connection)
+        buyer = read_buyer(siren)
     except StoreUnavailable as error:
-        name = schemes[0].name if schemes else f"SIREN {siren}"
-        return unavailable(request, TEMPLATE, context | {"name": name, "title": name}, error)
-    if not register and not schemes:
+        return unavailable(request, TEMPLATE, context | {"name": f"SIREN {siren}", "title": f"SIREN {siren}"}, error)
+    if buyer is None:
         raise Http404(f"Aucun acheteur connu de l'observatoire avec le SIREN {siren}.")
-    name = (register[0]["name"] if register else None) or (schemes[0].name if schemes else f"SIREN {siren}")
-    by_year = indicator_years(indicators)
-    shown_years = [block["year"] for block in by_year]
-    try:
-        chosen = int(request.GET.get("annee") or default_year(sorted(shown_years)) or 0)
-    except ValueError:
-        chosen = default_year(sorted(shown_years))
+    name = buyer.name or f"SIREN {siren}"
+    register = buyer.register
+    by_year = indicator_years(buyer.indicators)
+    shown_years = sorted(block["year"] for block in by_year)
+    chosen = request.GET.get("annee", "")
+    chosen = int(chosen) if chosen.isdigit() and int(chosen) in shown_years else default_year(shown_years)
     adoptions = {row["year"]: adoption_status({siren}, row["year"])[siren] for row in register}
     return render(
         request,
@@ -125,17 +148,18 @@ def profile(request, siren: str):
         | {
             "name": name,
             "title": f"{name} — profil d'acheteur",
-            "sources": found,
+            "sources": buyer.sources,
+            "schemes": scheme_states(buyer.schemes, today),
             "register": [row | {"adoption": adoptions[row["year"]]} for row in register],
-            "buyer_type": register[0]["buyer_type"] if register else schemes[0].structure_type,
+            "buyer_type": register[0]["buyer_type"] if register else buyer.schemes[0].structure_type,
             "uncertain_type": bool(register and register[0]["uncertain_type"]),
-            "decp_contracts": sum(row["contracts"] for row in register),
-            "indicator_years": shown_years,
+            "decp_contracts": buyer.decp_contracts,
+            "indicator_years": shown_years[::-1],
             "year": chosen,
             "year_block": next((block for block in by_year if block["year"] == chosen), None),
-            "evolution": evolution(indicators, sorted(shown_years)),
-            "evolution_years": sorted(shown_years),
-            "files": {name: reverse("observatory:profiles_download", args=[name]) for name in FILES},
+            "evolution": evolution(buyer.indicators, shown_years),
+            "evolution_years": shown_years,
+            "files": {file: reverse("observatory:profiles_download", args=[file]) for file in FILES},
         },
     )
 
