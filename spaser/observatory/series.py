@@ -8,12 +8,10 @@ SQL); the groups add the types' numerators and denominators up.
 
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 import duckdb
 
 from spaser.analytics.classes import reference_relations
-from spaser.analytics.files import sql_path
 from spaser.indicators.catalogue import BY_CODE, Indicator, share
 from spaser.indicators.engine import Filters, Scope, compute
 from spaser.observatory.vocabulary import COUNTED, EVERY_CONTRACT, NATIONAL, OECP, SUBJECTS, VALUED
@@ -151,7 +149,7 @@ def read(connection, universe: str, group: str) -> list[dict]:
     return sorted(rows, key=lambda row: order[(row["series"], row["measure"])])
 
 
-def _export_sql(decp_date: date) -> str:
+def export_sql(decp_date: date) -> str:
     """The rows of the files (SERIES_CSV, SERIES_PARQUET), in their columns' order, the data date last."""
     names = ", ".join(name for name, _ in COLUMNS)
     return (
@@ -161,8 +159,4 @@ def _export_sql(decp_date: date) -> str:
 
 
 def export_rows(connection, decp_date: date) -> list[tuple]:
-    return connection.execute(_export_sql(decp_date)).fetchall()
-
-
-def write_parquet(connection, decp_date: date, out: Path) -> None:
-    connection.execute(f"COPY ({_export_sql(decp_date)}) TO '{sql_path(out)}' (FORMAT parquet)")
+    return connection.execute(export_sql(decp_date)).fetchall()

@@ -1,19 +1,16 @@
 """/observatoire/indicateurs/: the national series by year, in the universe and buyer group chosen on the page,
 beside the PNAD targets and, in a table of their own, the OECP's published figures; with their files."""
 
-import io
 import json
-import tempfile
 from itertools import groupby
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from spaser.formatting import FRENCH, INTERNATIONAL, in_percent, rounded, write_csv
+from spaser.formatting import FRENCH, INTERNATIONAL, in_percent, rounded
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import series
 from spaser.observatory.published import OECP_FIGURES, PNAD_SOURCE, PNAD_TARGETS
@@ -21,9 +18,9 @@ from spaser.observatory.store import sources
 from spaser.observatory.vocabulary import COUNTED, GROUPS, MEASURES, NATIONAL, OECP, SUBJECTS, UNIVERSES
 from spaser.tables import SERIES_CSV
 from spaser.www.breadcrumbs import observatory_page
-from spaser.www.observatory_views.reading import observatory, observatory_version
+from spaser.www.observatory_views.reading import observatory, observatory_version, table_file
 from spaser.www.page_cache import cached_public_page
-from spaser.www.unavailable import RETRY_AFTER_S, unavailable
+from spaser.www.unavailable import unavailable
 
 
 TITLE = "Séries nationales des achats responsables"
@@ -110,23 +107,4 @@ def download(request, name: str):
     convention = FILES.get(name)
     if convention is None:
         raise Http404("Fichier inconnu.")
-    try:
-        with observatory() as connection:
-            decp_date = sources(connection).decp_date
-            if convention == "parquet":
-                with tempfile.TemporaryDirectory() as folder:
-                    out = Path(folder) / name
-                    series.write_parquet(connection, decp_date, out)
-                    content, kind = out.read_bytes(), "application/vnd.apache.parquet"
-            else:
-                text = io.StringIO()
-                write_csv(text, SERIES_CSV.names, series.export_rows(connection, decp_date), convention)
-                content, kind = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
-    except StoreUnavailable as error:
-        response = HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(RETRY_AFTER_S)
-        return response
-    response = HttpResponse(content, content_type=kind)
-    stem, extension = name.rsplit(".", 1)
-    response["Content-Disposition"] = f'attachment; filename="observatoire-{stem}-{decp_date}.{extension}"'
-    return response
+    return table_file(name, convention, series.export_sql, SERIES_CSV.names)
