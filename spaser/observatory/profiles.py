@@ -57,13 +57,13 @@ ranked AS (
                AS insufficient_peers,
            RANK() OVER (PARTITION BY {PEER_GROUP}, measured ORDER BY share DESC) AS rank_among,
            CUME_DIST() OVER (PARTITION BY {PEER_GROUP}, measured ORDER BY share) AS cumulated,
-           ROW_NUMBER() OVER (PARTITION BY {PEER_GROUP}, measured ORDER BY share, siren) AS position
+           ROW_NUMBER() OVER (PARTITION BY {PEER_GROUP}, measured ORDER BY share, siren) AS row_order
     FROM placed
 ),
 medians AS (
     SELECT {PEER_GROUP}, AVG(share) AS peer_median
     FROM ranked
-    WHERE measured = 1 AND position IN (FLOOR((peers + 1) / 2.0), FLOOR((peers + 2) / 2.0))
+    WHERE measured = 1 AND row_order IN (FLOOR((peers + 1) / 2.0), FLOOR((peers + 2) / 2.0))
     GROUP BY {PEER_GROUP}
 )
 SELECT k.siren, k.year, k.buyer_type, k.size_bracket, k.series, k.measure, k.contracts, k.numerator,
