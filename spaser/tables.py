@@ -15,7 +15,7 @@ import orjson
 
 from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, number
 from spaser.indicators.catalogue import CATALOGUE
-from spaser.observatory.vocabulary import GROUPS, MEASURES, SUBJECTS, UNIVERSES
+from spaser.observatory.vocabulary import GROUPS, MEASURES, SIZE_BRACKETS, SUBJECTS, UNIVERSES
 
 
 FIRST_YEAR, LAST_YEAR = 2015, 2050
@@ -457,6 +457,88 @@ OBLIGATION_PARQUET = Table(
 )
 
 
+# The buyer profiles of the observatory (/observatoire/acheteurs/<siren>/, its national files and the API)
+
+PROFILE_FIELDS = (
+    Field("siren", "string", "SIREN", "SIREN de l'acheteur.", required=True, max_length=9),
+    Field("year", "integer", "Année", "Année de notification des marchés.", required=True),
+    Field("buyer_type", "string", "Type d'acheteur", "D'après la catégorie juridique SIRENE.", required=True),
+    Field(
+        "size_bracket",
+        "string",
+        "Taille",
+        "Tranche du montant des marchés notifiés dans l'année (registre de l'obligation).",
+        required=True,
+        enum=tuple(label for _, label in SIZE_BRACKETS),
+    ),
+    SERIES_FIELDS[3],
+    SERIES_FIELDS[4],
+    Field("contracts", "integer", "Marchés", "Marchés notifiés dans l'année par l'acheteur.", required=True),
+    Field("numerator", "number", "Numérateur", "Marchés, ou euros, comptés.", required=True, minimum=0),
+    Field(
+        "denominator",
+        "number",
+        "Dénominateur",
+        "Marchés, ou euros, dont la donnée est renseignée (donnée inconnue exclue, comme le catalogue).",
+        required=True,
+        minimum=0,
+    ),
+    Field("share", "number", "Part", f"Numérateur / dénominateur, {_SHARE} (données insuffisantes).", minimum=0),
+    Field(
+        "peers",
+        "integer",
+        "Acheteurs comparés",
+        "Acheteurs de même type et taille cette année dont la part est connue, l'acheteur compris.",
+        required=True,
+        minimum=0,
+    ),
+    Field(
+        "insufficient_peers",
+        "integer",
+        "Acheteurs aux données insuffisantes",
+        "Acheteurs du même groupe sans part (dénominateur nul), écartés des rangs et de la médiane.",
+        required=True,
+        minimum=0,
+    ),
+    Field("rank", "integer", "Rang", "Rang de la part, 1 pour la plus haute (ex aequo au même rang).", minimum=1),
+    Field(
+        "percentile",
+        "number",
+        "Centile",
+        "Part des acheteurs comparés, lui compris, dont la part est inférieure ou égale à la sienne (0 à 1).",
+        minimum=0,
+    ),
+    Field(
+        "peer_median",
+        "number",
+        "Médiane du groupe",
+        "Médiane des parts des acheteurs comparés (moyenne des deux valeurs centrales quand leur nombre est pair).",
+        minimum=0,
+    ),
+    Field(
+        "decp_date", "date", "Données DECP du", "Date de l'entrepôt DECP dont le profil est calculé.", required=True
+    ),
+)
+_PROFILE_DESCRIPTION = (
+    "Profils des acheteurs de l'observatoire : par acheteur, année et série, la part (donnée inconnue exclue) et sa "
+    "comparaison avec les acheteurs de même type et taille ; valeurs non arrondies."
+)
+PROFILES_CSV = Table(
+    "observatoire-profils",
+    "Profils des acheteurs",
+    _PROFILE_DESCRIPTION,
+    PROFILE_FIELDS,
+    primary_key=("siren", "year", "series", "measure"),
+)
+PROFILES_PARQUET = Table(
+    "observatoire-profils-parquet",
+    "Profils des acheteurs (Parquet)",
+    _PROFILE_DESCRIPTION,
+    PROFILE_FIELDS,
+    conventions=(PARQUET,),
+    primary_key=("siren", "year", "series", "measure"),
+)
+
 # The national SPASER directory (achats-durables.gouv.fr): entries imported by the platform team, and the
 # observatory's directory export (the same columns, with where each entry comes from)
 
@@ -664,6 +746,8 @@ TABLES = (
     SERIES_PARQUET,
     OBLIGATION_CSV,
     OBLIGATION_PARQUET,
+    PROFILES_CSV,
+    PROFILES_PARQUET,
     DIRECTORY_CSV,
     DIRECTORY_EXPORT_CSV,
     DIRECTORY_EXPORT_PARQUET,

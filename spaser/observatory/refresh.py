@@ -5,13 +5,13 @@ from pathlib import Path
 
 import duckdb
 
-from spaser.observatory import obligation, series
+from spaser.observatory import obligation, profiles, series
 from spaser.observatory.store import rebuilding, source_versions
 
 
 # A builder creates its tables in the new observatory from `decp` and `ref` (attached read-only).
 Builder = Callable[[duckdb.DuckDBPyConnection], None]
-BUILDERS: tuple[Builder, ...] = (obligation.build, series.build)
+BUILDERS: tuple[Builder, ...] = (obligation.build, series.build, profiles.build)
 
 
 def refresh(store: Path, builders: tuple[Builder, ...] = BUILDERS) -> dict[str, str | None]:

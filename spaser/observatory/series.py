@@ -63,13 +63,13 @@ def build(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(f"CREATE TABLE {TABLE} ({', '.join(f'{name} {kind}' for name, kind in COLUMNS)})")
     connection.execute("USE decp")
     try:
-        query = series_sql(_reference_relations(connection), has_stored_classes(connection))
+        query = series_sql(attached_reference_relations(connection), has_stored_classes(connection))
         connection.execute(f'INSERT INTO "{home}".{TABLE} SELECT * FROM ({query})')
     finally:
         connection.execute(f'USE "{home}"')
 
 
-def _reference_relations(connection) -> dict[str, str]:
+def attached_reference_relations(connection) -> dict[str, str]:
     tables = connection.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref'").fetchall()
     return reference_relations({name for (name,) in tables})
 

@@ -17,3 +17,11 @@ GROUPS = {
 }
 # The legal categories and their two measures are the indicators' (spaser.indicators.legal).
 SUBJECTS = CATEGORIES
+# The buyer profiles' size brackets: the year's DECP amount of marchés (the obligation register's), in euros HT, upper
+# bound excluded; the last one starts at the obligation threshold (docs/decisions.md "Buyer profile peers").
+SIZE_BRACKETS = (
+    (1_000_000, "moins de 1 M€"),
+    (10_000_000, "de 1 à 10 M€"),
+    (50_000_000, "de 10 à 50 M€"),
+    (None, "50 M€ et plus"),
+)

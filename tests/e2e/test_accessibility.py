@@ -31,7 +31,7 @@ PAGES = [
     ("observatory:home", "anonymous"),
     ("observatory:series", "anonymous"),
     ("observatory:obligation", "anonymous"),
-    ("observatory:obligation_buyer", "anonymous"),
+    ("observatory:profile", "anonymous"),
     ("observatory:directory", "anonymous"),
     ("observatory:directory_import", "staff"),
     ("observatory:directory_edit", "staff"),

@@ -24,6 +24,7 @@ NOT_HTML = {
     "admin:index",
     "observatory:obligation_download",
     "observatory:series_download",
+    "observatory:profiles_download",
     "observatory:directory_csv",
     "observatory:directory_parquet",
     "observatory:directory_schema",

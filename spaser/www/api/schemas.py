@@ -27,11 +27,12 @@ from spaser.plans.models import (
     Theme,
 )
 from spaser.plans.steering import STATUS_BADGES, ObjectiveSeries
-from spaser.tables import PUBLICATION_FIELDS, SERIES_FIELDS
+from spaser.tables import PROFILE_FIELDS, PUBLICATION_FIELDS, SERIES_FIELDS
 
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 SERIES_FIELDS_BY_NAME = {field.name: field for field in SERIES_FIELDS}
+PROFILE_FIELDS_BY_NAME = {field.name: field for field in PROFILE_FIELDS}
 
 
 def _closed(schema: dict) -> None:
@@ -423,6 +424,30 @@ class ObligationPage(ApiSchema):
     results: list[ObligationRow]
 
 
+def _profile_field(name: str, **constraints):
+    return Field(description=PROFILE_FIELDS_BY_NAME[name].description, **constraints)
+
+
+class ProfileIndicator(ApiSchema):
+    """Une série de l'observatoire pour un acheteur une année, et sa place parmi les acheteurs de même type et
+    taille (ceux aux données insuffisantes écartés)."""
+
+    year: int = _profile_field("year")
+    series: Literal[tuple(SUBJECTS)] = _profile_field("series")
+    measure: Literal[tuple(MEASURES)] = _profile_field("measure")
+    buyer_type: str = _profile_field("buyer_type")
+    size_bracket: str = _profile_field("size_bracket")
+    contracts: int = _profile_field("contracts", ge=0)
+    numerator: float = _profile_field("numerator", ge=0)
+    denominator: float = _profile_field("denominator", ge=0)
+    share: float | None = _profile_field("share")
+    peers: int = _profile_field("peers", ge=0)
+    insufficient_peers: int = _profile_field("insufficient_peers", ge=0)
+    rank: int | None = _profile_field("rank")
+    percentile: float | None = _profile_field("percentile")
+    peer_median: float | None = _profile_field("peer_median")
+
+
 class DirectoryItem(ApiSchema):
     """Un SPASER de l'annuaire de l'observatoire : publié sur la plateforme, importé de l'annuaire national ou saisi
     par l'équipe. Les champs absents de la source sont vides (null ou chaîne vide)."""
@@ -464,6 +489,21 @@ class Directory(ApiSchema):
 
     count: int = Field(description="Nombre de SPASER.")
     results: list[DirectoryItem]
+
+
+class BuyerProfile(ApiSchema):
+    """Le profil d'un acheteur dans l'observatoire : registre de l'obligation, SPASER connus, indicateurs par année
+    et comparaison avec les acheteurs de même type et taille."""
+
+    siren: str = Field(description="SIREN de l'acheteur.", pattern=r"^\d{9}$")
+    name: str | None = Field(description="Dénomination SIRENE, ou nom de l'annuaire ; null si inconnue.")
+    decp_data: bool = Field(
+        description="Faux quand l'acheteur n'a aucun marché dans les DECP (« aucune donnée DECP »)."
+    )
+    decp_date: date | None = Field(description="Date des données DECP dont le profil est calculé.")
+    obligation: list[ObligationRow] = Field(description="Le registre de l'obligation, dernière année d'abord.")
+    schemes: list[DirectoryItem] = Field(description="Les SPASER de l'annuaire portés par l'acheteur ou partagés.")
+    indicators: list[ProfileIndicator] = Field(description="Les séries de l'acheteur, dernière année d'abord.")
 
 
 # The biennial legal publications of a scheme's buyers (spaser.publications; the same fields as PUBLICATION_CSV)

@@ -34,6 +34,7 @@ from spaser.tables import SERIES_CSV
 from spaser.www import breadcrumbs
 from spaser.www.api import schemas
 from spaser.www.observatory_views.obligation import default_year
+from spaser.www.observatory_views.profiles import read_buyer
 from spaser.www.observatory_views.reading import observatory
 from spaser.www.unavailable import RETRY_AFTER_S
 
@@ -344,6 +345,44 @@ def obligation_register(
         rows = obligation.rows(connection, year, type, statut, siren=siren or "")
         decp_date = sources(connection).decp_date
     return {"decp_date": decp_date, "count": len(rows), "results": rows}
+
+
+@ROUTER.get(
+    "/observatoire/acheteurs/{siren}/",
+    response={200: schemas.BuyerProfile, 404: schemas.Error, 503: schemas.Error},
+    url_name="observatory_profile",
+    operation_id="lireProfilAcheteur",
+    summary="Profil d'un acheteur dans l'observatoire",
+    description=(
+        "Pour un acheteur (SIREN) : ses lignes du registre de l'obligation, ses SPASER connus de l'annuaire et, par "
+        "année, les parts des séries de l'observatoire (donnée inconnue exclue) avec son rang, son centile et la "
+        "médiane des acheteurs de même type et de même tranche de montant de marchés notifiés ; les acheteurs aux "
+        "données insuffisantes sont écartés des rangs et des médianes. `decp_data` est faux quand l'acheteur n'a "
+        "aucun marché dans les DECP."
+    ),
+    openapi_extra=described(
+        {
+            200: "Le profil de l'acheteur.",
+            404: "SIREN invalide ou inconnu de l'observatoire et de l'annuaire.",
+            503: "Observatoire pas encore calculé ou illisible (réessayer après `Retry-After`).",
+        }
+    ),
+)
+def observatory_profile(request, siren: str = Path(..., description="SIREN de l'acheteur (9 chiffres).")):
+    if not (siren.isdigit() and len(siren) == 9):
+        raise ApiError(404, f"« {siren} » n'est pas un SIREN : 9 chiffres attendus.")
+    buyer = read_buyer(siren)
+    if buyer is None:
+        raise ApiError(404, f"Aucun acheteur connu de l'observatoire avec le SIREN {siren}.")
+    return {
+        "siren": siren,
+        "name": buyer.name,
+        "decp_data": buyer.decp_contracts > 0,
+        "decp_date": buyer.sources.decp_date,
+        "obligation": buyer.register,
+        "schemes": buyer.schemes,
+        "indicators": buyer.indicators,
+    }
 
 
 @ROUTER.get(

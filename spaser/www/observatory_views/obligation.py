@@ -1,28 +1,25 @@
 """`/observatoire/obligation/`: who is probably obliged to adopt a SPASER (L2111-3), by buyer and year."""
 
 import datetime
-import io
 from dataclasses import asdict
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from spaser.analytics.buyer_types import BUYER_TYPES
-from spaser.analytics.files import parquet_bytes
 from spaser.directory.status import adoption_status
-from spaser.formatting import write_csv
+from spaser.formatting import FRENCH
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation
 from spaser.observatory.store import sources
 from spaser.tables import OBLIGATION_CSV
 from spaser.www.breadcrumbs import observatory_page
 from spaser.www.observatory_views.directory import version as directory_version
-from spaser.www.observatory_views.reading import PARQUET_TYPE, observatory, observatory_version
+from spaser.www.observatory_views.reading import observatory, observatory_version, table_file
 from spaser.www.page_cache import cached_public_page
-from spaser.www.unavailable import unavailable, unavailable_file
+from spaser.www.unavailable import unavailable
 
 
 # The register's page lists the largest buyers first; the files hold every row.
@@ -86,55 +83,9 @@ def register(request):
 
 @login_not_required
 @require_safe
-@cached_public_page(observatory_version)
-def buyer_history(request, siren: str):
-    if not (siren.isdigit() and len(siren) == 9):
-        raise Http404("Aucun acheteur à cette adresse.")
-    context = {
-        "siren": siren,
-        "threshold": obligation.THRESHOLD,
-        "breadcrumb_data": observatory_page(
-            (reverse("observatory:obligation"), "Registre des acheteurs soumis au SPASER")
-        ),
-    }
-    try:
-        with observatory() as connection:
-            rows = obligation.rows(connection, siren=siren)
-            sources = observatory_sources(connection)
-    except StoreUnavailable as error:
-        named = {"name": f"SIREN {siren}", "title": f"SIREN {siren} — obligation d'adopter un SPASER"}
-        return unavailable(request, "observatory/obligation_buyer.html", context | named, error)
-    if not rows:
-        raise Http404("Aucun acheteur à cette adresse.")
-    name = rows[0]["name"] or f"SIREN {siren}"
-    title = f"{name} — obligation d'adopter un SPASER"
-    return render(
-        request,
-        "observatory/obligation_buyer.html",
-        context | sources | {"title": title, "name": name, "rows": rows},
-    )
-
-
-@login_not_required
-@require_safe
 def download(request, file_format: str):
     """The whole register (every year) as CSV (French convention) or Parquet, as OBLIGATION_CSV declares."""
     if file_format not in ("csv", "parquet"):
         raise Http404("Format inconnu : csv ou parquet.")
-    try:
-        with observatory() as connection:
-            found = sources(connection)
-            if file_format == "parquet":
-                content = parquet_bytes(connection, obligation.export_sql(found.decp_date))
-                content_type = PARQUET_TYPE
-            else:
-                output = io.StringIO()
-                rows = connection.execute(obligation.export_sql(found.decp_date)).fetchall()
-                write_csv(output, OBLIGATION_CSV.names, rows)
-                content, content_type = output.getvalue(), "text/csv; charset=utf-8"
-    except StoreUnavailable as error:
-        return unavailable_file(request, error)
-    response = HttpResponse(content, content_type=content_type)
-    filename = f"registre-obligation-spaser-{found.refreshed_at:%Y-%m-%d}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    convention = "parquet" if file_format == "parquet" else FRENCH
+    return table_file(request, f"obligation.{file_format}", convention, obligation.export_sql, OBLIGATION_CSV.names)

@@ -1,14 +1,20 @@
 """Reading the materialised observatory for a page, a file or the API (never computing it per request)."""
 
-from collections.abc import Iterator
+import datetime
+import io
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
 from django.conf import settings
+from django.http import HttpResponse
 
+from spaser.analytics.files import parquet_bytes
 from spaser.errors import SpaserError
+from spaser.formatting import write_csv
 from spaser.indicators.readers import StoreUnavailable
-from spaser.observatory.store import database_path, open_read_only
+from spaser.observatory.store import database_path, open_read_only, sources
+from spaser.www.unavailable import unavailable_file
 
 
 PARQUET_TYPE = "application/vnd.apache.parquet"
@@ -36,3 +42,25 @@ def observatory() -> Iterator[duckdb.DuckDBPyConnection]:
         raise StoreUnavailable(f"Observatoire illisible ({error}).") from error
     finally:
         connection.close()
+
+
+def table_file(
+    request, name: str, convention: str, export_sql: Callable[[datetime.date], str], header: tuple[str, ...]
+) -> HttpResponse:
+    """One materialised table as a file named `name` (CSV in `convention`, or Parquet), its rows given by
+    `export_sql(decp_date)`; 503 with Retry-After while the observatory cannot be read."""
+    try:
+        with observatory() as connection:
+            decp_date = sources(connection).decp_date
+            if convention == "parquet":
+                content, kind = parquet_bytes(connection, export_sql(decp_date)), PARQUET_TYPE
+            else:
+                text = io.StringIO()
+                write_csv(text, header, connection.execute(export_sql(decp_date)).fetchall(), convention)
+                content, kind = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    except StoreUnavailable as error:
+        return unavailable_file(request, error)
+    response = HttpResponse(content, content_type=kind)
+    stem, extension = name.rsplit(".", 1)
+    response["Content-Disposition"] = f'attachment; filename="observatoire-{stem}-{decp_date}.{extension}"'
+    return response

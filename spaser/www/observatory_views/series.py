@@ -1,18 +1,16 @@
 """/observatoire/indicateurs/: the national series by year, in the universe and buyer group chosen on the page,
 beside the PNAD targets and, in a table of their own, the OECP's published figures; with their files."""
 
-import io
 import json
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from spaser.analytics.files import parquet_bytes
-from spaser.formatting import FRENCH, INTERNATIONAL, in_percent, rounded, write_csv
+from spaser.formatting import FRENCH, INTERNATIONAL, in_percent, rounded
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import series
 from spaser.observatory.published import OECP_FIGURES, PNAD_SOURCE, PNAD_TARGETS
@@ -20,9 +18,9 @@ from spaser.observatory.store import sources
 from spaser.observatory.vocabulary import COUNTED, GROUPS, MEASURES, NATIONAL, OECP, SUBJECTS, UNIVERSES
 from spaser.tables import SERIES_CSV
 from spaser.www.breadcrumbs import observatory_page
-from spaser.www.observatory_views.reading import PARQUET_TYPE, observatory, observatory_version
+from spaser.www.observatory_views.reading import observatory, observatory_version, table_file
 from spaser.www.page_cache import cached_public_page
-from spaser.www.unavailable import unavailable, unavailable_file
+from spaser.www.unavailable import unavailable
 
 
 TITLE = "Séries nationales des achats responsables"
@@ -109,18 +107,4 @@ def download(request, name: str):
     convention = FILES.get(name)
     if convention is None:
         raise Http404("Fichier inconnu.")
-    try:
-        with observatory() as connection:
-            decp_date = sources(connection).decp_date
-            if convention == "parquet":
-                content, kind = parquet_bytes(connection, series.export_sql(decp_date)), PARQUET_TYPE
-            else:
-                text = io.StringIO()
-                write_csv(text, SERIES_CSV.names, series.export_rows(connection, decp_date), convention)
-                content, kind = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
-    except StoreUnavailable as error:
-        return unavailable_file(request, error)
-    response = HttpResponse(content, content_type=kind)
-    stem, extension = name.rsplit(".", 1)
-    response["Content-Disposition"] = f'attachment; filename="observatoire-{stem}-{decp_date}.{extension}"'
-    return response
+    return table_file(request, name, convention, series.export_sql, SERIES_CSV.names)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spaser.www.observatory_views import directory, home, obligation, series
+from spaser.www.observatory_views import directory, home, obligation, profiles, series
 
 
 app_name = "observatory"
@@ -19,6 +19,8 @@ urlpatterns = [
     path("indicateurs/", series.page, name="series"),
     path("indicateurs/<str:name>", series.download, name="series_download"),
     path("obligation/", obligation.register, name="obligation"),
-    path("obligation/<str:siren>/", obligation.buyer_history, name="obligation_buyer"),
+    path("obligation/<str:siren>/", profiles.obligation_history, name="obligation_buyer"),
+    path("acheteurs/<str:siren>/", profiles.profile, name="profile"),
+    path("acheteurs/<str:name>", profiles.download, name="profiles_download"),
     path("obligation.<str:file_format>", obligation.download, name="obligation_download"),
 ]
