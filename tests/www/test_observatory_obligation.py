@@ -120,7 +120,7 @@ def test_without_an_observatory_the_pages_and_files_answer_503_in_french(client,
     settings.SPASER_STORE_DIR = tmp_path
 
     register = client.get(reverse("observatory:obligation"))
-    buyer = client.get(reverse("observatory:obligation_buyer", args=[REGION[:9]]))
+    buyer = client.get(reverse("observatory:profile", args=[REGION[:9]]))
     download = client.get(reverse("observatory:obligation_download", args=["parquet"]))
 
     for response in (register, buyer, download):
