@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench import locate_envelope
+from bench import locate_envelope, report as report_bench
 from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
 from bench.web import DEFAULT_CLIENTS as WEB_CLIENTS, DEFAULT_REQUESTS as WEB_REQUESTS, WORK as WEB_WORK
@@ -1104,6 +1104,7 @@ SECTIONS = (
             and args.web_clients == WEB_CLIENTS
         ),
     ),
+    Section("report", report_bench.measure, report_bench.text, report_bench.markdown, report_bench.default_size),
 )
 
 
