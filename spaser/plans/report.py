@@ -5,6 +5,7 @@ and the catalogue (the methodology annex), never recomputed apart: the report ca
 """
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -125,6 +126,11 @@ class Report:
     @property
     def no_governance(self) -> str:
         return NO_GOVERNANCE
+
+
+def latest_year(scheme: Scheme, today: date) -> int:
+    """The year a scheme's report is offered for first: the current one, within the period."""
+    return max(scheme.start_year, min(scheme.end_year, today.year))
 
 
 def check_year(scheme: Scheme, year: int) -> None:

@@ -4,6 +4,8 @@ S1 (share of marchés with a social consideration): 2024 → 75 %, 2025 → 100 
 E1 (environmental): 2024 → 75 %, 2025 → 0 %.
 """
 
+import datetime
+
 import pytest
 
 from spaser.plans import report, steering
@@ -63,9 +65,7 @@ def test_the_status_only_sees_the_years_up_to_the_reports(scheme):
 def test_chart_data_is_the_dashboards_series_rounded(scheme):
     social = objective_report(report.build(scheme, 2025), "S1")
 
-    assert social.chart == steering.ChartData(
-        [2024, 2025, 2026], [75.0, 100.0, None], [20.0, 25.0, 30.0], "%", 100
-    )
+    assert social.chart == steering.ChartData([2024, 2025, 2026], [75.0, 100.0, None], [20.0, 25.0, 30.0], "%", 100)
 
 
 def test_actions_by_engagement_and_state(scheme):
@@ -115,3 +115,8 @@ def test_a_year_outside_the_period_is_refused_in_french(scheme, year):
         f"Pas de rapport pour {year} : le SPASER « {scheme.title} » couvre les années 2024 à 2026. "
         "Choisissez une année de cette période."
     )
+
+
+@pytest.mark.parametrize(("today", "year"), [(2023, 2024), (2025, 2025), (2030, 2026)])
+def test_the_report_offered_first_is_this_years_within_the_period(scheme, today, year):
+    assert report.latest_year(scheme, datetime.date(today, 6, 1)) == year

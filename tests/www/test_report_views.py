@@ -10,8 +10,10 @@ import re
 import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from spaser.organisations.models import Role
+from spaser.plans import report
 from spaser.www import pdf
 from tests.organisations.factories import BuyerAFactory, MembershipFactory
 from tests.plans.factories import (
@@ -79,11 +81,7 @@ def test_pdf_carries_the_pages_figures_title_language_and_fonts(client, member, 
     assert reader.metadata.title == f"Rapport de pilotage 2025 — {scheme.title}"
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
-    fonts = [
-        font.get_object()
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
-    ]
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
     names = {font["/BaseFont"] for font in fonts}
     assert names and all("Marianne" in name for name in names), names
     descriptors = [font["/DescendantFonts"][0].get_object()["/FontDescriptor"] for font in fonts]
@@ -131,14 +129,18 @@ def test_a_failed_rendering_says_why_and_leaves_nothing(client, member, scheme, 
 
 
 def test_the_pdf_never_fetches_anything_but_static_files(settings):
-    html = '<html lang="fr"><head><title>T</title><link rel="stylesheet" href="https://exemple.fr/x.css"></head></html>'
+    html = (
+        '<html lang="fr"><head><title>T</title><link rel="stylesheet" href="https://exemple.fr/x.css"></head></html>'
+    )
 
     with pytest.raises(pdf.PdfError, match="ressource extérieure"):
         pdf.render(html)
 
 
 def test_a_missing_static_file_is_named(settings):
-    html = '<html lang="fr"><head><title>T</title><link rel="stylesheet" href="/static/spaser/absent.css"></head></html>'
+    html = (
+        '<html lang="fr"><head><title>T</title><link rel="stylesheet" href="/static/spaser/absent.css"></head></html>'
+    )
 
     with pytest.raises(pdf.PdfError, match="« spaser/absent.css » est introuvable"):
         pdf.render(html)
@@ -152,3 +154,13 @@ def test_the_chart_is_drawn_from_zero_to_a_round_top(client, member, scheme):
     assert re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg) == ["0", "50", "100"]
     assert svg.count("<rect") == 2 and svg.count('fill="#000091"') == 1
     assert svg.count("<circle") == 3
+
+
+def test_the_dashboards_link_to_the_report(client, member, scheme):
+    private = client.get(reverse("plans:dashboard", args=[scheme.pk])).content.decode()
+    client.logout()
+    public = client.get(scheme.public_url()).content.decode()
+
+    year = report.latest_year(scheme, timezone.localdate())
+    assert reverse("plans:report", args=[scheme.pk, year]) in private
+    assert reverse("public:report", args=[scheme.slug, year]) in public

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
@@ -16,7 +17,7 @@ from spaser.indicators.catalogue import BY_CODE, Indicator
 from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows
 from spaser.indicators.methodology import plain_counting_rules
 from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
-from spaser.plans import steering
+from spaser.plans import report, steering
 from spaser.plans.access import require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
@@ -101,6 +102,7 @@ def dashboard_context(scheme: Scheme, public: bool) -> dict:
         "version": f"{steering.dashboard_version(scheme)}:{public}",
         "status_rule": steering.STATUS_RULE,
         "public": public,
+        "report_year": report.latest_year(scheme, timezone.localdate()),
     }
 
 
