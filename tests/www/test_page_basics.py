@@ -27,6 +27,8 @@ NOT_HTML = {
     "observatory:directory_csv",
     "observatory:directory_schema",
     "observatory:directory_template",
+    "plans:report_pdf",
+    "public:report_pdf",
 }
 
 
