@@ -3,6 +3,7 @@
 trajectory, both from zero to the same top. Coordinates are written here, numbers for people by spaser.formatting."""
 
 from dataclasses import dataclass
+from itertools import groupby
 from math import ceil, log10
 
 from spaser.formatting import UNITS, number
@@ -84,13 +85,11 @@ def svg_chart(data: ChartData, unit: str, year: int) -> SvgChart:
         for i, value in enumerate(data.measured)
         if value is not None
     ]
-    stretches, stretch = [], []
-    for i, value in enumerate(data.trajectory):
-        if value is None:
-            stretches, stretch = stretches + [stretch] if stretch else stretches, []
-        else:
-            stretch.append((_at(centre(i)), _at(y(value))))
-    stretches += [stretch] if stretch else []
+    stretches = [
+        [(_at(centre(i)), _at(y(value))) for i, value in group]
+        for known, group in groupby(enumerate(data.trajectory), key=lambda point: point[1] is not None)
+        if known
+    ]
     return SvgChart(
         width=WIDTH,
         height=HEIGHT,

@@ -6,6 +6,7 @@ The PDF is read back with pypdf: its text carries the figures the page shows, wr
 import io
 import logging
 import re
+import tempfile
 
 import pypdf
 import pytest
@@ -14,7 +15,9 @@ from django.utils import timezone
 
 from spaser.organisations.models import Role
 from spaser.plans import report
+from spaser.plans.steering import ChartData
 from spaser.www import pdf
+from spaser.www.report_chart import nice_top, svg_chart
 from tests.organisations.factories import BuyerAFactory, MembershipFactory
 from tests.plans.factories import (
     ActionFactory,
@@ -109,10 +112,14 @@ def test_a_year_outside_the_period_is_a_french_404(client, member, scheme, name)
     assert "couvre les années 2024 à 2026" in response.content.decode()
 
 
-def test_a_failed_rendering_says_why_and_leaves_nothing(client, member, scheme, monkeypatch, caplog, real_cache):
+def test_a_failed_rendering_says_why_and_leaves_nothing(
+    client, member, scheme, monkeypatch, caplog, real_cache, tmp_path_factory
+):
     def broken(*args, **kwargs):
         raise RuntimeError("cairo")
 
+    temporary = tmp_path_factory.mktemp("temporaire")
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     monkeypatch.setattr(pdf.HTML, "write_pdf", broken)
     url = reverse("plans:report_pdf", args=[scheme.pk, 2025])
 
@@ -124,6 +131,7 @@ def test_a_failed_rendering_says_why_and_leaves_nothing(client, member, scheme, 
     assert "Le PDF du rapport n&#x27;a pas pu être produit : le moteur de mise en page (WeasyPrint) a échoué" in html
     assert "Aucun fichier n&#x27;a été créé" in html
     assert "Report PDF failed" in caplog.text
+    assert list(temporary.iterdir()) == []  # the PDF is made in memory: no file, whole or half-written
     monkeypatch.undo()
     assert client.get(url).status_code == 200  # the failure was not kept in the cache
 
@@ -164,3 +172,16 @@ def test_the_dashboards_link_to_the_report(client, member, scheme):
     year = report.latest_year(scheme, timezone.localdate())
     assert reverse("plans:report", args=[scheme.pk, year]) in private
     assert reverse("public:report", args=[scheme.slug, year]) in public
+
+
+@pytest.mark.parametrize(("top", "nice"), [(100, 100), (37, 50), (7960, 10_000), (3, 5), (1, 1), (0.3, 0.5)])
+def test_the_charts_top_is_a_round_number_at_or_above_the_values(top, nice):
+    assert nice_top(top) == pytest.approx(nice)
+
+
+def test_a_trajectory_with_unknown_years_is_drawn_in_stretches():
+    data = ChartData([2022, 2023, 2024, 2025, 2026], [None] * 5, [None, 10.0, 12.0, None, 20.0], "%", 100)
+
+    chart = svg_chart(data, "%", 2024)
+
+    assert len(chart.lines) == 1 and len(chart.dots) == 3  # 2023–2024 joined; 2026 a lone dot
