@@ -11,7 +11,8 @@ DEMO_SETTINGS := config.settings.dev
 
 .PHONY: install demo test test-pg quality fix bench lock clean docs
 
-$(STAMP): requirements/dev.txt pyproject.toml
+$(STAMP): requirements/dev.txt pyproject.toml tools/system_packages.sh
+	tools/system_packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench import locate_envelope, publication as publication_bench
+from bench import locate_envelope, publication as publication_bench, report as report_bench
 from bench.floor import ColumnsUnavailable, typed_columns
 from bench.indicators_one_buyer import TOP as TOP_BUYERS
 from bench.web import (
@@ -1326,6 +1326,7 @@ SECTIONS = (
         ),
     ),
     Section("publication", *publication_bench.PARTS, lambda args: args.marches == DEFAULT_MARCHES),
+    Section("report", report_bench.measure, report_bench.text, report_bench.markdown, report_bench.default_size),
 )
 
 

@@ -109,9 +109,7 @@ OBSERVATORY_PAGES = (
     ObservatoryPage(
         "obligation-year", "register, one year", "/observatoire/obligation/?annee={year}", "Registre des acheteurs"
     ),
-    ObservatoryPage(
-        "obligation-buyer", "a buyer's obligation", "/observatoire/obligation/{siren}/", "Données DECP du"
-    ),
+    ObservatoryPage("profile", "buyer profile", "/observatoire/acheteurs/{siren}/", "Données DECP du"),
 )
 BUSIEST_BUYER = """
 SELECT siren, year FROM obligation_register WHERE contracts > 0 ORDER BY contracts DESC, siren, year LIMIT 1

@@ -240,6 +240,8 @@ LOGGING = {
         # Django's own handlers (console when DEBUG, mail to ADMINS) give way to the root's JSON lines.
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # WeasyPrint tells every step of every PDF at INFO; its warnings and errors are kept.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -16,6 +16,7 @@ from spaser.governance.rules import scheme_actions
 from spaser.indicators.readers import StoreUnavailable
 from spaser.plans import steering
 from spaser.plans.models import ActionStatus, ManualImport, ManualValue, Scheme, Status
+from spaser.publications.status import biennial_due
 
 
 TO_DISCUSS = (steering.LATE, steering.INSUFFICIENT, steering.NOT_YET)  # late, or without data to judge
@@ -102,6 +103,5 @@ def adoption_not_published(scheme: Scheme, on: datetime.date) -> str:
     return ""
 
 
-# Each check says what publication is due on a date, or "": the scheme's own publication here; the yearly report
-# of spaser.publications joins this tuple when that app is merged.
-PUBLICATION_CHECKS: tuple[Callable[[Scheme, datetime.date], str], ...] = (adoption_not_published,)
+# Each check says what publication is due on a date, or "": the scheme's own, then its biennial indicators'.
+PUBLICATION_CHECKS: tuple[Callable[[Scheme, datetime.date], str], ...] = (adoption_not_published, biennial_due)

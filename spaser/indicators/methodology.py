@@ -121,8 +121,20 @@ def _section(indicator: Indicator) -> list[str]:
         "",
         indicator.definition,
         "",
-        f"- Numérateur : {indicator.numerator}.",
-        f"- Dénominateur : {indicator.denominator}.",
-        f"- Unité : {indicator.unit}. Source : {indicator.source}.",
+        *(f"- {name} : {text}." for name, text in facts(indicator)),
         "",
     ]
+
+
+def facts(indicator: Indicator) -> tuple[tuple[str, str], ...]:
+    """(name, text) of how an indicator is computed, under its definition: here and in the steering report."""
+    return (
+        ("Numérateur", indicator.numerator),
+        ("Dénominateur", indicator.denominator),
+        ("Unité", f"{indicator.unit}. Source : {indicator.source}"),
+    )
+
+
+def plain_counting_rules() -> tuple[tuple[str, str], ...]:
+    """COUNTING_RULES for a page or a document, without the Markdown code marks."""
+    return tuple((name, rule.replace("`", "")) for name, rule in COUNTING_RULES)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Max, Sum
 
 from spaser.decp.store import database_path
-from spaser.formatting import UNITS, in_percent, measure
+from spaser.formatting import UNITS, in_percent, measure, rounded
 from spaser.indicators.catalogue import BY_CODE
 from spaser.indicators.engine import (
     CATALOGUE_VERSION,
@@ -362,3 +362,28 @@ def dashboard(scheme: Scheme, store: Path | None = None) -> list[ObjectiveSeries
     period = (scheme.start_year, scheme.end_year)
     usable = set(scheme.usable_manual_indicators().values_list("pk", flat=True))
     return [objective_series(objective, list(years), values, buyers, period, usable) for objective in objectives]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What every chart of an objective draws (the dashboard's DSFR Chart, the report's SVG): per year, bars for the
+    measured values and a line for the trajectory, rounded as the tables show them; both vertical axes start at
+    zero and share the same top (100 for a share), so that they read the same."""
+
+    years: list[int]
+    measured: list[float | None]
+    trajectory: list[float | None]
+    unit: str  # the unit's word after a number ("%", "heures"), "" for a bare count
+    top: float
+
+
+def chart_data(series: ObjectiveSeries) -> ChartData:
+    unit = UNITS[series.unit]
+
+    def shown(values: list[float | None]) -> list[float | None]:
+        return [None if value is None else float(rounded(value, unit.decimals)) for value in values]
+
+    measured, line = shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])
+    known = [value for value in measured + line if value is not None]
+    top = 100 if series.unit == "%" else max(known, default=0)
+    return ChartData([p.year for p in series.points], measured, line, unit.plural, top or 1)

@@ -1,10 +1,11 @@
 """Whether a buyer's biennial publication is up to date, late or missing (ma-cantine's « non télédéclaré »)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max, Min, Q
 
+from spaser.formatting import day
 from spaser.plans.models import PartnershipStatus, Scheme
 from spaser.publications.models import Publication, Status
 
@@ -12,6 +13,7 @@ from spaser.publications.models import Publication, Status
 UP_TO_DATE, LATE, MISSING = "à jour", "en retard", "non publiée"
 BADGES = {UP_TO_DATE: "success", LATE: "warning", MISSING: "error"}
 PERIOD_YEARS = 2  # article L2111-3: the indicators are published every two years
+NOTICE = timedelta(days=61)  # a meeting's agenda announces a publication due within two months
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,25 @@ def _first_adoptions(sirens: set[str]) -> dict[str, date]:
         siren = row["partnerships__organisation__siren"]
         found[siren] = min(found.get(siren, row["first"]), row["first"])
     return found
+
+
+def last_publication(scheme: Scheme) -> date | None:
+    """The day the scheme last published the indicators of one of its buyers (superseded ones count: they were
+    published that day)."""
+    moment = scheme.publications.exclude(status=Status.DRAFT).aggregate(last=Max("published_at"))["last"]
+    return moment.date() if moment else None
+
+
+def biennial_due(scheme: Scheme, on: date) -> str:
+    """For a meeting's agenda: the biennial publication due within two months of `on`, or late; "" otherwise."""
+    if scheme.adoption_date is None:
+        return ""
+    last = last_publication(scheme)
+    due = _two_years_after(last or scheme.adoption_date)
+    if due > on + NOTICE:
+        return ""
+    since = f"la dernière du {day(last)}" if last else f"l'adoption du {day(scheme.adoption_date)}"
+    late = "en retard" if due < on else "à faire"
+    return (
+        f"Publication biennale des indicateurs (article L2111-3) {late} : due le {day(due)}, deux ans après {since}."
+    )

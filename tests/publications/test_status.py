@@ -5,7 +5,14 @@ import datetime
 import pytest
 
 from spaser.publications.models import Status
-from spaser.publications.status import LATE, MISSING, UP_TO_DATE, publication_status
+from spaser.publications.status import (
+    LATE,
+    MISSING,
+    UP_TO_DATE,
+    biennial_due,
+    last_publication,
+    publication_status,
+)
 from tests.organisations.factories import OrganisationFactory
 from tests.plans.factories import PartnershipFactory, SchemeFactory
 from tests.publications.factories import PublicationFactory
@@ -55,3 +62,22 @@ def test_before_its_first_publication_is_due_a_recent_adopter_is_up_to_date_part
     assert found[scheme.organisation.siren].label == UP_TO_DATE
     assert found[partner.siren].due == datetime.date(2027, 10, 1)
     assert (found[unknown].label, found[unknown].due) == (MISSING, None)
+
+
+def test_a_meeting_hears_of_the_biennial_publication_two_months_before_it_is_due_and_after():
+    draft = PublicationFactory()  # adopted 28 March 2024, nothing published: due 28 March 2026
+    scheme = draft.scheme
+
+    early = biennial_due(scheme, datetime.date(2026, 1, 25))
+    soon = biennial_due(scheme, datetime.date(2026, 1, 26))
+    late = biennial_due(scheme, datetime.date(2026, 4, 1))
+    published_on(datetime.date(2026, 3, 20), scheme=scheme)
+
+    assert early == ""
+    assert soon == (
+        "Publication biennale des indicateurs (article L2111-3) à faire : due le 28 mars 2026, deux ans après "
+        "l'adoption du 28 mars 2024."
+    )
+    assert late.startswith("Publication biennale des indicateurs (article L2111-3) en retard : due le 28 mars 2026")
+    assert last_publication(scheme) == datetime.date(2026, 3, 20)
+    assert biennial_due(scheme, datetime.date(2026, 4, 1)) == ""

@@ -221,7 +221,12 @@ def test_each_buyer_shows_whether_its_biennial_publication_is_up_to_date(client,
     )
 
     rows = html.fromstring(client.get(reverse("observatory:directory")).content).xpath("//table[caption]//tbody/tr")
-    badges = {(row.xpath("th/a/text()") or row.xpath("th/text()"))[0].strip(): " ".join(row.xpath("td")[-1].text_content().split()) for row in rows}
+    badges = {
+        (row.xpath("th/a/text()") or row.xpath("th/text()"))[0].strip(): " ".join(
+            row.xpath("td")[-1].text_content().split()
+        )
+        for row in rows
+    }
 
     assert badges["Région Grand Est"] == "à jourprochaine due le 15 janvier 2027"  # a badge, then a line
     assert badges["Agglo Exemple"] == "non publiée"

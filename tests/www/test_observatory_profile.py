@@ -1,16 +1,18 @@
 """`/observatoire/acheteurs/<siren>/`: the buyer profile on the hand-counted store of test_profiles.py."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
 from spaser.directory.models import DirectoryEntry
-from spaser.formatting import count, percent
+from spaser.formatting import count, day, percent
 from spaser.tables import PROFILES_CSV, PROFILES_PARQUET
 from tests.observatory.test_profiles import C1, C2, C4, ONLY_CONCESSION, build_profiles_store
 from tests.organisations.factories import OrganisationFactory
 from tests.plans.factories import PublishedSchemeFactory
+from tests.publications.factories import PublicationFactory
 from tests.table_schemas import csv_errors, parquet_errors
 from tests.www.test_api import get
 
@@ -131,3 +133,18 @@ def test_without_an_observatory_the_profile_answers_503_and_a_year_without_data_
     response = client.get(reverse("observatory:profile", args=[C1[:9]]))
 
     assert response.status_code == 503 and response["Retry-After"]
+
+
+@pytest.mark.django_db
+def test_the_profile_says_whether_the_biennial_publication_is_up_to_date(client, store):
+    scheme = PublishedSchemeFactory(organisation=OrganisationFactory(siren=C1[:9]), start_year=2024, end_year=2099)
+    last_year = datetime.date.today().year - 1
+    moment = datetime.datetime(last_year, 1, 15, 12, tzinfo=datetime.UTC)  # due two years later: next 15 January
+    PublicationFactory(scheme=scheme, organisation=scheme.organisation, published=True, published_at=moment)
+    due = day(datetime.date(last_year + 2, 1, 15))
+
+    published = profile(client, C1[:9])
+    never = profile(client, C2[:9])
+
+    assert f'fr-badge--success">à jour</span> — dernière le {day(moment.date())}, prochaine due le {due}.' in published
+    assert 'fr-badge--error">non publiée</span>.' in never

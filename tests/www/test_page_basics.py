@@ -31,6 +31,8 @@ NOT_HTML = {
     "observatory:directory_template",
     "governance:calendar",
     "public:publication_download",
+    "plans:report_pdf",
+    "public:report_pdf",
 }
 
 

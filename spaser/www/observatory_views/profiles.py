@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from spaser.directory.listing import Listed, known_schemes
 from spaser.directory.status import Adoption, adoption_status
+from spaser.publications.status import publication_status
 from spaser.formatting import FRENCH, INTERNATIONAL, count, number
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation, profiles
@@ -150,6 +151,7 @@ def profile(request, siren: str):
             "title": f"{name} — profil d'acheteur",
             "sources": buyer.sources,
             "schemes": scheme_states(buyer.schemes, today),
+            "publication": publication_status({siren}, datetime.date.today())[siren],
             "register": [row | {"adoption": adoptions[row["year"]]} for row in register],
             "buyer_type": register[0]["buyer_type"] if register else buyer.schemes[0].structure_type,
             "uncertain_type": bool(register and register[0]["uncertain_type"]),

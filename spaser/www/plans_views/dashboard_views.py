@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 
-from spaser.formatting import FRENCH, INTERNATIONAL, UNITS, rounded, write_csv
+from spaser.formatting import FRENCH, INTERNATIONAL, write_csv
 from spaser.indicators.audit import explain
 from spaser.indicators.catalogue import BY_CODE, Indicator
 from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows
-from spaser.indicators.methodology import COUNTING_RULES
+from spaser.indicators.methodology import plain_counting_rules
 from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
-from spaser.plans import progress, steering
+from spaser.plans import progress, report, steering
 from spaser.plans.access import can_read_history, require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
@@ -38,26 +38,16 @@ def public_scheme(slug: str) -> Scheme:
 
 
 def chart(series: steering.ObjectiveSeries) -> dict:
-    """Attributes of a DSFR Chart <bar-line-chart>: bars for the measured values, a line for the trajectory towards
-    the targets (told apart by their shape, not only their colour), rounded as the table below shows them.
+    """Attributes of a DSFR Chart <bar-line-chart> (bars and line told apart by their shape, not only their colour).
 
-    Its two vertical axes both start at zero and get the same suggested top (100 for a share), so that they read the
-    same; DSFR Chart offers no axis title (the unit is written above the chart) and abbreviates thousands « K »."""
-    years = [str(point.year) for point in series.points]
-    unit = UNITS[series.unit]
-
-    def shown(values: list[float | None]) -> list[float | None]:
-        return [None if value is None else float(rounded(value, unit.decimals)) for value in values]
-
-    measured, trajectory = shown([p.value for p in series.points]), shown([p.trajectory for p in series.points])
-    known = [value for value in measured + trajectory if value is not None]
-    top = 100 if series.unit == "%" else max(known, default=0)
+    DSFR Chart offers no axis title (the unit is written above the chart) and abbreviates thousands « K »."""
+    data = steering.chart_data(series)
     return {
-        "x": json.dumps(years),
-        "measured": json.dumps(measured),
-        "trajectory": json.dumps(trajectory),
-        "unit": unit.plural,
-        "top": top or 1,
+        "x": json.dumps([str(year) for year in data.years]),
+        "measured": json.dumps(data.measured),
+        "trajectory": json.dumps(data.trajectory),
+        "unit": data.unit,
+        "top": data.top,
     }
 
 
@@ -114,6 +104,7 @@ def dashboard_context(scheme: Scheme, public: bool) -> dict:
         "status_rule": steering.STATUS_RULE,
         "public": public,
         "legal": legal_content.checklist(scheme) if public else None,
+        "report_year": report.latest_year(scheme, timezone.localdate()),
     }
 
 
@@ -221,7 +212,7 @@ def audit(request, scheme: Scheme, objective_pk: int, year: int, public: bool):
         "objective": objective,
         "indicator": indicator,
         "year": year,
-        "counting_rules": [(name, rule.replace("`", "")) for name, rule in COUNTING_RULES],
+        "counting_rules": plain_counting_rules(),
         "status_rule": steering.STATUS_RULE,
         "public": public,
     }

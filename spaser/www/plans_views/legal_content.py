@@ -1,13 +1,14 @@
-"""Where the legal checklist meets the biennial publications, kept by another app above the plans (its seam)."""
+"""The legal checklist of a scheme, with what the publications app knows of its biennial publication."""
+
+from django.urls import reverse
 
 from spaser.plans.legal_checklist import Biennial, LegalChecklist, legal_checklist
 from spaser.plans.models import Scheme
+from spaser.publications.status import last_publication
 
 
-def biennial(scheme: Scheme) -> Biennial | None:
-    """What Spaser knows of the scheme's publications every two years: None until it keeps them (the publications
-    app, once merged, answers here with its last publication date and the page to prepare the next one)."""
-    return None
+def biennial(scheme: Scheme) -> Biennial:
+    return Biennial(last_publication(scheme), reverse("publications:list", args=[scheme.pk]))
 
 
 def checklist(scheme: Scheme) -> LegalChecklist:

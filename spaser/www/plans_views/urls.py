@@ -6,6 +6,7 @@ from spaser.www.plans_views import (
     legal_views,
     partnership_views,
     publishing_views,
+    report_views,
     views,
 )
 from spaser.www.plans_views.nodes import KINDS
@@ -33,6 +34,8 @@ urlpatterns = [
         dashboard_views.private_audit,
         name="audit",
     ),
+    path("<int:pk>/rapport/<int:year>/", report_views.private_report, name="report"),
+    path("<int:pk>/rapport/<int:year>.pdf", report_views.private_report_pdf, name="report_pdf"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<parent_pk>\d+)/nouveau/$", views.create_node, name="create_node"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<node_pk>\d+)/modifier/$", views.edit_node, name="edit_node"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<node_pk>\d+)/supprimer/$", views.delete_node, name="delete_node"),

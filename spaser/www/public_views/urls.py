@@ -20,6 +20,8 @@ urlpatterns = [
         publications.download,
         name="publication_download",
     ),
+    path("spaser/<slug:slug>/rapport/<int:year>/", views.report, name="report"),
+    path("spaser/<slug:slug>/rapport/<int:year>.pdf", views.report_pdf, name="report_pdf"),
     path("donnees-et-api/", views.api, name="api"),
     path("accessibilite/", views.information_page, {"page": "accessibility"}, name="accessibility"),
     path("mentions-legales/", views.information_page, {"page": "legal"}, name="legal"),

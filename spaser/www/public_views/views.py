@@ -15,6 +15,7 @@ from spaser.plans import directory, steering
 from spaser.plans.access import can_read
 from spaser.plans.models import Scheme
 from spaser.www.page_cache import cached_public_page
+from spaser.www.plans_views import report_views
 from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
 from spaser.www.public_views.forms import SchemeSearchForm
 
@@ -73,6 +74,19 @@ def scheme(request, slug: str):
 @cached_public_page(scheme_version)
 def contracts(request, slug: str, objective_pk: int, year: int):
     return drill_down(request, public_scheme(slug), objective_pk, year, public=True)
+
+
+@login_not_required
+@require_safe
+@cached_public_page(scheme_version)
+def report(request, slug: str, year: int):
+    return report_views.report_page(request, public_scheme(slug), year, public=True)
+
+
+@login_not_required
+@require_safe
+def report_pdf(request, slug: str, year: int):
+    return report_views.report_pdf(request, public_scheme(slug), year, public=True)
 
 
 @login_not_required
