@@ -27,7 +27,7 @@ def test_each_page_has_its_path_for_the_busiest_buyer_and_year():
 
     assert list(paths) == [page.name for page in OBSERVATORY_PAGES]
     assert paths["obligation-year"] == "/observatoire/obligation/?annee=2023"
-    assert paths["obligation-buyer"] == "/observatoire/obligation/237536735/"
+    assert paths["profile"] == "/observatoire/acheteurs/237536735/"
     assert all(path.startswith("/observatoire/") and "{" not in path for path in paths.values())
 
 

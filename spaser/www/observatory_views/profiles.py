@@ -13,13 +13,13 @@ from django.views.decorators.http import require_safe
 
 from spaser.directory.listing import Listed, known_schemes
 from spaser.directory.status import Adoption, adoption_status
-from spaser.publications.status import publication_status
 from spaser.formatting import FRENCH, INTERNATIONAL, count, number
 from spaser.indicators.readers import StoreUnavailable
 from spaser.observatory import obligation, profiles
 from spaser.observatory.series import SERIES
 from spaser.observatory.store import Sources, sources
 from spaser.observatory.vocabulary import MEASURES, SUBJECTS
+from spaser.publications.status import publication_status
 from spaser.tables import PROFILES_CSV
 from spaser.www.breadcrumbs import observatory_page
 from spaser.www.observatory_views.obligation import default_year, register_version
