@@ -5,8 +5,8 @@ what is there or missing, and where to fix it; `applicable` is False when the el
 (per-buyer indicators of a scheme with one buyer). A second section holds the richer content proposed in 2021 and
 not adopted: never required, shown as a way further.
 
-The biennial publication lives in another app, above this one: the web layer passes what it knows of it
-(`Biennial`), or None while Spaser keeps no such publication.
+The biennial publication lives in another app, above this one (spaser.publications): the web layer passes what it
+knows of it (`Biennial`).
 """
 
 from dataclasses import dataclass
@@ -100,7 +100,7 @@ class ObjectiveFacts:
     has_target: bool
 
 
-def legal_checklist(scheme: Scheme, biennial: Biennial | None, today: date | None = None) -> LegalChecklist:
+def legal_checklist(scheme: Scheme, biennial: Biennial, today: date | None = None) -> LegalChecklist:
     objectives = _objective_facts(scheme)
     links = FixLinks(scheme)
     today = today or timezone.localdate()
@@ -330,13 +330,14 @@ def _count_or_value_item(objectives: list[ObjectiveFacts], links: FixLinks) -> L
 
 
 def two_years_after(start: date) -> date:
+    """When the next biennial publication is due (article L2111-3: « publiés tous les deux ans »)."""
     try:
         return start.replace(year=start.year + 2)
     except ValueError:  # 29 February
         return start.replace(year=start.year + 2, day=28)
 
 
-def _biennial_item(scheme: Scheme, biennial: Biennial | None, today: date) -> LegalItem:
+def _biennial_item(scheme: Scheme, biennial: Biennial, today: date) -> LegalItem:
     label = "Publication des indicateurs tous les deux ans"
     basis = Basis("Les indicateurs sont « publiés tous les deux ans ».", L2111_3)
     edit_url = reverse("plans:edit", args=[scheme.pk])
@@ -351,7 +352,7 @@ def _biennial_item(scheme: Scheme, biennial: Biennial | None, today: date) -> Le
             ),
             basis,
         )
-    last = biennial.last_published if biennial else None
+    last = biennial.last_published
     due = two_years_after(last or scheme.adoption_date)
     if last and today <= due:
         explanation = f"Dernière publication le {day(last)} ; la prochaine est attendue au plus tard le {day(due)}."
@@ -360,11 +361,6 @@ def _biennial_item(scheme: Scheme, biennial: Biennial | None, today: date) -> Le
         explanation = f"Pas encore due : la première publication est attendue au plus tard le {day(due)}."
         return LegalItem(ChecklistItem(label, False, explanation, "", "", applicable=False), basis)
     since = f"Publication attendue depuis le {day(due)}."
-    if biennial is None:
-        explanation = (
-            f"{since} Spaser ne prépare pas encore cette publication : publiez ces indicateurs sur votre site."
-        )
-        return LegalItem(ChecklistItem(label, False, explanation, "", ""), basis)
     return LegalItem(
         ChecklistItem(
             label, False, f"{since} Aucune publication depuis.", biennial.prepare_url, "Préparer la publication"

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from django.db.models import Max, Min, Q
 
 from spaser.formatting import day
+from spaser.plans.legal_checklist import two_years_after
 from spaser.plans.models import PartnershipStatus, Scheme
 from spaser.publications.models import Publication, Status
 
 
 UP_TO_DATE, LATE, MISSING = "à jour", "en retard", "non publiée"
 BADGES = {UP_TO_DATE: "success", LATE: "warning", MISSING: "error"}
-PERIOD_YEARS = 2  # article L2111-3: the indicators are published every two years
 NOTICE = timedelta(days=61)  # a meeting's agenda announces a publication due within two months
 
 
@@ -25,10 +25,6 @@ class PublicationStatus:
     @property
     def badge(self) -> str:
         return BADGES[self.label]
-
-
-def _two_years_after(day: date) -> date:
-    return day.replace(year=day.year + PERIOD_YEARS, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 def publication_status(sirens, today: date) -> dict[str, PublicationStatus]:
@@ -47,10 +43,10 @@ def publication_status(sirens, today: date) -> dict[str, PublicationStatus]:
     statuses = {}
     for siren in sirens:
         if siren in last:
-            due = _two_years_after(last[siren])
+            due = two_years_after(last[siren])
             statuses[siren] = PublicationStatus(UP_TO_DATE if today <= due else LATE, due, last[siren])
         else:
-            due = _two_years_after(adopted[siren]) if siren in adopted else None
+            due = two_years_after(adopted[siren]) if siren in adopted else None
             statuses[siren] = PublicationStatus(UP_TO_DATE if due and today <= due else MISSING, due, None)
     return statuses
 
@@ -83,7 +79,7 @@ def biennial_due(scheme: Scheme, on: date) -> str:
     if scheme.adoption_date is None:
         return ""
     last = last_publication(scheme)
-    due = _two_years_after(last or scheme.adoption_date)
+    due = two_years_after(last or scheme.adoption_date)
     if due > on + NOTICE:
         return ""
     since = f"la dernière du {day(last)}" if last else f"l'adoption du {day(scheme.adoption_date)}"

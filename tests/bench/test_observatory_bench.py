@@ -148,7 +148,7 @@ def test_the_reports_give_the_refresh_the_pages_in_both_modes_and_the_load():
     assert "| register, one year | warm | 1,000 | 0 | 40.0 | 80.0 | 120.0 | 300.0 | n/a |" in markdown
     assert "| register, one year | uncached | 1,000 | 0 | 900.0 | 1500.0 | 2000.0 | 20.0 | n/a |" in markdown
     assert "| observatory refresh, every table | < 60 s | 10.00 s | PASS |" in markdown
-    assert "`/observatoire/obligation/237536735/`" in markdown
+    assert "`/observatoire/acheteurs/237536735/`" in markdown
 
 
 def test_observatory_is_a_section_written_at_the_default_size_with_20_clients():

@@ -44,7 +44,11 @@ ONLINE = "Publication en ligne du schéma"
 PER_BUYER = "Indicateurs établis pour chaque acheteur (SPASER mutualisé)"
 
 
-def items(scheme, biennial=None, today=TODAY) -> dict:
+PREPARE = "/espace/spaser/1/publications/"
+NEVER_PUBLISHED = Biennial(None, PREPARE)
+
+
+def items(scheme, biennial=NEVER_PUBLISHED, today=TODAY) -> dict:
     checklist = legal_checklist(scheme, biennial, today)
     return {item.check.label: item for item in [*checklist.required, *checklist.proposed]}
 
@@ -78,7 +82,7 @@ def test_a_new_draft_misses_every_element_and_a_single_buyer_needs_no_per_buyer_
         "Clauses effectivement exécutées": ABSENT,
         "Critères d'attribution autres que le prix": ABSENT,
     }
-    assert legal_checklist(scheme, None, TODAY).summary == "0 élément sur 7"
+    assert legal_checklist(scheme, NEVER_PUBLISHED, TODAY).summary == "0 élément sur 7"
 
 
 def test_without_an_engagement_the_link_leads_to_adding_an_axis_or_an_engagement_first():
@@ -172,7 +176,7 @@ def test_the_biennial_publication_is_due_two_years_after_adoption_then_two_years
     late = items(scheme, today=date(2027, 3, 29))[BIENNIAL]
     assert late.state == MISSING
     assert late.check.explanation.startswith("Publication attendue depuis le 28 mars 2027.")
-    assert late.check.fix_url == ""  # nothing to prepare it with until the publications are kept
+    assert (late.check.fix_url, late.check.fix_label) == (PREPARE, "Préparer la publication")
 
     done = items(scheme, biennial=Biennial(date(2027, 2, 1), prepare), today=date(2028, 6, 1))[BIENNIAL]
     assert done.state == PRESENT
@@ -228,7 +232,7 @@ def test_with_partners_the_decp_objectives_are_measured_for_each_buyer():
     assert item.state == PRESENT
     assert f"calculés pour chacun des 2 acheteurs ({owner}, {partner})" in item.check.explanation
     assert "propres à l'organisation qui les saisit : « Heures réalisées »" in item.check.explanation
-    assert legal_checklist(scheme, None, TODAY).applicable == 8
+    assert legal_checklist(scheme, NEVER_PUBLISHED, TODAY).applicable == 8
 
 
 def test_the_2021_proposals_are_optional_and_each_names_what_stands_for_it():
