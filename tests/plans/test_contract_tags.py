@@ -7,7 +7,7 @@ import orjson
 import pytest
 
 from spaser.decp.importer import import_files
-from spaser.plans import contract_tags
+from spaser.plans import contract_tags, history
 from spaser.plans.contract_tags import TagError
 from spaser.plans.models import ContractTag
 from tests.indicators.factories import A1, A2, B1, CONCESSION, MARCHES, build_store
@@ -169,3 +169,14 @@ def test_the_template_names_the_schemes_engagements(scheme, engagement):
     lines = contract_tags.template_csv(scheme).lstrip("\ufeff").splitlines()
 
     assert lines == ["engagement;identifiant_marche;note", "Développer les clauses sociales;2024-0042;"]
+
+
+def test_tagging_and_untagging_are_in_the_schemes_history(scheme, engagement):
+    tag = contract_tags.tag(engagement, uid_of("M1", scheme), None, note="clause")
+    tag.delete()
+
+    entries = history.entries(history.entry_keys(scheme, "marches"))
+    assert [(entry.verb, entry.label) for entry in entries] == [
+        ("suppression", f"marché M1 (SIRET {A1})"),
+        ("ajout", f"marché M1 (SIRET {A1})"),
+    ]
