@@ -45,7 +45,7 @@ def test_an_editor_tags_a_drill_down_row_and_sees_it_on_the_engagement_and_the_d
     listing = reverse("plans:engagement_contracts", args=[scheme.pk, objective.engagement.pk])
     assert response.url == listing
     page = client.get(listing).content.decode()
-    assert "1\u00a0marché trouvé" in page and "100\u202f000\u00a0€" in page and "T1" in page
+    assert "données DECP actuelles : 1," in page and "100\u202f000\u00a0€" in page and "T1" in page
     dashboard = client.get(reverse("plans:dashboard", args=[scheme.pk])).content.decode()
     assert f'<a href="{listing}">Développer les clauses sociales</a>' in dashboard
 
