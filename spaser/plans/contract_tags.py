@@ -69,6 +69,8 @@ def scheme_tags(scheme: Scheme):
 def resolve(tags: Iterable[ContractTag], store: Path | None = None) -> list[TaggedContract]:
     """Each tag with its contract in the current store, or None. Raises `StoreUnavailable`."""
     tags = list(tags)
+    if not tags:
+        return []  # nothing to read: a scheme without tags never waits on (or fails with) the store
     with SHARED_STORES.reading(_store(store)) as (connection, refs):
         found = {contract.uid: contract for contract in contracts_by_uid(connection, refs, [t.uid for t in tags])}
     return [TaggedContract(tag, found.get(tag.uid)) for tag in tags]
