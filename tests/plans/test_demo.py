@@ -10,6 +10,7 @@ from spaser.demo.queries import data_years
 from spaser.indicators.catalogue import CATALOGUE
 from spaser.indicators.engine import Filters, Scope, compute, stores
 from spaser.organisations.models import Establishment, Membership, Organisation, Role
+from spaser.plans import contract_tags
 from spaser.plans.demo import DEMO_PASSWORD
 from spaser.plans.demo_content import DEMO_NAMES, HOURS, PLATFORM_ADMIN
 from spaser.plans.models import (
@@ -26,7 +27,6 @@ from spaser.plans.models import (
     Target,
     Theme,
 )
-from spaser.plans import contract_tags
 from spaser.plans.steering import MIN_COVERAGE, scheme_sirens, scheme_years
 
 
