@@ -303,6 +303,37 @@ INSERTION_HOURS_CSV = Table(
     conventions=(FRENCH,),
 )
 
+
+# The contracts a buyer ties to the engagements of its SPASER (spaser/plans/contract_tags.py)
+CONTRACT_TAGS_CSV = Table(
+    "marches-engagements",
+    "Marchés rattachés aux engagements d'un SPASER",
+    "Fichier importé sur la page « Rattacher des marchés par fichier » d'un SPASER (et modèle proposé au "
+    "téléchargement). Une ligne par marché et par engagement ; le marché doit être publié dans les DECP par "
+    "l'un des acheteurs du SPASER. L'import accepte aussi la virgule comme séparateur.",
+    (
+        Field(
+            "engagement",
+            "string",
+            "Engagement",
+            "Intitulé de l'engagement du SPASER, tel qu'il est écrit dans le SPASER (majuscules indifférentes).",
+            required=True,
+            max_length=255,
+        ),
+        Field(
+            "identifiant_marche",
+            "string",
+            "Identifiant du marché",
+            "Identifiant DECP du marché (champ « id »), tel que l'acheteur l'a publié.",
+            required=True,
+            max_length=64,
+        ),
+        Field("note", "string", "Note", "Pourquoi ce marché sert l'engagement (facultatif).", max_length=255),
+    ),
+    conventions=(FRENCH,),
+)
+
+
 # The observatory's national series (/observatoire/indicateurs/, its downloads and the API)
 
 _SHARE = "entre 0 et 1 ; vide quand le dénominateur est nul"
@@ -742,6 +773,7 @@ TABLES = (
     INDICATORS_PARQUET,
     INDICATOR_CONTRACTS_CSV,
     INSERTION_HOURS_CSV,
+    CONTRACT_TAGS_CSV,
     SERIES_CSV,
     SERIES_PARQUET,
     OBLIGATION_CSV,

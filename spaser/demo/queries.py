@@ -131,3 +131,32 @@ def _hours_scales(figures: dict[tuple[int, str], tuple[float, float, int]]) -> d
         return {}
     first = min(totals)
     return {year: totals[first] * (1 + HOURS_GROWTH) ** (year - first) / total for year, total in totals.items()}
+
+
+# The clause a demo engagement's tagged marchés carry, by the theme of its axis (spaser/plans/demo.py).
+TAGGED_CLAUSES = {
+    "social": ("considerationsSociales", "Clause sociale"),
+    "environnemental": ("considerationsEnvironnementales", "Clause environnementale"),
+}
+TAGGED_PER_ENGAGEMENT = 3
+
+
+def clause_contracts(connection, sirens: tuple[str, ...], year: int, theme: str) -> list[tuple[str, str, str]]:
+    """(uid, id, buyer SIRET) of the year's largest marchés of the buyers with the theme's clause, among plausible
+    amounts (the synthetic DECP carry aberrant ones on purpose, for the quality checks)."""
+    column, clause = TAGGED_CLAUSES[theme]
+    return connection.execute(
+        f"""
+        SELECT uid, id, acheteur_id FROM contracts
+        WHERE kind = 'marche' AND list_contains($sirens, acheteur_siren) AND annee_notification = $year
+          AND length(id) BETWEEN 1 AND 64 AND list_contains({column}, $clause) AND montant < $plausible
+        ORDER BY montant DESC NULLS LAST, uid LIMIT $limit
+        """,
+        {
+            "sirens": list(sirens),
+            "year": year,
+            "clause": clause,
+            "limit": TAGGED_PER_ENGAGEMENT,
+            "plausible": 10_000_000,
+        },
+    ).fetchall()

@@ -8,6 +8,7 @@ from spaser.plans.models import (
     Action,
     ActionComment,
     Axis,
+    ContractTag,
     DigestSent,
     Engagement,
     IndicatorSnapshot,
@@ -129,3 +130,9 @@ class ActionCommentAdmin(ReadOnlyAdmin):
 class DigestSentAdmin(ReadOnlyAdmin):
     list_display = ["key", "recipient", "sent_at"]
     search_fields = ["key", "recipient"]
+
+
+@admin.register(ContractTag)
+class ContractTagAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["contract_id", "buyer_siret", "engagement", "tagged_by", "tagged_at"]
+    search_fields = ["contract_id", "uid", "engagement__title", "engagement__axis__scheme__organisation__siren"]

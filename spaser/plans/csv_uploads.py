@@ -2,10 +2,14 @@
 encoding, an empty or unreadable file, the separator, and column names as people type them; errors in French."""
 
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
+
+from spaser.formatting import number
+from spaser.tables import CellError, Table
 
 
 SEPARATORS = (";", ",", "\t")
@@ -61,3 +65,45 @@ def column_name(cell: str) -> str:
     """`Année`, ` annee ` and `ANNEE` all name the `annee` column."""
     ascii_name = unicodedata.normalize("NFKD", cell).encode("ascii", "ignore").decode()
     return re.sub(r"[\s-]+", "_", ascii_name.strip().lower())
+
+
+def read_table(data: bytes, filename: str, table: Table, max_rows: int) -> tuple[list[dict], list[CsvError]]:
+    """Each non-blank line as {column: value read by its field of `table`, "line": line number}, and every error
+    (a required column missing, a cell its field refuses, too many lines, nothing but the header)."""
+    return read_upload(data, filename, lambda text: _table_lines(text, table, max_rows))
+
+
+def _table_lines(text: str, table: Table, max_rows: int) -> tuple[list[dict], list[CsvError]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
+    header = [column_name(cell) for cell in next(reader)]
+    missing = [field.name for field in table.fields if field.required and field.name not in header]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        expected = ";".join(table.names)
+        message = f"colonne{plural} manquante{plural} : {', '.join(missing)}. La première ligne doit être : {expected}"
+        return [], [CsvError(1, None, message)]
+    rows, errors = [], []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue  # spreadsheets often end with `;;;` lines
+        if len(rows) + len(errors) >= max_rows:
+            return [], [
+                CsvError(
+                    None, None, f"Le fichier dépasse {number(max_rows)} lignes : découpez-le en plusieurs fichiers."
+                )
+            ]
+        cell = {name: cells[index].strip() for index, name in enumerate(header) if index < len(cells)}
+        row, row_errors = {"line": reader.line_num}, []
+        for field in table.fields:
+            raw = cell.get(field.name, "")
+            try:
+                row[field.name] = field.read(raw) if raw else None
+            except CellError as error:
+                row_errors.append(CsvError(reader.line_num, field.name, str(error)))
+            if not raw and field.required:
+                row_errors.append(CsvError(reader.line_num, field.name, "valeur manquante"))
+        rows += [] if row_errors else [row]
+        errors += row_errors
+    if not rows and not errors:
+        return [], [CsvError(None, None, "Le fichier ne contient que l'en-tête : ajoutez au moins une ligne.")]
+    return rows, errors

@@ -22,7 +22,16 @@ from simple_history.utils import bulk_create_with_history
 
 from spaser import formatting
 from spaser.decp.store import database_path
-from spaser.demo.queries import MIN_CONTRACTS, StoreBuyer, baselines, data_years, insertion_hours, pick_buyer
+from spaser.demo.queries import (
+    MIN_CONTRACTS,
+    TAGGED_CLAUSES,
+    StoreBuyer,
+    baselines,
+    clause_contracts,
+    data_years,
+    insertion_hours,
+    pick_buyer,
+)
 from spaser.errors import SpaserError
 from spaser.indicators.engine import stores
 from spaser.organisations.models import Establishment, Membership, Organisation, Role
@@ -48,6 +57,7 @@ from spaser.plans.models import (
     Action,
     ActionStatus,
     Axis,
+    ContractTag,
     Engagement,
     ManualIndicator,
     ManualUnit,
@@ -143,6 +153,7 @@ def _load(connection, refs) -> Loaded:
         sirens = tuple(sorted(organisations[key].siren for key in (plan.owner, *plan.partners)))
         _fill_tree(connection, refs, scheme, sirens, years, facilitators[plan.owner])
         _follow_up(scheme, editors[plan.owner], facilitators[plan.owner])
+        _tag_contracts(connection, scheme, sirens, editors[plan.owner])
         loaded.schemes.append(scheme)
 
     for entry in REAL_ENTRIES:
@@ -305,6 +316,24 @@ def _follow_up(scheme: Scheme, editor, facilitator) -> None:
     action.comments.create(
         author=facilitator, text="Cahier des charges relu avec la direction pilote ; consultation relancée ce mois-ci."
     )
+
+
+def _tag_contracts(connection, scheme: Scheme, sirens: tuple[str, ...], editor) -> None:
+    """The first engagement of the social and environmental axes gets the first year's largest marchés with the
+    matching clause, as an editor ties them (the tree was just replaced: no tag of an earlier load is left)."""
+    for axis in scheme.axes.filter(theme__in=TAGGED_CLAUSES):
+        engagement = axis.engagements.first()
+        rows = clause_contracts(connection, sirens, scheme.start_year, axis.theme)
+        bulk_create_with_history(
+            [
+                ContractTag(
+                    engagement=engagement, uid=uid, contract_id=contract_id, buyer_siret=siret, tagged_by=editor
+                )
+                for uid, contract_id, siret in rows
+            ],
+            ContractTag,
+            default_user=editor,
+        )
 
 
 def _accepted_partners(scheme: Scheme, partners: list[Organisation]) -> None:

@@ -17,6 +17,7 @@ from spaser.formatting import MISSING, day, moment, number
 from spaser.plans.models import (
     Action,
     Axis,
+    ContractTag,
     Engagement,
     ManualImport,
     ManualIndicator,
@@ -46,6 +47,7 @@ KINDS = {
         Kind("indicateurs", "Indicateur saisi", ManualIndicator),
         Kind("valeurs", "Valeur saisie", ManualValue),
         Kind("imports", "Import de fichier", ManualImport),
+        Kind("marches", "Marché rattaché", ContractTag),
     )
 }
 # Kinds of the apps above this one (governance's decisions): registered by their AppConfig.ready() with the
@@ -61,7 +63,7 @@ def register(kind: Kind, records: SchemeRecords) -> None:
 
 # Links to the parent and bookkeeping: the entry's heading and author already say them.
 HIDDEN_FIELDS = {"id", "scheme", "axis", "engagement", "objective", "indicator", "organisation", "source"}
-HIDDEN_FIELDS |= {"entered_by", "imported_by"}
+HIDDEN_FIELDS |= {"entered_by", "imported_by", "tagged_by"}
 VERBS = {"+": "ajout", "~": "modification", "-": "suppression"}
 DONE = {"+": "Ajouté", "~": "Modifié", "-": "Supprimé"}
 
@@ -101,6 +103,7 @@ def _records(scheme: Scheme) -> dict[str, models.QuerySet]:
         # Values from a file are told by the import's entry, not one by one.
         "valeurs": ManualValue.history.filter(indicator_id__in=indicators, source_id__isnull=True),
         "imports": ManualImport.history.filter(indicator_id__in=indicators),
+        "marches": ContractTag.history.filter(engagement_id__in=engagements),
         **{slug: records(scheme) for slug, records in REGISTERED.items()},
     }
 

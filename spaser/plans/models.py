@@ -493,3 +493,30 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient}"
+
+
+class ContractTag(models.Model):
+    """A DECP contract a buyer says serves an engagement, keyed on the store's `uid` (kind|buyer SIRET|id[|lot]): it
+    survives rebuilding the store, and is kept, flagged, when the current store no longer holds the contract."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="contract_tags")
+    uid = models.CharField("identité du marché dans l'entrepôt", max_length=255)
+    contract_id = models.CharField("identifiant du marché", max_length=64)
+    buyer_siret = models.CharField("SIRET de l'acheteur", max_length=14)
+    note = models.CharField("note", max_length=255, blank=True)
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="rattaché par"
+    )
+    tagged_at = models.DateTimeField("rattaché le", auto_now_add=True)
+    history = change_history("tagged_at")
+
+    class Meta:
+        ordering = ["engagement", "contract_id", "uid"]
+        verbose_name = "marché rattaché"
+        verbose_name_plural = "marchés rattachés"
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "uid"], name="one_tag_per_engagement_and_contract")
+        ]
+
+    def __str__(self) -> str:
+        return f"marché {self.contract_id} (SIRET {self.buyer_siret})"

@@ -57,7 +57,8 @@ class CsvUploadForm(DsfrForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = self.label
+        # The mixin's __init__ already made the bound field (with Django's default label « File »): relabel both.
+        self.fields["file"].label = self["file"].label = self.label
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -10,11 +10,13 @@ from spaser.demo.queries import data_years
 from spaser.indicators.catalogue import CATALOGUE
 from spaser.indicators.engine import Filters, Scope, compute, stores
 from spaser.organisations.models import Establishment, Membership, Organisation, Role
+from spaser.plans import contract_tags
 from spaser.plans.demo import DEMO_PASSWORD
 from spaser.plans.demo_content import DEMO_NAMES, HOURS, PLATFORM_ADMIN
 from spaser.plans.models import (
     Action,
     Axis,
+    ContractTag,
     Engagement,
     ManualImport,
     ManualIndicator,
@@ -41,6 +43,7 @@ MODELS = (
     ManualIndicator,
     ManualImport,
     ManualValue,
+    ContractTag,
     get_user_model(),
 )
 
@@ -79,6 +82,19 @@ def test_loading_twice_gives_the_same_data_without_duplicates(demo_store):
     assert first["Organisation"] == 6
     assert first["Scheme"] == 6
     assert Organisation.objects.filter(fictitious=True).count() == 4
+
+
+def test_each_fictitious_scheme_has_marches_with_a_clause_tagged_to_its_engagements(demo_store):
+    load(demo_store)
+
+    for scheme in fictitious_schemes():
+        summaries = contract_tags.by_engagement(scheme, demo_store)
+        themes = sorted(summary.engagement.axis.theme for summary in summaries)
+        assert themes == [Theme.ENVIRONMENTAL, Theme.SOCIAL], scheme
+        for summary in summaries:
+            assert summary.vanished == 0 and len(summary.found) == 3 and summary.amount > 0
+            assert {item.contract.buyer_siret[:9] for item in summary.found} <= set(scheme_sirens(scheme))
+            assert all(item.tag.tagged_by.email.startswith("redacteur@") for item in summary.contracts), scheme
 
 
 def test_fictitious_organisations_are_labelled_synthetic_buyers_with_their_sirets(demo_store):

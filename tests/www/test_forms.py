@@ -6,6 +6,7 @@ from django.urls import reverse
 from lxml import html
 
 from spaser.www.forms import DsfrForm
+from spaser.www.plans_views.forms import ContractTagsUploadForm
 from tests.organisations.factories import MembershipFactory, UserFactory
 
 
@@ -77,3 +78,9 @@ def test_field_errors_are_dsfr_error_texts_not_a_bulleted_list():
     (message,) = tree.xpath("//*[@id='id_name-desc-error']//p")
     assert message.get("class") == "fr-error-text"
     assert tree.xpath("//*[@id='id_name-desc-error']//li") == []
+
+
+def test_a_csv_upload_shows_its_own_label_not_djangos_default():
+    (label,) = html.fromstring(str(ContractTagsUploadForm())).xpath("//label[@for='id_file']")
+
+    assert label.text.strip() == "Fichier CSV des marchés à rattacher"

@@ -19,6 +19,7 @@ FOOTER_LINKS = {
 NOT_HTML = {
     "public:document",
     "manual:template",
+    "plans:tags_template",
     "exchange:export",
     "exchange:schema",
     "admin:index",

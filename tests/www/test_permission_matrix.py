@@ -23,8 +23,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from spaser.directory.models import DirectoryEntry, DirectoryImport
 from spaser.observatory.refresh import refresh
 from spaser.organisations.models import Invitation, Role
+from spaser.plans.models import ContractTag
 from tests.governance.factories import matrix_arguments
-from tests.indicators.factories import SIREN_A
+from tests.indicators.factories import A1, SIREN_A
 from tests.organisations.factories import BuyerAFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.plans.factories import (
     ActionFactory,
@@ -194,6 +195,12 @@ MATRIX = {
         "GET": SCHEME_READ,
         "POST": {**SCHEME_READ, "owner_viewer": 403, **dict.fromkeys(ACCEPTED, 403), "staff": 403},
     },
+    # Members read the contracts tied to an engagement; admins and editors tie and untie them.
+    "plans:engagement_contracts": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "plans:tag_contract": {"GET": EDIT, "POST": EDIT},
+    "plans:untag_contract": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "plans:import_tags": {"GET": EDIT, "POST": EDIT},
+    "plans:tags_template": {"GET": EDIT, "POST": EDIT},
     "plans:report": {"GET": SCHEME_READ, "POST": NOT_POST},
     "plans:report_pdf": {"GET": SCHEME_READ, "POST": NOT_POST},
     "plans:create_node": {"GET": EDIT, "POST": EDIT},
@@ -328,6 +335,11 @@ def arguments(name: str, world: World) -> dict:
         "plans:action": {"pk": world.action.pk},
         "plans:contracts": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
         "plans:audit": {"pk": scheme.pk, "objective_pk": objective.pk, "year": 2024},
+        "plans:engagement_contracts": {"pk": scheme.pk, "engagement_pk": objective.engagement.pk},
+        "plans:tag_contract": {"pk": scheme.pk},
+        "plans:import_tags": {"pk": scheme.pk},
+        "plans:tags_template": {"pk": scheme.pk},
+        "plans:untag_contract": {"pk": scheme.pk, "engagement_pk": objective.engagement.pk, "tag_pk": tag(world).pk},
         "plans:report": {"pk": scheme.pk, "year": 2025},
         "plans:report_pdf": {"pk": scheme.pk, "year": 2025},
         "plans:create_node": {"kind": "objectifs", "parent_pk": objective.engagement.pk},
@@ -359,6 +371,13 @@ def arguments(name: str, world: World) -> dict:
         "public:publication_download": {"slug": scheme.slug, "year": world.publication.last_year, "name": "csv"},
         "api:publications": {"slug": scheme.slug},
     }.get(name, {})
+
+
+def tag(world: World) -> ContractTag:
+    engagement = world.objective.engagement
+    return ContractTag.objects.get_or_create(
+        engagement=engagement, uid=f"marche|{A1}|M1", contract_id="M1", buyer_siret=A1
+    )[0]
 
 
 def url_names(patterns, namespace: str = "") -> set[str]:

@@ -17,8 +17,8 @@ from spaser.indicators.catalogue import BY_CODE, Indicator
 from spaser.indicators.engine import DRILL_COLUMNS, DRILL_STATUSES, Filters, Scope, contract_rows
 from spaser.indicators.methodology import plain_counting_rules
 from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
-from spaser.plans import progress, report, steering
-from spaser.plans.access import can_read_history, require_read
+from spaser.plans import contract_tags, progress, report, steering
+from spaser.plans.access import can_edit, can_read_history, require_read
 from spaser.plans.models import Objective, Scheme
 from spaser.plans.store_cache import versioned
 from spaser.tables import INDICATOR_CONTRACTS_CSV
@@ -121,7 +121,24 @@ def dashboard(request, pk: int):
     scheme = private_scheme(request, pk)
     overdue = progress.overdue_actions(scheme, timezone.localdate())
     history_readable = can_read_history(request.user, scheme)
-    return dashboard_page(request, scheme, public=False, overdue_actions=overdue, history_readable=history_readable)
+    return dashboard_page(
+        request,
+        scheme,
+        public=False,
+        overdue_actions=overdue,
+        history_readable=history_readable,
+        tagged=tagged_contracts(scheme),
+        can_tag=can_edit(request.user, scheme),
+    )
+
+
+def tagged_contracts(scheme: Scheme) -> list[contract_tags.EngagementContracts] | None:
+    """Each engagement's tagged contracts, read on every request (a few rows by uid); None when the store is
+    unavailable (the rest of the dashboard says so)."""
+    try:
+        return contract_tags.by_engagement(scheme)
+    except StoreUnavailable:
+        return None
 
 
 def measured_objective(scheme: Scheme, objective_pk: int, year: int) -> tuple[Objective, Indicator]:
@@ -142,6 +159,7 @@ def drill_down(request, scheme: Scheme, objective_pk: int, year: int, public: bo
         "indicator": indicator,
         "year": year,
         "public": public,
+        "can_tag": not public and can_edit(request.user, scheme),
     }
     try:
         rows_key, rows, current = contracts_of(steering.scheme_sirens(scheme), year, indicator)

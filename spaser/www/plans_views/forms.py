@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import lazy
 
-from spaser.formatting import UNITS, csv_number
+from spaser.formatting import UNITS, csv_number, day
 from spaser.indicators.catalogue import BY_CODE, THEMES
 from spaser.organisations.models import Organisation
 from spaser.plans.documents import check_pdf, megabytes
@@ -25,7 +25,7 @@ from spaser.plans.models import (
 )
 from spaser.plans.partnerships import OPEN
 from spaser.plans.rules import check_baseline_year, check_period, check_target_value, check_year_in_period
-from spaser.www.forms import DsfrForm, DsfrModelForm
+from spaser.www.forms import CsvUploadForm, DsfrForm, DsfrModelForm
 
 
 UNPUBLISHED = (Status.DRAFT, Status.ADOPTED)
@@ -393,3 +393,30 @@ class SharedIndicatorsForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.fields["indicators"].queryset = partnership.organisation.manual_indicators.all()
         self.initial.setdefault("indicators", list(partnership.shared_indicators.all()))
+
+
+class ContractTagForm(DsfrForm):
+    """Ties one of the contracts published under an id (several when the buyer reused it) to an engagement."""
+
+    contract = forms.ChoiceField(label="Marché", widget=forms.RadioSelect)
+    engagement = forms.ModelChoiceField(label="Engagement", queryset=Engagement.objects.none())
+    note = forms.CharField(
+        label="Note", max_length=255, required=False, help_text="Pourquoi ce marché sert l'engagement."
+    )
+
+    def __init__(self, *args, scheme: Scheme, contracts: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].choices = [(contract.uid, _contract_label(contract)) for contract in contracts]
+        if len(contracts) == 1:
+            self.fields["contract"].initial = contracts[0].uid
+        engagements = Engagement.objects.filter(axis__scheme=scheme).select_related("axis")
+        self.fields["engagement"].queryset = engagements.order_by("axis__position", "axis__pk", "position", "pk")
+        self.fields["engagement"].label_from_instance = lambda engagement: f"{engagement.axis} — {engagement}"
+
+
+def _contract_label(contract) -> str:
+    return f"{contract.id} — {contract.objet} (SIRET {contract.buyer_siret}, notifié le {day(contract.notified)})"
+
+
+class ContractTagsUploadForm(CsvUploadForm):
+    label = "Fichier CSV des marchés à rattacher"

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from spaser.www.plans_views import (
+    contract_tag_views,
     dashboard_views,
     follow_up_views,
     legal_views,
@@ -34,6 +35,19 @@ urlpatterns = [
         dashboard_views.private_audit,
         name="audit",
     ),
+    path(
+        "<int:pk>/engagements/<int:engagement_pk>/marches/",
+        contract_tag_views.engagement_contracts,
+        name="engagement_contracts",
+    ),
+    path(
+        "<int:pk>/engagements/<int:engagement_pk>/marches/<int:tag_pk>/retirer/",
+        contract_tag_views.untag_contract,
+        name="untag_contract",
+    ),
+    path("<int:pk>/marches/rattacher/", contract_tag_views.tag_contract, name="tag_contract"),
+    path("<int:pk>/marches/rattacher/fichier/", contract_tag_views.import_tags, name="import_tags"),
+    path("<int:pk>/marches/rattacher/modele.csv", contract_tag_views.tags_template, name="tags_template"),
     path("<int:pk>/rapport/<int:year>/", report_views.private_report, name="report"),
     path("<int:pk>/rapport/<int:year>.pdf", report_views.private_report_pdf, name="report_pdf"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<parent_pk>\d+)/nouveau/$", views.create_node, name="create_node"),
