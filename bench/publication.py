@@ -70,7 +70,23 @@ def text(result: dict) -> str:
 
 
 def markdown(result: dict, run: dict) -> str:
-    return "\n".join(["## Biennial publication", "", text(result)])
+    machine = run["machine"]
+    return "\n".join(
+        [
+            "## Biennial publication",
+            "",
+            f"Measured {run['date']} with `{run['command']}`"
+            + (f" at commit {run['commit']}." if run["commit"] else "."),
+            "",
+            f"Machine: {machine['cpu']}, {machine['cpus']} logical CPUs, {machine['ram_gib']:.1f} GiB RAM; Python "
+            f"{machine['python']}, DuckDB {machine['duckdb']}. Store: the indicators section's "
+            f"({result['parameters']['marches']:,} marchés, synthetic SIRENE, classified). Measured in process: the "
+            "legal figures of the busiest buyer for its last two years plus the data version "
+            "(`spaser.indicators.publication`), the first run then the median of the next ones.",
+            "",
+            text(result),
+        ]
+    )
 
 
 # What bench/run.py registers as its `publication` section: measure, text, markdown.
