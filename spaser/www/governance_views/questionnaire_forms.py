@@ -52,7 +52,7 @@ class ProjectForm(DsfrModelForm):
                 required=False,
                 widget=forms.RadioSelect,
                 initial=given.get(question.pk),
-                help_text=f"Levier : {question.get_lever_display().lower()}. Laissez sans réponse si elle n'est "
+                help_text=f"Levier : {question.get_lever_display()}. Laissez sans réponse si elle n'est "
                 "pas encore connue.",
             )
 
