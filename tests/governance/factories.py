@@ -11,6 +11,7 @@ from spaser.governance.models import (
     Decision,
     Frequency,
     Meeting,
+    PurchaseAnswer,
     PurchaseProject,
 )
 from tests.organisations.factories import UserFactory
@@ -113,3 +114,10 @@ def matrix_arguments(name: str, scheme) -> dict:
         **dict.fromkeys(PROJECT_PAGES, {**ids, "project_pk": project.pk}),
         **dict.fromkeys(QUESTION_PAGES, {**ids, "question_pk": question.pk}),
     }.get(name, ids)
+
+
+def answer(project: PurchaseProject, answers: dict) -> None:
+    """Answers the project's questions of the given levers (the scheme's default questions)."""
+    by_lever = {question.lever: question for question in questionnaires.questions(project.scheme)}
+    for lever, value in answers.items():
+        PurchaseAnswer.objects.create(project=project, question=by_lever[lever], answer=value)
