@@ -1,4 +1,4 @@
-"""The contracts a purchase questionnaire is linked to, read from the hand-counted store (tests/indicators/factories.py)."""
+"""The contracts a purchase questionnaire is linked to, read from the hand-counted store (indicators/factories.py)."""
 
 import datetime
 

@@ -12,7 +12,7 @@ from spaser.governance import questionnaires
 from spaser.governance.models import Answer, Lever, PurchaseProject
 from spaser.organisations.models import Role
 from tests.governance.factories import PurchaseProjectFactory, answer
-from tests.indicators.factories import A1, A2, B1
+from tests.indicators.factories import A1, B1
 from tests.organisations.factories import BuyerAFactory, MembershipFactory
 from tests.plans.factories import PublishedSchemeFactory
 
