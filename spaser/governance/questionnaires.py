@@ -20,7 +20,9 @@ from spaser.governance.models import (
 from spaser.indicators import linked_contracts
 from spaser.indicators.linked_contracts import Contract
 from spaser.indicators.readers import SHARED_STORES, StoreUnavailable
+from spaser.plans import steering
 from spaser.plans.models import Scheme
+from spaser.plans.store_cache import cache_key, computed_once
 
 
 # The questions of the seed documents (« peut-on exiger des produits recyclés ? … recourir au sourcing ? »).
@@ -178,6 +180,21 @@ def indicators(scheme: Scheme, today: datetime.date, store: Path, year: int | No
     return result + _lever_indicators(projects, store)
 
 
+def _published_levers(uids: list[str], store: Path) -> dict[str, dict[str, bool | None]]:
+    """What the DECP publish of the linked marchés, kept per store version (a scan of the store otherwise)."""
+    if not uids:
+        return {}
+    version = steering.data_version(store)
+    if version is None:
+        raise StoreUnavailable(f"{store} : aucun entrepôt DECP ici.")
+
+    def read() -> dict[str, dict[str, bool | None]]:
+        with SHARED_STORES.reading(store) as (connection, refs):
+            return linked_contracts.published_levers(connection, refs, uids)
+
+    return computed_once(cache_key("linked-levers", version, *uids), read)
+
+
 def _lever_indicators(projects, store: Path) -> list[PlatformIndicator]:
     possible = {
         lever: set(
@@ -187,11 +204,8 @@ def _lever_indicators(projects, store: Path) -> list[PlatformIndicator]:
         )
         for lever in PUBLISHED_LEVERS
     }
-    uids = sorted(set().union(*possible.values()))
     try:
-        with SHARED_STORES.reading(store) as (connection, refs):
-            published = linked_contracts.published_levers(connection, refs, uids)
-        unavailable = False
+        published, unavailable = _published_levers(sorted(set().union(*possible.values())), store), False
     except StoreUnavailable:
         published, unavailable = {}, True
     result = []
