@@ -27,12 +27,12 @@ from spaser.plans.store_cache import cache_key, computed_once
 
 # The questions of the seed documents (« peut-on exiger des produits recyclés ? … recourir au sourcing ? »).
 DEFAULT_QUESTIONS = [
-    ("Un sourcing des fournisseurs (dont les structures de l'ESS) a-t-il été fait ?", Lever.SOURCING),
-    ("Un lot ou le marché peut-il être réservé (SIAE, entreprises adaptées, ESS) ?", Lever.RESERVED),
-    ("Une clause sociale (insertion, égalité) est-elle possible ?", Lever.SOCIAL_CLAUSE),
-    ("Un critère environnemental peut-il être pris en compte dans l'analyse des offres ?", Lever.ENVIRONMENTAL),
-    ("Peut-on exiger des produits recyclés ou des matériaux biosourcés ?", Lever.RECYCLED),
-    ("L'allotissement permet-il aux PME de répondre ?", Lever.SME_LOTS),
+    ("Un sourcing des fournisseurs (dont les structures de l'ESS) a-t-il été fait\u00a0?", Lever.SOURCING),
+    ("Un lot ou le marché peut-il être réservé (SIAE, entreprises adaptées, ESS)\u00a0?", Lever.RESERVED),
+    ("Une clause sociale (insertion, égalité) est-elle possible\u00a0?", Lever.SOCIAL_CLAUSE),
+    ("Un critère environnemental peut-il être pris en compte dans l'analyse des offres\u00a0?", Lever.ENVIRONMENTAL),
+    ("Peut-on exiger des produits recyclés ou des matériaux biosourcés\u00a0?", Lever.RECYCLED),
+    ("L'allotissement permet-il aux PME de répondre\u00a0?", Lever.SME_LOTS),
 ]
 
 # Levers whose use the DECP publish, and the considerations that tell it (spaser/indicators/linked_contracts.py).
