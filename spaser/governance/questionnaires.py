@@ -131,6 +131,27 @@ def candidates(project: PurchaseProject, store: Path, limit: int = 10) -> list[C
     return [contract for contract in found if contract.uid not in taken][:limit]
 
 
+def missing_contracts(scheme: Scheme, store: Path) -> set[str]:
+    """The uids the scheme's projects are linked to that the store no longer has, kept per store version; raises
+    StoreUnavailable."""
+    uids = sorted(set(scheme.purchase_projects.exclude(contract_uid="").values_list("contract_uid", flat=True)))
+    if not uids:
+        return set()
+
+    def read() -> set[str]:
+        with SHARED_STORES.reading(store) as (connection, _):
+            return set(uids) - linked_contracts.present(connection, uids)
+
+    return computed_once(cache_key("linked-missing", _store_version(store), *uids), read)
+
+
+def _store_version(store: Path) -> str:
+    version = steering.data_version(store)
+    if version is None:
+        raise StoreUnavailable(f"{store} : aucun entrepôt DECP ici.")
+    return version
+
+
 def link(project: PurchaseProject, contract: Contract) -> None:
     project.contract_uid, project.contract_label = contract.uid, contract.label
     project.save(update_fields=["contract_uid", "contract_label", "updated_at"])
@@ -184,15 +205,12 @@ def _published_levers(uids: list[str], store: Path) -> dict[str, dict[str, bool 
     """What the DECP publish of the linked marchés, kept per store version (a scan of the store otherwise)."""
     if not uids:
         return {}
-    version = steering.data_version(store)
-    if version is None:
-        raise StoreUnavailable(f"{store} : aucun entrepôt DECP ici.")
 
     def read() -> dict[str, dict[str, bool | None]]:
         with SHARED_STORES.reading(store) as (connection, refs):
             return linked_contracts.published_levers(connection, refs, uids)
 
-    return computed_once(cache_key("linked-levers", version, *uids), read)
+    return computed_once(cache_key("linked-levers", _store_version(store), *uids), read)
 
 
 def _lever_indicators(projects, store: Path) -> list[PlatformIndicator]:

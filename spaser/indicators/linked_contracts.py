@@ -70,6 +70,14 @@ def candidates(
     return [Contract(*row) for row in rows]
 
 
+def present(connection, uids: list[str]) -> set[str]:
+    """The uids among `uids` the store still has (a rebuilt store may have dropped or split a contract)."""
+    if not uids:
+        return set()
+    rows = connection.execute("SELECT uid FROM contracts WHERE list_contains($uids, uid)", {"uids": uids}).fetchall()
+    return {uid for (uid,) in rows}
+
+
 # What the DECP say a linked contract carries, per lever the questionnaire asks about (facts.py's columns):
 # the lever is "used" when the column is true, unknown when the considerations are not published.
 LEVER_FACTS = {"social": ("has_social", "social_known"), "reserved": ("reserved", "social_known"),

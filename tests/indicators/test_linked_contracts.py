@@ -48,3 +48,8 @@ def test_what_the_decp_publish_of_the_linked_contracts_per_lever(decp_store):
         f"marche|{A2}|M3": {"social": True, "reserved": True, "environmental": False},
         f"marche|{A1}|M4": {"social": None, "reserved": None, "environmental": None},  # not published
     }
+
+
+def test_the_uids_the_store_still_has(decp_store):
+    with SHARED_STORES.reading(decp_store) as (connection, _):
+        assert linked_contracts.present(connection, [f"marche|{A1}|M1", f"marche|{A1}|M0"]) == {f"marche|{A1}|M1"}

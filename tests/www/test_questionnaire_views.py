@@ -131,3 +131,14 @@ def test_the_dashboard_and_the_report_show_the_platform_indicators(client, schem
         "Questionnaires d'achat, consultations de 2025 — part des consultations questionnées avant leur "
         "lancement : 1 sur 1 (100,0 %)." in report
     )
+
+
+def test_a_linked_marche_the_store_no_longer_has_is_flagged(client, scheme):
+    PurchaseProjectFactory(scheme=scheme, contract_uid=f"marche|{A1}|M1", contract_label="M1 — Marché 1")
+    PurchaseProjectFactory(scheme=scheme, contract_uid=f"marche|{A1}|M0", contract_label="M0 — Marché retiré")
+    sign_in(client, scheme, Role.VIEWER)
+
+    listing = page(client.get(reverse("governance:questionnaires", args=[scheme.pk])))
+
+    assert "M0 — Marché retiré absent des DECP actuelles" in listing
+    assert "M1 — Marché 1 absent" not in listing

@@ -48,12 +48,17 @@ def index(request, pk: int):
     scheme = _scheme(request, pk)
     questions = list(questionnaires.questions(scheme))
     projects = scheme.purchase_projects.prefetch_related("answers__question")
+    try:
+        missing = questionnaires.missing_contracts(scheme, settings.SPASER_STORE_DIR)
+    except StoreUnavailable:
+        missing = set()  # the indicators say the DECP are unavailable
     context = {
         "title": f"Questionnaires d'achat — {scheme.title}",
         "scheme": scheme,
         "breadcrumb_data": breadcrumbs.scheme_page(scheme),
         "questions": questions,
         "projects": [(project, _answered(project, questions)) for project in projects],
+        "missing": missing,
         "indicators": questionnaires.indicators(scheme, timezone.localdate(), settings.SPASER_STORE_DIR),
         "can_question": can_question(request.user, scheme),
         "can_edit": can_edit(request.user, scheme),
