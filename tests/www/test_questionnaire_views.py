@@ -142,3 +142,18 @@ def test_a_linked_marche_the_store_no_longer_has_is_flagged(client, scheme):
 
     assert "M0 — Marché retiré absent des DECP actuelles" in listing
     assert "M1 — Marché 1 absent" not in listing
+
+
+def test_a_questioning_date_needs_every_answer_and_may_be_set_back_to_before_its_entry(client, scheme):
+    project = PurchaseProjectFactory(scheme=scheme)
+    sign_in(client, scheme, Role.FACILITATOR)
+    questions = list(questionnaires.questions(scheme))
+    url = reverse("governance:project_edit", args=[scheme.pk, project.pk])
+    data = {"title": project.title, "status": "en-preparation", "questioned_on": "2025-01-10"}
+
+    response = client.post(url, data | {f"question_{questions[0].pk}": Answer.YES})
+    assert "Un questionnaire incomplet n'a pas de date de questionnement" in page(response)
+
+    client.post(url, data | {f"question_{question.pk}": Answer.NO for question in questions})
+    project.refresh_from_db()
+    assert project.questioned_on == datetime.date(2025, 1, 10)

@@ -4,6 +4,7 @@ contract it became (a contract of another buyer is refused on the field)."""
 from pathlib import Path
 
 from django import forms
+from django.utils import timezone
 
 from spaser.governance import questionnaires
 from spaser.governance.models import Answer, PurchaseProject, PurchaseQuestion
@@ -32,13 +33,18 @@ class ProjectForm(DsfrModelForm):
 
     class Meta:
         model = PurchaseProject
-        fields = ["title", "estimated_amount", "consultation_date", "buyer", "status"]
-        widgets = {"consultation_date": DateInput(format="%Y-%m-%d")}
+        fields = ["title", "estimated_amount", "consultation_date", "buyer", "status", "questioned_on"]
+        widgets = {
+            "consultation_date": DateInput(format="%Y-%m-%d"),
+            "questioned_on": DateInput(format="%Y-%m-%d"),
+        }
         help_texts = {
             "title": "Par exemple « Nettoyage des bâtiments administratifs ».",
             "buyer": "La direction ou le service qui prépare l'achat.",
             "consultation_date": "Le questionnaire compte comme fait avant la consultation s'il est complet à "
             "cette date.",
+            "questioned_on": "Remplie le jour où toutes les questions ont une réponse ; corrigez-la si le "
+            "questionnement a eu lieu avant sa saisie ici.",
         }
 
     def __init__(self, *args, questions, **kwargs):
@@ -59,6 +65,19 @@ class ProjectForm(DsfrModelForm):
     @staticmethod
     def answer_name(question: PurchaseQuestion) -> str:
         return f"question_{question.pk}"
+
+    def clean(self):
+        cleaned = super().clean()
+        questioned_on = cleaned.get("questioned_on")
+        if questioned_on and questioned_on > timezone.localdate():
+            self.add_error("questioned_on", "La date du questionnement ne peut pas être dans le futur.")
+        elif questioned_on and not all(cleaned.get(self.answer_name(question)) for question in self.questions):
+            self.add_error(
+                "questioned_on",
+                "Un questionnaire incomplet n'a pas de date de questionnement : répondez à toutes les questions "
+                "ou videz la date.",
+            )
+        return cleaned
 
     def answers(self) -> dict[PurchaseQuestion, str]:
         return {question: self.cleaned_data[self.answer_name(question)] for question in self.questions}
