@@ -38,6 +38,7 @@ class ProjectForm(DsfrModelForm):
             "consultation_date": DateInput(format="%Y-%m-%d"),
             "questioned_on": DateInput(format="%Y-%m-%d"),
         }
+        labels = {"questioned_on": "Date du questionnement"}
         help_texts = {
             "title": "Par exemple « Nettoyage des bâtiments administratifs ».",
             "buyer": "La direction ou le service qui prépare l'achat.",
