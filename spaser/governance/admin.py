@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from spaser.governance.models import Committee, CommitteeMember, Decision, Meeting
+from spaser.governance.models import (
+    Committee,
+    CommitteeMember,
+    Decision,
+    Meeting,
+    PurchaseAnswer,
+    PurchaseProject,
+    PurchaseQuestion,
+)
 from spaser.plans.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -29,3 +37,22 @@ class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["committee", "date", "place"]
     date_hierarchy = "date"
     inlines = [DecisionInline]
+
+
+@admin.register(PurchaseQuestion)
+class PurchaseQuestionAdmin(ReadOnlyAdmin):
+    list_display = ["text", "lever", "scheme"]
+    list_filter = ["lever"]
+
+
+class AnswerInline(ReadOnlyInline):
+    model = PurchaseAnswer
+    fields = ["question", "answer"]
+
+
+@admin.register(PurchaseProject)
+class PurchaseProjectAdmin(ReadOnlyAdmin):
+    list_display = ["title", "status", "consultation_date", "questioned_on", "contract_uid", "scheme"]
+    search_fields = ["title", "contract_uid", "scheme__title", "scheme__organisation__siren"]
+    list_filter = ["status"]
+    inlines = [AnswerInline]

@@ -153,3 +153,79 @@ class CalendarFeed(models.Model):
     def renew(self) -> None:
         self.token = new_token()
         self.save(update_fields=["token", "created_at"])
+
+
+class Lever(models.TextChoices):
+    """What a question of the per-purchase questionnaire measures."""
+
+    SOURCING = "sourcing", "Sourcing"
+    RESERVED = "marche-reserve", "Lot ou marché réservé"
+    SOCIAL_CLAUSE = "clause-sociale", "Clause sociale"
+    ENVIRONMENTAL = "critere-environnemental", "Critère environnemental"
+    RECYCLED = "recycle-biosource", "Produits recyclés ou biosourcés"
+    SME_LOTS = "allotissement-pme", "Allotissement pour les PME"
+    OTHER = "autre", "Autre levier"
+
+
+class PurchaseQuestion(models.Model):
+    """A question every purchase of the scheme is asked before its consultation (answered yes, no, not applicable)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="purchase_questions")
+    text = models.CharField("question", max_length=500)
+    lever = models.CharField("levier mesuré", max_length=32, choices=Lever.choices)
+    position = models.PositiveIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["scheme", "position", "pk"]
+        verbose_name = "question du questionnaire d'achat"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ProjectStatus(models.TextChoices):
+    PREPARING = "en-preparation", "En préparation"
+    LAUNCHED = "consultation-lancee", "Consultation lancée"
+    AWARDED = "attribue", "Attribué"
+    ABANDONED = "abandonne", "Abandonné"
+
+
+class PurchaseProject(models.Model):
+    """A procurement project questioned before its consultation, later linked to the DECP contract it became
+    (`contract_uid` is the store's contract identity, spaser/decp/identity.py; the label keeps what it was)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="purchase_projects")
+    title = models.CharField("objet de l'achat", max_length=255)
+    estimated_amount = models.FloatField("montant estimé (€ HT)", null=True, blank=True)
+    consultation_date = models.DateField("date prévue de la consultation", null=True, blank=True)
+    buyer = models.CharField("service acheteur", max_length=255, blank=True)
+    status = models.CharField("état", max_length=24, choices=ProjectStatus.choices, default=ProjectStatus.PREPARING)
+    questioned_on = models.DateField("questionné le", null=True, blank=True)
+    contract_uid = models.CharField("marché lié (identité DECP)", max_length=600, blank=True)
+    contract_label = models.CharField("marché lié", max_length=800, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheme", "-consultation_date", "pk"]
+        verbose_name = "projet d'achat"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Answer(models.TextChoices):
+    YES = "oui", "Oui"
+    NO = "non", "Non"
+    NOT_APPLICABLE = "sans-objet", "Sans objet"
+
+
+class PurchaseAnswer(models.Model):
+    project = models.ForeignKey(PurchaseProject, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(PurchaseQuestion, on_delete=models.CASCADE, related_name="answers")
+    answer = models.CharField("réponse", max_length=16, choices=Answer.choices)
+
+    class Meta:
+        ordering = ["project", "question__position", "question__pk"]
+        verbose_name = "réponse au questionnaire d'achat"
+        constraints = [models.UniqueConstraint(fields=["project", "question"], name="one_answer_per_question")]

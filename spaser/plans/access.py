@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from spaser.organisations.models import Membership, Role
-from spaser.organisations.permissions import EDIT_ROLES
+from spaser.organisations.permissions import EDIT_ROLES, MANUAL_DATA_ROLES
 from spaser.plans.models import Partnership, Scheme
 
 
@@ -22,6 +22,16 @@ def can_edit(user, scheme: Scheme) -> bool:
     return (
         user.is_authenticated
         and Membership.objects.filter(user=user, organisation=scheme.organisation_id, role__in=EDIT_ROLES).exists()
+    )
+
+
+def can_question(user, scheme: Scheme) -> bool:
+    """Purchase questionnaires are the owner's buyers' work: its admins, editors and clause facilitators."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation=scheme.organisation_id, role__in=MANUAL_DATA_ROLES
+        ).exists()
     )
 
 
@@ -43,6 +53,15 @@ def require_edit(user, scheme: Scheme) -> None:
     if not can_edit(user, scheme):
         raise PermissionDenied(
             "Seuls les administrateurs et rédacteurs de l'organisation porteuse modifient ce SPASER."
+        )
+
+
+def require_question(user, scheme: Scheme) -> None:
+    require_read(user, scheme)
+    if not can_question(user, scheme):
+        raise PermissionDenied(
+            "Seuls les administrateurs, rédacteurs et facilitateurs des clauses de l'organisation porteuse "
+            "remplissent les questionnaires d'achat."
         )
 
 

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 
+from spaser.governance import questionnaires
 from spaser.governance.models import (
     CalendarFeed,
     Committee,
@@ -10,6 +11,8 @@ from spaser.governance.models import (
     Decision,
     Frequency,
     Meeting,
+    PurchaseAnswer,
+    PurchaseProject,
 )
 from tests.organisations.factories import UserFactory
 from tests.plans.factories import SchemeFactory
@@ -67,6 +70,24 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     deadline = datetime.date(2025, 6, 30)
 
 
+class PurchaseProjectFactory(factory.django.DjangoModelFactory):
+    """A project to be consulted on 1 June 2025, not yet questioned nor linked."""
+
+    class Meta:
+        model = PurchaseProject
+
+    scheme = factory.SubFactory(SchemeFactory)
+    title = "Nettoyage des bâtiments administratifs"
+    estimated_amount = 120000
+    consultation_date = datetime.date(2025, 6, 1)
+    buyer = "Direction des bâtiments"
+
+
+PROJECT_PAGES = ("governance:project_edit", "governance:project_delete", "governance:project_contract",
+                 "governance:project_unlink")  # fmt: skip
+QUESTION_PAGES = ("governance:question_edit", "governance:question_delete")
+
+
 def matrix_arguments(name: str, scheme) -> dict:
     """The URL arguments of a governance page of `scheme`, for the permission matrix (objects made once)."""
     committee = Committee.objects.filter(scheme=scheme).first() or CommitteeFactory(scheme=scheme)
@@ -74,6 +95,8 @@ def matrix_arguments(name: str, scheme) -> dict:
     meeting = committee.meetings.first() or MeetingFactory(committee=committee)
     decision = meeting.decisions.first() or DecisionFactory(meeting=meeting, owner=member)
     feed, _ = CalendarFeed.objects.get_or_create(scheme=scheme)
+    project = scheme.purchase_projects.first() or PurchaseProjectFactory(scheme=scheme)
+    question = questionnaires.questions(scheme).first()
     ids = {"pk": scheme.pk}
     return {
         "governance:committee_edit": {**ids, "committee_pk": committee.pk},
@@ -88,4 +111,13 @@ def matrix_arguments(name: str, scheme) -> dict:
         "governance:decision_edit": {**ids, "decision_pk": decision.pk},
         "governance:decision_delete": {**ids, "decision_pk": decision.pk},
         "governance:calendar": {**ids, "token": feed.token},
+        **dict.fromkeys(PROJECT_PAGES, {**ids, "project_pk": project.pk}),
+        **dict.fromkeys(QUESTION_PAGES, {**ids, "question_pk": question.pk}),
     }.get(name, ids)
+
+
+def answer(project: PurchaseProject, answers: dict) -> None:
+    """Answers the project's questions of the given levers (the scheme's default questions)."""
+    by_lever = {question.lever: question for question in questionnaires.questions(project.scheme)}
+    for lever, value in answers.items():
+        PurchaseAnswer.objects.create(project=project, question=by_lever[lever], answer=value)

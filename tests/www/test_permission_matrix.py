@@ -80,6 +80,9 @@ MANUAL_DATA = expect(anonymous=LOGIN, owner=200, owner_viewer=403, other=404, pe
 ORGANISATION_ADMIN = expect(
     anonymous=LOGIN, owner=403, owner_admin=302, other=404, pending=404, accepted=404, staff=403
 )
+# Purchase questionnaires: the owner's admins, editors and clause facilitators answer them; readers read.
+QUESTION = expect(anonymous=LOGIN, owner=200, owner_viewer=403, other=404, pending=404, accepted=403, staff=403)
+QUESTION_REDIRECT = {**QUESTION, **dict.fromkeys(("owner_admin", "owner_editor", "owner_facilitator"), 302)}
 NOT_POST = {**expect(everyone=405), "anonymous": LOGIN}
 NOT_GET = {**expect(everyone=405), "anonymous": LOGIN}
 # Creating needs to be admin or editor somewhere: the other organisation's admins and editors create theirs.
@@ -243,6 +246,15 @@ MATRIX = {
     "governance:decision_delete": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
     "governance:calendar": {"GET": PUBLIC, "POST": PUBLIC_READ_ONLY},
     "governance:calendar_renew": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
+    "governance:questionnaires": {"GET": SCHEME_READ, "POST": SCHEME_READ},
+    "governance:project_create": {"GET": QUESTION, "POST": QUESTION},
+    "governance:project_edit": {"GET": QUESTION, "POST": QUESTION},
+    "governance:project_delete": {"GET": NOT_GET, "POST": QUESTION_REDIRECT},
+    "governance:project_contract": {"GET": QUESTION, "POST": QUESTION},
+    "governance:project_unlink": {"GET": NOT_GET, "POST": QUESTION_REDIRECT},
+    "governance:question_create": {"GET": EDIT, "POST": EDIT},
+    "governance:question_edit": {"GET": EDIT, "POST": EDIT},
+    "governance:question_delete": {"GET": NOT_GET, "POST": EDIT_REDIRECT},
     # Django's admin sends whoever is not staff to its own login page.
     "admin:index": {"GET": ADMIN_SITE, "POST": ADMIN_SITE},
 }

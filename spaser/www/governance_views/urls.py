@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spaser.www.governance_views import views
+from spaser.www.governance_views import questionnaire_views, views
 
 
 app_name = "governance"
@@ -35,4 +35,36 @@ urlpatterns = [
     path("<int:pk>/gouvernance/decisions/<int:decision_pk>/supprimer/", views.decision_delete, name="decision_delete"),
     path("<int:pk>/gouvernance/calendrier/<str:token>.ics", views.calendar, name="calendar"),
     path("<int:pk>/gouvernance/calendrier/renouveler/", views.calendar_renew, name="calendar_renew"),
+]
+
+urlpatterns += [
+    path("<int:pk>/questionnaires/", questionnaire_views.index, name="questionnaires"),
+    path("<int:pk>/questionnaires/nouveau/", questionnaire_views.project_create, name="project_create"),
+    path("<int:pk>/questionnaires/<int:project_pk>/modifier/", questionnaire_views.project_edit, name="project_edit"),
+    path(
+        "<int:pk>/questionnaires/<int:project_pk>/supprimer/",
+        questionnaire_views.project_delete,
+        name="project_delete",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:project_pk>/marche/",
+        questionnaire_views.project_contract,
+        name="project_contract",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:project_pk>/marche/retirer/",
+        questionnaire_views.project_unlink,
+        name="project_unlink",
+    ),
+    path("<int:pk>/questionnaires/questions/nouvelle/", questionnaire_views.question_create, name="question_create"),
+    path(
+        "<int:pk>/questionnaires/questions/<int:question_pk>/modifier/",
+        questionnaire_views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "<int:pk>/questionnaires/questions/<int:question_pk>/supprimer/",
+        questionnaire_views.question_delete,
+        name="question_delete",
+    ),
 ]

@@ -8,9 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from spaser.governance import summary as governance
+from spaser.governance import questionnaires, summary as governance
 from spaser.indicators.readers import StoreUnavailable
 from spaser.plans import report, steering
 from spaser.plans.models import Scheme
@@ -58,7 +59,8 @@ def context(scheme: Scheme, year: int, public: bool) -> dict:
 
 def with_report(scheme: Scheme, year: int, public: bool) -> dict:
     """The context with the report and its charts; raises YearOutsidePeriod or StoreUnavailable."""
-    built = report.build(scheme, year, governance.year_summary(scheme, year))
+    purchases = questionnaires.year_summary(scheme, year, timezone.localdate(), settings.SPASER_STORE_DIR)
+    built = report.build(scheme, year, governance.year_summary(scheme, year) + purchases)
     charts = {item.series.objective.pk: svg_chart(item.chart, item.series.unit, year) for item in built.objectives}
     return context(scheme, year, public) | {"report": built, "charts": charts}
 
@@ -95,7 +97,9 @@ def pdf_version(scheme: Scheme, year: int, public: bool) -> str:
     """Changes with the scheme's tree, its manual values, its governance and the DECP data: the cached PDF's key."""
     data = steering.data_version(settings.SPASER_STORE_DIR)
     tree = steering.dashboard_version(scheme)
-    return cache_key("report-pdf", scheme.pk, year, public, tree, governance.version(scheme), data)
+    return cache_key(
+        "report-pdf", scheme.pk, year, public, tree, governance.version(scheme), questionnaires.version(scheme), data
+    )
 
 
 def report_pdf(request, scheme: Scheme, year: int, public: bool):
