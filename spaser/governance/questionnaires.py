@@ -159,6 +159,21 @@ def link(project: PurchaseProject, contract: Contract) -> None:
 
 # Platform indicators
 
+QUESTIONED = "Part des consultations questionnées avant leur lancement"
+# What the public catalogue says of each platform indicator: (label, what is counted, over what).
+LEVER_RULE = (
+    "achats jugés favorables à ce levier (réponse « oui ») dont le marché lié le met en œuvre selon les DECP",
+    "achats jugés favorables à ce levier, liés à un marché dont les DECP renseignent les considérations",
+)
+PLATFORM_CATALOGUE = (
+    (
+        QUESTIONED,
+        "projets d'achat dont toutes les questions ont une réponse au plus tard à la date de leur consultation",
+        "projets d'achat dont la date de consultation est passée (projets abandonnés exclus)",
+    ),
+    *((label, *LEVER_RULE) for _, label in PUBLISHED_LEVERS.values()),
+)
+
 
 @dataclass(frozen=True)
 class PlatformIndicator:
@@ -192,7 +207,7 @@ def indicators(scheme: Scheme, today: datetime.date, store: Path, year: int | No
     questioned = launched.filter(questioned_on__lte=F("consultation_date")).count()
     result = [
         PlatformIndicator(
-            "Part des consultations questionnées avant leur lancement",
+            QUESTIONED,
             questioned,
             launched.count(),
             "projet d'achat dont la date de consultation est passée",

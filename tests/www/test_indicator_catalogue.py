@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from spaser.governance.questionnaires import PLATFORM_CATALOGUE
 from spaser.indicators.catalogue import CATALOGUE, THEMES
 from spaser.indicators.engine import store_coverage
 from spaser.www.public_views import indicators
@@ -117,3 +118,15 @@ def test_the_page_is_kept_until_a_new_store_comes(client, decp_store, real_cache
     client.get(URL)
 
     assert len(computed) == 2
+
+
+def test_the_platform_indicators_of_the_purchase_questionnaires_are_described_too(client, decp_store):
+    body = text(client.get(URL))
+
+    section = re.search(r'<section [^>]*aria-labelledby="plateforme".*?</section>', body, re.S).group()
+    assert [label for label, _, _ in PLATFORM_CATALOGUE][
+        0
+    ] == "Part des consultations questionnées avant leur lancement"
+    for label, numerator, denominator in PLATFORM_CATALOGUE:
+        assert f"<strong>{label}</strong> : {numerator}, sur les {denominator}." in section
+    assert section.count("<li>") == 4

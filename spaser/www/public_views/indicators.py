@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from spaser.formatting import count
+from spaser.governance.questionnaires import PLATFORM_CATALOGUE
 from spaser.indicators.catalogue import BY_CODE, THEMES
 from spaser.indicators.engine import StoreCoverage, store_coverage
 from spaser.indicators.methodology import COUNTING_RULES
@@ -77,6 +78,7 @@ def catalogue(request):
         "total": len(BY_CODE),
         "coverage": coverage,
         "counting_rules": COUNTING_RULES,
+        "platform_indicators": PLATFORM_CATALOGUE,
     }
     if unreadable:
         return unavailable(request, "public/indicators.html", context, unreadable)
