@@ -337,6 +337,17 @@ CONTRACT_TAGS_CSV = Table(
 # The observatory's national series (/observatoire/indicateurs/, its downloads and the API)
 
 _SHARE = "entre 0 et 1 ; vide quand le dénominateur est nul"
+# The legal categories' measure and counted numerator, as the national series and the publications write them.
+MEASURE_FIELD = Field(
+    "measure",
+    "string",
+    "Mesure",
+    "« nombre » : en nombre de marchés ; « valeur » : en montant initial HT (montants absents ou suspects exclus).",
+    required=True,
+    enum=tuple(MEASURES),
+)
+NUMERATOR_FIELD = Field("numerator", "number", "Numérateur", "Marchés, ou euros, comptés.", required=True, minimum=0)
+
 SERIES_FIELDS = (
     Field("year", "integer", "Année", "Année de notification des marchés.", required=True),
     Field(
@@ -363,17 +374,9 @@ SERIES_FIELDS = (
         required=True,
         enum=tuple(SUBJECTS),
     ),
-    Field(
-        "measure",
-        "string",
-        "Mesure",
-        "« nombre » : en nombre de marchés ; « valeur » : en montant initial HT (montants absents ou suspects "
-        "exclus).",
-        required=True,
-        enum=tuple(MEASURES),
-    ),
+    MEASURE_FIELD,
     Field("contracts", "integer", "Marchés", "Marchés notifiés dans l'année, groupe et univers.", required=True),
-    Field("numerator", "number", "Numérateur", "Marchés, ou euros, comptés.", required=True, minimum=0),
+    NUMERATOR_FIELD,
     Field(
         "known_denominator",
         "number",
@@ -505,7 +508,7 @@ PROFILE_FIELDS = (
     SERIES_FIELDS[3],
     SERIES_FIELDS[4],
     Field("contracts", "integer", "Marchés", "Marchés notifiés dans l'année par l'acheteur.", required=True),
-    Field("numerator", "number", "Numérateur", "Marchés, ou euros, comptés.", required=True, minimum=0),
+    NUMERATOR_FIELD,
     Field(
         "denominator",
         "number",
@@ -709,18 +712,10 @@ PUBLICATION_FIELDS = (
         required=True,
         enum=tuple(SUBJECTS),
     ),
-    Field(
-        "measure",
-        "string",
-        "Mesure",
-        "« nombre » : en nombre de marchés ; « valeur » : en montant initial HT (montants absents ou suspects "
-        "exclus).",
-        required=True,
-        enum=tuple(MEASURES),
-    ),
+    MEASURE_FIELD,
     Field("code", "string", "Indicateur", "Code de l'indicateur calculé (catalogue des indicateurs).", required=True),
     Field("contracts", "integer", "Marchés", "Marchés de l'acheteur notifiés dans l'année.", required=True, minimum=0),
-    Field("numerator", "number", "Numérateur", "Marchés, ou euros, comptés.", required=True, minimum=0),
+    NUMERATOR_FIELD,
     Field(
         "denominator",
         "number",
