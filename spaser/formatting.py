@@ -81,12 +81,28 @@ def number(value: Number | None, decimals: int = 0) -> str:
     return f"{rounded(value, decimals):,f}".replace(",", THOUSANDS).replace(".", ",")
 
 
+# A noun group's words take the plural up to the first of these; what follows stays (« action en retard »).
+PREPOSITIONS = frozenset({"à", "au", "aux", "avec", "dans", "de", "des", "du", "en", "par", "pour", "sans", "sur"})
+
+
+def plural_of(noun: str) -> str:
+    """« marché rattaché » → « marchés rattachés », « action en retard » → « actions en retard »: each word before
+    the first preposition takes an s, unless it ends in s, x or z or is an acronym (« SPASER publiés »)."""
+    words = noun.split(" ")
+    for index, word in enumerate(words):
+        if word in PREPOSITIONS or word.startswith("d'"):
+            break
+        if not (word.isupper() or word.endswith(("s", "x", "z"))):
+            words[index] = f"{word}s"
+    return " ".join(words)
+
+
 def count(value: Number | None, noun: str, plural: str = "", decimals: int = 0) -> str:
-    """« 1 marché », « 1,5 offre », « 3 marchés »: singular below 2 as shown; `plural` defaults to noun + s."""
+    """« 1 marché », « 1,5 offre », « 3 marchés »: singular below 2 as shown; `plural` defaults to `plural_of`."""
     if value is None:
         return MISSING
     shown = rounded(value, decimals)
-    word = noun if abs(shown) < 2 else plural or f"{noun}s"
+    word = noun if abs(shown) < 2 else plural or plural_of(noun)
     return f"{number(shown, decimals)}{UNIT_SPACE}{word}"
 
 

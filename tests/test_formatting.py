@@ -208,3 +208,18 @@ def test_moment_is_read_in_the_time_zone_of_france():
     assert moment(summer, UTC) == "30 juin 2026 à 22 h 05"
     assert moment(datetime(2026, 12, 6, 9, 0)) == "6 décembre 2026 à 9 h 00"  # naive: shown as it is
     assert moment(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("marché rattaché", "marchés rattachés"),
+        ("autre acheteur", "autres acheteurs"),
+        ("SPASER publié", "SPASER publiés"),
+        ("action en retard", "actions en retard"),
+        ("projet d'achat", "projets d'achat"),
+        ("prix", "prix"),
+    ],
+)
+def test_every_word_of_a_noun_group_agrees_up_to_its_preposition(noun, expected):
+    assert count(3, noun) == f"3{S}{expected}"
