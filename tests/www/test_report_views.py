@@ -196,3 +196,14 @@ def test_the_governance_chapter_tells_the_committees_meetings_of_the_year(client
 
     assert "Aucune instance de gouvernance renseignée." not in html
     assert "1\u00a0réunion en 2025, la dernière le 31 mars 2025 ; 0\u00a0décision, dont 0\u00a0réalisée." in html
+
+
+def test_the_cached_public_report_follows_a_new_meeting(client, scheme):
+    url = reverse("public:report", args=[scheme.slug, 2025])
+    before = client.get(url).content.decode()
+    MeetingFactory(committee__scheme=scheme, date=datetime.date(2025, 3, 31))
+
+    after = client.get(url).content.decode()
+
+    assert "Aucune instance de gouvernance renseignée." in before
+    assert "1\u00a0réunion en 2025, la dernière le 31 mars 2025" in after

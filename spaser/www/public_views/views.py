@@ -9,11 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from spaser.governance import questionnaires, summary as governance
 from spaser.plans import directory, steering
 from spaser.plans.access import can_read
 from spaser.plans.models import Scheme
+from spaser.publications.status import last_publication
 from spaser.www.page_cache import cached_public_page
 from spaser.www.plans_views import report_views
 from spaser.www.plans_views.dashboard_views import audit as audit_page, dashboard_page, drill_down, public_scheme
@@ -30,8 +33,17 @@ def published_version() -> tuple:
 
 
 def scheme_version(slug: str, **_) -> tuple:
-    """404 for what is not published; otherwise changes with the scheme's dashboard and the DECP data."""
-    return steering.dashboard_version(public_scheme(slug)), steering.data_version(settings.SPASER_STORE_DIR)
+    """404 for what is not published; otherwise changes with the scheme's dashboard, the DECP data, its biennial
+    publications and the day (the legal summary's due dates), its governance and questionnaires (the report)."""
+    scheme = public_scheme(slug)
+    return (
+        steering.dashboard_version(scheme),
+        steering.data_version(settings.SPASER_STORE_DIR),
+        last_publication(scheme),
+        timezone.localdate(),
+        governance.version(scheme),
+        questionnaires.version(scheme),
+    )
 
 
 @login_not_required
