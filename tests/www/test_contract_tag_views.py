@@ -88,9 +88,15 @@ def test_an_editor_untags_a_contract(client, objective):
     scheme = login(client, objective, Role.EDITOR)
     (contract,) = contract_tags.candidates(scheme, "M1")
     tag = contract_tags.tag(objective.engagement, contract.uid, None)
+    untag = reverse("plans:untag_contract", args=[scheme.pk, objective.engagement.pk, tag.pk])
+    page = client.get(
+        reverse("plans:engagement_contracts", args=[scheme.pk, objective.engagement.pk])
+    ).content.decode()
 
-    client.post(reverse("plans:untag_contract", args=[scheme.pk, objective.engagement.pk, tag.pk]))
+    client.post(untag)
 
+    dialog = page.split(f'id="retirer-{tag.pk}"')[1].split("</dialog>")[0]
+    assert f'action="{untag}"' in dialog and "Retirer le marché « M1 » de l&#x27;engagement ?" in dialog
     assert not ContractTag.objects.exists()
 
 
