@@ -9,7 +9,7 @@ from django.db import transaction
 
 from spaser.directory.models import DirectoryEntry, DirectoryImport, Source
 from spaser.formatting import write_csv
-from spaser.plans.csv_uploads import CsvError, column_name, read_upload, separator
+from spaser.plans.csv_uploads import CsvError, column_name, header_error, read_upload, separator
 from spaser.plans.models import Population, PurchaseVolume
 from spaser.tables import DIRECTORY_CSV, YES, CellError
 
@@ -50,12 +50,8 @@ def parse_csv(data: bytes, filename: str = "") -> tuple[list[Row], list[CsvError
 def _parse_text(text: str) -> tuple[list[Row], list[CsvError]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     header = [column_name(cell) for cell in next(reader)]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        plural = "s" if len(missing) > 1 else ""
-        expected = ";".join(COLUMNS)
-        message = f"colonne{plural} manquante{plural} : {', '.join(missing)}. La première ligne doit être : {expected}"
-        return [], [CsvError(1, None, message)]
+    if error := header_error(header, COLUMNS, COLUMNS):
+        return [], [error]
     positions = {column: header.index(column) for column in COLUMNS}
     rows, errors = [], []
     for cells in reader:

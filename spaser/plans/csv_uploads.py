@@ -67,6 +67,18 @@ def column_name(cell: str) -> str:
     return re.sub(r"[\s-]+", "_", ascii_name.strip().lower())
 
 
+def header_error(header: list[str], required, expected) -> CsvError | None:
+    """The error of a first line lacking a `required` column, naming the expected first line; None when complete."""
+    missing = [column for column in required if column not in header]
+    if not missing:
+        return None
+    plural = "s" if len(missing) > 1 else ""
+    message = (
+        f"colonne{plural} manquante{plural} : {', '.join(missing)}. La première ligne doit être : {';'.join(expected)}"
+    )
+    return CsvError(1, None, message)
+
+
 def read_table(data: bytes, filename: str, table: Table, max_rows: int) -> tuple[list[dict], list[CsvError]]:
     """Each non-blank line as {column: value read by its field of `table`, "line": line number}, and every error
     (a required column missing, a cell its field refuses, too many lines, nothing but the header)."""
@@ -76,12 +88,8 @@ def read_table(data: bytes, filename: str, table: Table, max_rows: int) -> tuple
 def _table_lines(text: str, table: Table, max_rows: int) -> tuple[list[dict], list[CsvError]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     header = [column_name(cell) for cell in next(reader)]
-    missing = [field.name for field in table.fields if field.required and field.name not in header]
-    if missing:
-        plural = "s" if len(missing) > 1 else ""
-        expected = ";".join(table.names)
-        message = f"colonne{plural} manquante{plural} : {', '.join(missing)}. La première ligne doit être : {expected}"
-        return [], [CsvError(1, None, message)]
+    if error := header_error(header, [field.name for field in table.fields if field.required], table.names):
+        return [], [error]
     rows, errors = [], []
     for cells in reader:
         if not any(cell.strip() for cell in cells):

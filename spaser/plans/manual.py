@@ -17,7 +17,7 @@ from django.db.models import Avg, Count, Sum
 from spaser.analytics.contract_ids import known_contract_ids
 from spaser.formatting import FRENCH, write_csv
 from spaser.indicators.readers import SHARED_STORES
-from spaser.plans.csv_uploads import CsvError, column_name, read_upload, separator
+from spaser.plans.csv_uploads import CsvError, column_name, header_error, read_upload, separator
 from spaser.plans.models import ManualImport, ManualIndicator, ManualUnit, ManualValue
 from spaser.tables import INSERTION_HOURS_CSV, CellError
 
@@ -49,9 +49,8 @@ def parse_csv(data: bytes, filename: str = "") -> tuple[list[Row], list[CsvError
 def _parse_text(text: str) -> tuple[list[Row], list[CsvError]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     header = [column_name(cell) for cell in next(reader)]
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        return [], [_missing_columns_error(missing)]
+    if error := header_error(header, COLUMNS, COLUMNS):
+        return [], [error]
     rows, errors = _parse_lines(reader, {column: header.index(column) for column in COLUMNS})
     if not rows and not errors:
         return [], [
@@ -74,14 +73,6 @@ def _parse_lines(reader, positions: dict[str, int]) -> tuple[list[Row], list[Csv
         rows += [row] if row else []
         errors += row_errors
     return rows, errors
-
-
-def _missing_columns_error(missing: list[str]) -> CsvError:
-    names = ", ".join(missing)
-    expected = ";".join(COLUMNS)
-    plural = "s" if len(missing) > 1 else ""
-    message = f"colonne{plural} manquante{plural} : {names}. La première ligne doit être : {expected}"
-    return CsvError(1, None, message)
 
 
 def _parse_row(line: int, values: dict[str, str]) -> tuple[Row | None, list[CsvError]]:
